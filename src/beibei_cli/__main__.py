@@ -1,0 +1,5 @@
+"""`python -m beibei_cli`."""
+
+from beibei_cli.entry import main
+
+main()

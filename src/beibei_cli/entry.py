@@ -1,0 +1,99 @@
+"""The program's entry point, and the one place errors become exit codes.
+
+``main`` repairs argv (Chinese typed under ``LANG=C``), tries the fast path,
+falls back to the Typer app, and maps every ``BeibeiError``, a closed pipe and
+Ctrl-C to a message on stderr and a named exit code. No traceback reaches a
+user unless ``--debug`` (or ``BEIBEI_DEBUG=1``) asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from beibei_cli.errors import BeibeiError, ExitCode
+
+
+def fix_arg(arg: str) -> str:
+    """Undo a non-UTF-8 locale's decoding of an argument that was UTF-8 bytes."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in arg) and arg.isascii():
+        return arg
+    try:
+        raw = os.fsencode(arg)
+    except UnicodeEncodeError:
+        return arg
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return arg
+
+
+def run_typer(args: list[str]) -> int:
+    from beibei_cli import fastpath
+    from beibei_cli.cli import app
+    from typer import _click as click  # the Click that Typer vendors
+    from typer.main import get_command
+
+    group = get_command(app)
+    if fastpath.load_spec() is None:
+        fastpath.save_spec(group)
+    try:
+        result = group.main(args=args, prog_name="beibei", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        return ExitCode.INTERRUPTED
+    except click.exceptions.UsageError as exc:
+        raise BeibeiError(_usage_message(exc)) from None
+    return int(result) if isinstance(result, int) else ExitCode.OK
+
+
+def _usage_message(exc: object) -> str:
+    message = " ".join(str(getattr(exc, "message", exc)).split())
+    ctx = getattr(exc, "ctx", None)
+    path = getattr(ctx, "command_path", "beibei") if ctx is not None else "beibei"
+    return f"{message} (see '{path} --help')"
+
+
+def main(argv: list[str] | None = None) -> None:
+    sys.exit(run(argv))
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = [fix_arg(a) for a in (sys.argv[1:] if argv is None else argv)]
+    debug = "--debug" in args or os.environ.get("BEIBEI_DEBUG", "") not in ("", "0")
+    try:
+        from beibei_cli import fastpath
+
+        code = fastpath.try_run(args)
+        if code is None:
+            code = run_typer(args)
+        return code
+    except BeibeiError as exc:
+        if debug:
+            raise
+        from beibei_cli.output import write_err
+
+        lines = exc.lines()
+        if exc.exit_code != ExitCode.NO_MATCH and lines[0]:
+            write_err(f"beibei: {lines[0]}")
+            for line in lines[1:]:
+                write_err(line)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitCode.OK
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the exit flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

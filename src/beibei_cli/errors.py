@@ -1,0 +1,44 @@
+"""The one family of domain errors and the named exit codes.
+
+Every failure a user can cause ends as a ``BeibeiError``; ``entry.main`` is the
+single place that turns it into a message on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    NO_MATCH = 1  # a search found nothing (as grep and ripgrep)
+    USAGE = 2  # bad arguments, bad data, unreadable files
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class BeibeiError(Exception):
+    """An error meant for the user: a message, and the exit code it maps to."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+    def lines(self) -> list[str]:
+        return [self.message, *self.details]
+
+
+class UsageError(BeibeiError):
+    """Bad arguments: an unknown id, field, pillar, an empty query..."""
+
+
+class DataError(BeibeiError):
+    """A report or source file that cannot be read, parsed or validated."""
+
+
+class NoMatch(BeibeiError):
+    """Nothing matched: exit 1 with nothing on stderr."""
+
+    exit_code = ExitCode.NO_MATCH

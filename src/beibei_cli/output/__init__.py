@@ -1,0 +1,190 @@
+"""The output layer: every byte the tool prints goes through here.
+
+Listing commands hand over rows (dicts, contract fields in order, ``id``
+first); ``render`` turns them into one of the formats. Terminal tables are
+built by ``beibei_cli.output.rich_render``, imported only when one is needed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from beibei_cli.errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "yaml", "md")
+MACHINE = ("plain", "tsv", "csv", "json", "jsonl", "yaml")
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+# -- where output goes and how it looks -------------------------------------
+
+
+def stdout_is_tty() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def use_color(flag: str | None) -> bool:
+    """The colour policy: the flag, then NO_COLOR, then CLICOLOR_FORCE, then the terminal."""
+    if flag == "always":
+        return True
+    if flag == "never":
+        return False
+    env = os.environ
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("CLICOLOR_FORCE", "0") not in ("", "0"):
+        return True
+    if env.get("CLICOLOR") == "0" or env.get("TERM") == "dumb":
+        return False
+    return stdout_is_tty()
+
+
+def terminal_width() -> int:
+    raw = os.environ.get("COLUMNS", "")
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+def default_format(fmt: str | None) -> str:
+    """``table`` on a terminal, ``plain`` when piped."""
+    if fmt:
+        return fmt
+    return "table" if stdout_is_tty() else "plain"
+
+
+def write(text: str) -> None:
+    """Write UTF-8 to stdout whatever the locale says."""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8", "surrogateescape"))
+        buffer.flush()
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def write_err(text: str) -> None:
+    buffer = getattr(sys.stderr, "buffer", None)
+    if buffer is not None:
+        sys.stderr.flush()
+        buffer.write((text + "\n").encode("utf-8", "replace"))
+        buffer.flush()
+    else:
+        sys.stderr.write(text + "\n")
+
+
+# -- fields ----------------------------------------------------------------
+
+
+def select_fields(rows: list[dict[str, Any]], fields: str | None, available: list[str]) -> list[dict[str, Any]]:
+    """Keep and order the named fields; an unknown name is a usage error."""
+    if not fields:
+        return rows
+    wanted = [f.strip() for f in fields.split(",") if f.strip()]
+    if not wanted:
+        raise UsageError(f"--fields is empty; available fields: {', '.join(available)}")
+    unknown = [f for f in wanted if f not in available]
+    if unknown:
+        raise UsageError(f"unknown field {unknown[0]!r} in --fields; available fields: {', '.join(available)}")
+    return [{f: row.get(f) for f in wanted} for row in rows]
+
+
+# -- machine formats -------------------------------------------------------
+
+
+def cell(value: Any) -> str:
+    """One value as a single line of text (tables, TSV, CSV, plain)."""
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ",".join(value)
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return " ".join(str(value).split()) if ("\n" in str(value) or "\t" in str(value)) else str(value)
+
+
+def format_number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def to_json(value: Any, *, indent: int | None = 2) -> str:
+    import json
+
+    if indent is None:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def to_yaml(value: Any) -> str:
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return str(yaml.dump(value, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1_000_000))
+
+
+def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
+    """Rows in a machine format (or Markdown)."""
+    keys = list(rows[0]) if rows else []
+    if fmt == "json":
+        return to_json(rows)
+    if fmt == "jsonl":
+        return "".join(to_json(row, indent=None) + "\n" for row in rows)
+    if fmt == "yaml":
+        return to_yaml(rows) if rows else "[]\n"
+    if fmt == "plain":
+        return "".join("\t".join(cell(row[k]) for k in keys) + "\n" for row in rows)
+    if fmt == "tsv":
+        lines = ["\t".join(keys)] if header and keys else []
+        lines += ["\t".join(cell(row[k]) for k in keys) for row in rows]
+        return "".join(line + "\n" for line in lines)
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        if header and keys:
+            writer.writerow(keys)
+        for row in rows:
+            writer.writerow([cell(row[k]) for k in keys])
+        return buf.getvalue()
+    if fmt == "md":
+        return markdown_table(keys, [[cell(row[k]) for k in keys] for row in rows], header=header)
+    raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def markdown_table(keys: list[str], rows: list[list[str]], *, header: bool = True) -> str:
+    def esc(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|")
+
+    lines = []
+    if keys:
+        lines.append("| " + " | ".join(esc(k) for k in keys) + " |")
+        lines.append("|" + "|".join("---" for _ in keys) + "|")
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return "".join(line + "\n" for line in lines)

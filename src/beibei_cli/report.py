@@ -1,0 +1,315 @@
+"""Finding, reading, validating and caching the report.
+
+``load_report`` is the one way in: it finds the data file (``--data``,
+``BEIBEI_DATA``, the packaged default), answers from the cache when the file is
+unchanged, and otherwise reads, parses and validates it, refusing anything it
+could not validate.
+"""
+
+from __future__ import annotations
+
+import os
+
+from beibei_cli.errors import DataError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from beibei_cli.models import Problem, Record
+    from beibei_cli.yamlload import Loaded
+
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def default_data_path() -> str:
+    """The packaged report: inside the wheel, or at the top of a source checkout."""
+    packaged = os.path.join(PACKAGE_DIR, "data", "report.yaml")
+    if os.path.exists(packaged):
+        return packaged
+    return os.path.join(os.path.dirname(os.path.dirname(PACKAGE_DIR)), "data", "report.yaml")
+
+
+def resolve_data_path(option: str | None) -> str:
+    """``--data``, then ``BEIBEI_DATA``, then the packaged default."""
+    if option:
+        return option
+    env = os.environ.get("BEIBEI_DATA")
+    if env:
+        return env
+    return default_data_path()
+
+
+def max_bytes() -> int:
+    raw = os.environ.get("BEIBEI_MAX_BYTES")
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        raise DataError(f"BEIBEI_MAX_BYTES must be a whole number of bytes, got {raw!r}") from None
+    if value <= 0:
+        raise DataError(f"BEIBEI_MAX_BYTES must be positive, got {raw!r}")
+    return value
+
+
+def read_text(path: str, what: str = "report file") -> str:
+    """Read a UTF-8 text file, with a clear error for every way that can fail."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such {what}") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the {what}: {exc.strerror}") from None
+    import stat
+
+    if stat.S_ISDIR(st.st_mode):
+        raise DataError(f"{path}: is a directory, not a {what}")
+    limit = max_bytes()
+    if st.st_size > limit:
+        raise DataError(
+            f"{path}: the {what} is {st.st_size} bytes, over the {limit}-byte limit "
+            "(raise it with BEIBEI_MAX_BYTES)"
+        )
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except PermissionError:
+        raise DataError(f"{path}: permission denied reading the {what}") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the {what}: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise DataError(f"{path}: the {what} is over the {limit}-byte limit (raise it with BEIBEI_MAX_BYTES)")
+    return decode(raw, path, what)
+
+
+def decode(raw: bytes, path: str, what: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(
+            f"{path}: the {what} is UTF-16; convert it to UTF-8 first, "
+            f"e.g. iconv -f UTF-16 -t UTF-8 {path} > converted.yaml"
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if not raw.strip():
+        raise DataError(f"{path}: the {what} is empty")
+    if b"\x00" in raw:
+        raise DataError(f"{path}: the {what} is binary (it contains NUL bytes), not UTF-8 text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start : exc.start + 1].hex()
+        try:
+            guess = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            guess = ""
+        if guess and any("\u4e00" <= ch <= "\u9fff" for ch in guess):
+            raise DataError(
+                f"{path}: the {what} is not UTF-8 (byte 0x{bad} at offset {exc.start}); it looks like "
+                f"GBK/GB18030: convert it with iconv -f GB18030 -t UTF-8 {path} > converted.yaml"
+            ) from None
+        raise DataError(
+            f"{path}: the {what} is not valid UTF-8 (byte 0x{bad} at offset {exc.start}); "
+            "save it as UTF-8 (e.g. with iconv -t UTF-8)"
+        ) from None
+
+
+# -- paragraphs and quotes -------------------------------------------------
+
+
+def squash(text: str) -> str:
+    """Remove all whitespace: quotes are compared this way."""
+    return "".join(text.split())
+
+
+def split_paragraphs(source: str, joins: list[str]) -> tuple[list[str], list[str]]:
+    """The article's paragraphs, and the line_joins that matched no line.
+
+    A paragraph is a non-empty line after re-joining each line listed in
+    ``joins`` with the next non-empty line.
+    """
+    lines = [line.strip() for line in source.splitlines() if line.strip()]
+    wanted = {squash(j): j for j in joins}
+    used: set[str] = set()
+    paragraphs: list[str] = []
+    carry = ""
+    for line in lines:
+        text = carry + line
+        key = squash(line)
+        if key in wanted:
+            used.add(key)
+            carry = text
+            continue
+        carry = ""
+        paragraphs.append(text)
+    if carry:
+        paragraphs.append(carry)
+    missing = [j for k, j in wanted.items() if k not in used]
+    return paragraphs, missing
+
+
+def build(meta: Record, records: dict[str, list[Record]], source: str, source_path: str) -> tuple[dict[str, Any], list[Problem]]:
+    """Link validated records to the article: paragraphs, sections, quotes."""
+    problems: list[Problem] = []
+    paragraphs, missing = split_paragraphs(source, meta.get("line_joins") or [])
+    for j in missing:
+        problems.append((("report", "line_joins"), f"no line of the source reads {j!r}"))
+    squashed = [squash(p) for p in paragraphs]
+
+    headings: dict[str, str] = {}
+    for i, sec in enumerate(records["section"]):
+        if sec.get("heading"):
+            headings[squash(sec["heading"])] = sec["id"]
+            if squash(sec["heading"]) not in squashed:
+                problems.append((("sections", i, "heading"), "the heading is not a line of the source text"))
+    lead = next((s["id"] for s in records["section"] if not s.get("heading")), None)
+    captions = {squash(c["quote"]) for c in records["caption"] if c.get("quote")}
+
+    from beibei_cli.models import KINDS
+
+    for kind, key in KINDS.items():
+        for i, rec in enumerate(records[kind]):
+            quote = rec.get("quote")
+            if not isinstance(quote, str):
+                continue
+            needle = squash(quote)
+            para = next((n for n, text in enumerate(squashed, 1) if needle in text), None)
+            if para is None:
+                where = "anywhere in" if needle not in squash(source) else "within one paragraph of"
+                problems.append(((key, i, "quote"), f"the quote is not found verbatim {where} {source_path}"))
+            rec["para"] = para
+            if kind == "caption" and para is not None and squashed[para - 1] != needle:
+                problems.append(((key, i, "quote"), "a caption's quote must be its whole line"))
+
+    paras: list[Record] = []
+    section = lead
+    for n, text in enumerate(paragraphs, 1):
+        key = squash(text)
+        if key in headings:
+            section = headings[key]
+        if n == 1:
+            pkind = "title"
+        elif key in headings:
+            pkind = "heading"
+        elif key in captions:
+            pkind = "caption"
+        elif text.startswith("●"):
+            pkind = "list-item"
+        else:
+            pkind = "body"
+        paras.append({"id": f"para-{n}", "n": n, "type": pkind, "section": section, "text": text, "_kind": "paragraph"})
+
+    data = {"meta": meta, "records": records, "paragraphs": paras, "source_path": source_path}
+    return data, problems
+
+
+class Report:
+    """The validated report: records by kind and by id, paragraphs, paths."""
+
+    def __init__(self, data: dict[str, Any], data_path: str) -> None:
+        self.meta: Record = data["meta"]
+        self.records: dict[str, list[Record]] = data["records"]
+        self.paragraphs: list[Record] = data["paragraphs"]
+        self.source_path: str = data["source_path"]
+        self.data_path = data_path
+        self.index_blob: bytes | None = data.get("index")
+        self.data = data
+        self._by_id: dict[str, Record] | None = None
+
+    def by_id(self) -> dict[str, Record]:
+        if self._by_id is None:
+            table = {rec["id"]: rec for recs in self.records.values() for rec in recs}
+            for para in self.paragraphs:
+                table[para["id"]] = para
+            self._by_id = table
+        return self._by_id
+
+    def get(self, rid: str) -> Record | None:
+        return self.by_id().get(rid)
+
+    def pillars(self) -> list[Record]:
+        return self.records["pillar"]
+
+    def source_text(self) -> str:
+        return read_text(self.source_path, "source text")
+
+
+# -- loading ---------------------------------------------------------------
+
+
+def source_path_for(meta: Record, data_path: str, override: str | None = None) -> str:
+    """``--source``, then the report's ``source:`` (relative to it), then the packaged text."""
+    if override:
+        return override
+    if meta.get("source"):
+        return os.path.join(os.path.dirname(os.path.abspath(data_path)), meta["source"])
+    return os.path.join(os.path.dirname(default_data_path()), "source.txt")
+
+
+def parse(data_path: str) -> Loaded:
+    from beibei_cli import yamlload
+
+    return yamlload.load(read_text(data_path), data_path)
+
+
+def check(data_path: str, source_override: str | None = None) -> tuple[dict[str, Any] | None, list[Record]]:
+    """Every problem with a report file: dicts of file, line, col, path, message.
+
+    Returns the built report data too when there is no problem.
+    """
+    from beibei_cli.models import path_text, validate
+
+    loaded = parse(data_path)
+    meta, records, problems = validate(loaded.value)
+    data = None
+    if isinstance(loaded.value, dict) and meta:
+        source_path = source_path_for(meta, data_path, source_override)
+        try:
+            source = read_text(source_path, "source text")
+        except DataError as exc:
+            problems.append((("report", "source"), exc.message))
+        else:
+            data, more = build(meta, records, source, source_path)
+            problems.extend(more)
+    out = []
+    for path, message in problems:
+        line, col = loaded.where(path)
+        out.append({"file": data_path, "line": line, "col": col, "path": path_text(path), "message": message})
+    return (data if not out else None), out
+
+
+def problem_line(problem: Record) -> str:
+    return f"{problem['file']}:{problem['line']}:{problem['col']}: {problem['path']}: {problem['message']}"
+
+
+def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Report:
+    data_path = resolve_data_path(data_option)
+    from beibei_cli import cache
+
+    if use_cache:
+        cached = cache.load(data_path)
+        if cached is not None:
+            return Report(cached, data_path)
+    data, problems = check(data_path)
+    if data is None:
+        first = problem_line(problems[0])
+        more = [problem_line(p) for p in problems[1:]]
+        if more:
+            more.append(f"{len(problems)} problems; run 'beibei validate {data_path}' for the list")
+        raise DataError(first, details=more)
+    if use_cache:
+        from beibei_cli.search.build import build_index
+
+        data["index"] = build_index(data)
+        cache.store(data_path, data)
+    return Report(data, data_path)
+
+
+def index_blob(report: Report) -> bytes:
+    """The search index: from the cache, or built now (slow: imports the text libraries)."""
+    if report.index_blob is None:
+        from beibei_cli.search.build import build_index
+
+        report.index_blob = build_index(report.data)
+    return report.index_blob

@@ -1,0 +1,1 @@
+"""Chinese-aware full-text search: normalisation, index build, query, snippets."""

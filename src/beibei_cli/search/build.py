@@ -1,0 +1,135 @@
+"""Building the search index (at cache-build time).
+
+This is where the expensive text libraries are imported: pypinyin for the
+reading of every character of the report (phrase-aware, so 重庆 is chongqing)
+and OpenCC's character table for traditional to simplified. Their results are
+stored in the index so that a query never imports them.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+
+from beibei_cli.search.normalize import is_han, normalize
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+# The order ties are broken in: cases first, the article's own paragraphs last.
+KIND_ORDER = ["case", "pillar", "goal", "plan", "metric", "honour", "event", "entity", "caption", "paragraph"]
+
+
+def _join(*parts: Any) -> str:
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, list):
+            out.extend(str(p) for p in part if p)
+        elif part:
+            out.append(str(part))
+    return "\n".join(out)
+
+
+def documents(data: dict[str, Any]) -> list[tuple[str, str, str | None, str, str, int]]:
+    """(id, kind, pillar, title, text, title length) for every searchable record."""
+    recs = data["records"]
+    docs: list[tuple[str, str, str | None, str, str, int]] = []
+
+    def add(rid: str, kind: str, pillar: str | None, title: str, text: str, in_text: bool = True) -> None:
+        docs.append((rid, kind, pillar, title, text, len(title) if in_text else 0))
+
+    for r in recs["case"]:
+        add(r["id"], "case", r["pillar"], r["title"],
+            _join(r["title"], r["summary"], r["quote"], r["title_en"], r["summary_en"]))
+    for r in recs["pillar"]:
+        add(r["id"], "pillar", r["id"], r["name"],
+            _join(r["name"], r["heading"], r["summary"], r["quote"], r["name_en"], r["heading_en"], r["summary_en"]))
+    for kind in ("goal", "plan"):
+        for r in recs[kind]:
+            add(r["id"], kind, r["pillar"], r["text"], _join(r["text"], r["quote"], r["text_en"]))
+    for r in recs["metric"]:
+        title = f"{r['name']} {r['text']}"
+        add(r["id"], "metric", r["pillar"], title, _join(title, r["quote"], r["name_en"]))
+    for r in recs["honour"]:
+        add(r["id"], "honour", r["pillar"], r["title"], _join(r["title"], r["quote"], r["title_en"]))
+    for r in recs["event"]:
+        title = f"{r['date']} {r['title']}"
+        add(r["id"], "event", r["pillar"], title, _join(title, r["quote"], r["title_en"]))
+    for r in recs["entity"]:
+        add(r["id"], "entity", None, r["name"], _join(r["name"], r["aliases"], r["quote"], r["name_en"]))
+    for r in recs["caption"]:
+        add(r["id"], "caption", None, r["quote"], _join(r["quote"], r["title_en"]))
+    pillar_of_section = {s["id"]: s.get("pillar") for s in recs["section"]}
+    for p in data["paragraphs"]:
+        add(p["id"], "paragraph", pillar_of_section.get(p["section"]), f"¶{p['n']}", p["text"], in_text=False)
+    return docs
+
+
+def t2s_table(chars: set[str]) -> dict[str, str]:
+    """Traditional -> simplified, for the traditional forms of ``chars``.
+
+    Read from OpenCC's character table (shipped with opencc-python-reimplemented).
+    """
+    import opencc  # type: ignore[import-untyped]
+
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
+    table: dict[str, str] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            trad, _, simp = line.rstrip("\n").partition("\t")
+            target = simp.split(" ")[0] if simp else ""
+            if len(trad) == 1 and len(target) == 1 and trad != target:
+                table[trad] = target
+    return {t: s for t, s in table.items() if s in chars or t in chars}
+
+
+def readings(text: str) -> list[str]:
+    """The toneless pinyin of each character ('' where it has none)."""
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+    from pypinyin import Style, pinyin
+
+    result = pinyin(text, style=Style.NORMAL, errors=lambda chunk: list(chunk), strict=False)
+    flat = [item[0] if item else "" for item in result]
+    if len(flat) != len(text):  # pragma: no cover - pypinyin keeps one item per character here
+        flat = [pinyin(ch, style=Style.NORMAL, errors=lambda c: list(c))[0][0] for ch in text]
+    return flat
+
+
+def pinyin_row(text: str) -> tuple[str, bytes, str]:
+    """(full pinyin string, its position -> character index map, initials string).
+
+    Han characters contribute their syllable (ü written as u) and their initial;
+    ASCII letters and digits contribute themselves; anything else a '|', so a
+    pinyin match never runs across punctuation.
+    """
+    from array import array
+
+    full: list[str] = []
+    index = array("I")
+    initials: list[str] = []
+    for i, (ch, syl) in enumerate(zip(text, readings(text), strict=True)):
+        if is_han(ch) and syl and syl.isascii() and syl.isalpha():
+            piece = syl.lower().replace("v", "u").replace("ü", "u")
+            initials.append(piece[0])
+        elif ch.isascii() and ch.isalnum():
+            piece = ch.lower()
+            initials.append(piece)
+        else:
+            piece = "|"
+            initials.append("|")
+        full.append(piece)
+        index.extend([i] * len(piece))
+    return "".join(full), index.tobytes(), "".join(initials)
+
+
+def build_index(data: dict[str, Any]) -> bytes:
+    docs = documents(data)
+    chars = {ch for doc in docs for ch in doc[4]}
+    t2s = t2s_table(chars)
+    rows = []
+    for rid, kind, pillar, title, text, title_len in docs:
+        norm, mapping = normalize(text, t2s)
+        rows.append((rid, kind, pillar, title, text, title_len, norm, mapping))
+    pinyin = [pinyin_row(doc[4]) for doc in docs]
+    return marshal.dumps({"t2s": t2s, "docs": rows, "pinyin": marshal.dumps(pinyin)})

@@ -1,0 +1,37 @@
+"""Text normalisation shared by the index and the query.
+
+Each character is normalised on its own (NFKC, case folding, traditional to
+simplified), so a normalised text maps back, character by character, to the
+original: that is how match offsets point into the text a user sees.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def norm_char(ch: str, t2s: dict[str, str]) -> str:
+    folded = unicodedata.normalize("NFKC", ch).casefold()
+    if len(folded) == 1:
+        return t2s.get(folded, folded)
+    return "".join(t2s.get(c, c) for c in folded)
+
+
+def normalize(text: str, t2s: dict[str, str]) -> tuple[str, list[int] | None]:
+    """The normalised text and, if lengths differ, each position's original index."""
+    parts = [norm_char(ch, t2s) for ch in text]
+    out = "".join(parts)
+    if len(out) == len(text) and all(len(p) == 1 for p in parts):
+        return out, None
+    mapping: list[int] = []
+    for i, part in enumerate(parts):
+        mapping.extend([i] * len(part))
+    return out, mapping
+
+
+def normalize_query(text: str, t2s: dict[str, str]) -> str:
+    return normalize(text, t2s)[0]
+
+
+def is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"

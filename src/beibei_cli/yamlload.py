@@ -1,0 +1,127 @@
+"""Safe YAML loading that remembers where every value came from.
+
+The document is *composed* (never constructed by PyYAML), then turned into
+plain Python values here: only the core tags are accepted, so no tag can run
+code, and alias expansion is bounded so an anchor bomb ends quickly. Every
+value's line and column are kept, keyed by its path, for error messages.
+"""
+
+from __future__ import annotations
+
+from beibei_cli.errors import DataError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    import yaml
+
+    Path = tuple[str | int, ...]
+
+MAX_NODES = 200_000  # values built, counting every expansion of an alias
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+class Loaded:
+    """A parsed document: its value and the (line, column) of each path (1-based)."""
+
+    def __init__(self, value: Any, marks: dict[Path, tuple[int, int]]) -> None:
+        self.value = value
+        self.marks = marks
+
+    def where(self, path: Path) -> tuple[int, int]:
+        """The position of ``path``, or of its nearest ancestor that has one."""
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, (1, 1))
+
+
+def load(text: str, filename: str) -> Loaded:
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(text, Loader=loader_cls)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise DataError(f"{where}: YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:  # reader errors (control characters, ...)
+        raise DataError(f"{filename}: YAML error: {_one_line(str(exc))}") from None
+    except RecursionError:
+        raise DataError(f"{filename}: YAML nesting is too deep") from None
+    if node is None:
+        raise DataError(f"{filename}: the file holds no YAML document")
+    builder = _Builder(filename)
+    try:
+        value = builder.build(node, ())
+    except RecursionError:
+        raise DataError(f"{filename}: YAML nesting is too deep") from None
+    return Loaded(value, builder.marks)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Builder:
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.marks: dict[Path, tuple[int, int]] = {}
+        self.count = 0
+        self._scalar: Any = None
+
+    def _fail(self, node: yaml.Node, message: str) -> DataError:
+        mark = node.start_mark
+        return DataError(f"{self.filename}:{mark.line + 1}:{mark.column + 1}: {message}")
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        import yaml
+
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self._fail(
+                node,
+                f"the document expands to more than {MAX_NODES} values "
+                "(an alias/anchor bomb?); refusing to load it",
+            )
+        if path not in self.marks:
+            self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _CORE_TAGS:
+            raise self._fail(node, f"unsupported YAML tag {node.tag!r} (only plain data is allowed)")
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise self._fail(key_node, "YAML merge keys (<<) are not supported")
+                key = self.build(key_node, (*path, "<key>"))
+                if not isinstance(key, (str, int, float, bool)) and key is not None:
+                    raise self._fail(key_node, "a mapping key must be a plain scalar")
+                if key in result:
+                    raise self._fail(key_node, f"duplicate key {key!r}")
+                result[key] = self.build(value_node, (*path, str(key)))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._construct_scalar(node)
+
+    def _construct_scalar(self, node: yaml.Node) -> Any:
+        import yaml
+
+        if self._scalar is None:
+            self._scalar = yaml.SafeLoader("")
+        try:
+            return self._scalar.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            raise self._fail(node, f"bad scalar: {_one_line(str(exc))}") from None
