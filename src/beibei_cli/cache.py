@@ -19,6 +19,23 @@ if TYPE_CHECKING:
     from typing import Any
 
 FORMAT = 1
+_HERE = os.path.dirname(os.path.abspath(__file__))
+# The code that shapes the cached data: a change to any of them invalidates it.
+CODE_FILES = [
+    os.path.join(_HERE, *p)
+    for p in (("models.py",), ("report.py",), ("search", "build.py"), ("search", "normalize.py"))
+]
+
+
+def code_key() -> tuple[tuple[int, int], ...]:
+    out = []
+    for path in CODE_FILES:
+        try:
+            st = os.stat(path)
+            out.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((0, 0))
+    return tuple(out)
 
 
 def cache_dir() -> str:
@@ -79,7 +96,12 @@ def load(data_path: str) -> dict[str, Any] | None:
     payload = read(_file_for("report", data_path))
     if not isinstance(payload, dict):
         return None
-    if payload.get("format") != FORMAT or payload.get("version") != __version__ or payload.get("key") != key:
+    if (
+        payload.get("format") != FORMAT
+        or payload.get("version") != __version__
+        or payload.get("key") != key
+        or payload.get("code") != code_key()
+    ):
         return None
     data = payload.get("data")
     if not isinstance(data, dict) or payload.get("source_key") != _stat_key(data.get("source_path", "")):
@@ -95,6 +117,7 @@ def store(data_path: str, data: dict[str, Any]) -> bool:
         "format": FORMAT,
         "version": __version__,
         "key": key,
+        "code": code_key(),
         "source_key": _stat_key(data["source_path"]),
         "data": data,
     }

@@ -131,10 +131,40 @@ def complete_pillars(incomplete: str) -> list[str]:
 
 def complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
     known = {
-        "metrics": ["id", "name", "value", "unit", "pillar", "quote", "text", "qualifier", "case", "section", "as_of",
-                    "para", "name_en", "note"],
-        "pillars": ["id", "kind", "name", "name_en", "heading", "heading_en", "section", "summary", "summary_en",
-                    "quote", "para", "note", "goals", "plans", "cases", "metrics"],
+        "metrics": [
+            "id",
+            "name",
+            "value",
+            "unit",
+            "pillar",
+            "quote",
+            "text",
+            "qualifier",
+            "case",
+            "section",
+            "as_of",
+            "para",
+            "name_en",
+            "note",
+        ],
+        "pillars": [
+            "id",
+            "kind",
+            "name",
+            "name_en",
+            "heading",
+            "heading_en",
+            "section",
+            "summary",
+            "summary_en",
+            "quote",
+            "para",
+            "note",
+            "goals",
+            "plans",
+            "cases",
+            "metrics",
+        ],
         "search": ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"],
         "timeline": ["id", "date", "precision", "title", "quote", "inferred", "title_en", "pillar", "case", "para"],
         "entities": ["id", "name", "name_en", "type", "aliases", "quote", "para", "mentions"],
@@ -156,7 +186,8 @@ FormatOpt = Annotated[
 FieldsOpt = Annotated[
     Optional[str],
     typer.Option(
-        "--fields", help="Comma-separated fields to print, in this order (e.g. id,name,value).",
+        "--fields",
+        help="Comma-separated fields to print, in this order (e.g. id,name,value).",
         autocompletion=complete_fields,
     ),
 ]
@@ -180,8 +211,9 @@ def main(
     ctx: typer.Context,
     data: Annotated[
         Optional[str],
-        typer.Option("--data", envvar="BEIBEI_DATA", help="Report YAML to load (default: the packaged report).",
-                     show_envvar=True),
+        typer.Option(
+            "--data", envvar="BEIBEI_DATA", help="Report YAML to load (default: the packaged report).", show_envvar=True
+        ),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     color: Annotated[Color, typer.Option("--color", help="Colour: auto, always or never.")] = Color.auto,
@@ -202,12 +234,14 @@ def _ctx(ctx: typer.Context) -> commands.Ctx:
     return obj
 
 
-@app.command(epilog="""\b
+@app.command(
+    epilog="""\b
 Examples:
   beibei pillars
   beibei pillars --detail
   beibei pillars --detail --format json | jq '.[2].metrics'
-""")
+"""
+)
 def pillars(
     ctx: typer.Context,
     detail: Annotated[bool, typer.Option("--detail", "-d", help="Add goals, plans, cases and figures.")] = False,
@@ -219,23 +253,30 @@ def pillars(
     return commands.pillars(_ctx(ctx), detail=detail, format=_v(format), fields=fields, no_header=no_header)
 
 
-@app.command(epilog="""\b
+@app.command(
+    epilog="""\b
 Examples:
   beibei metrics
   beibei metrics --pillar 科技创新 --sort value
   beibei metrics --section results --format csv > figures.csv
   beibei metrics --format json | jq '.[] | select(.unit == "亿元")'
-""")
+"""
+)
 def metrics(
     ctx: typer.Context,
     pillar: Annotated[
-        Optional[str], typer.Option("--pillar", "-p", help="Only this pillar: its id or name (e.g. 科技创新).",
-                                    autocompletion=complete_pillars)
+        Optional[str],
+        typer.Option(
+            "--pillar", "-p", help="Only this pillar: its id or name (e.g. 科技创新).", autocompletion=complete_pillars
+        ),
     ] = None,
     section: Annotated[
-        Optional[str], typer.Option("--section", "-s", help="Only figures stated in this section (e.g. results = 数说成效).")
+        Optional[str],
+        typer.Option("--section", "-s", help="Only figures stated in this section (e.g. results = 数说成效)."),
     ] = None,
-    sort: Annotated[Sort, typer.Option("--sort", help="Order: report (as in the article), value, name, pillar.")] = Sort.report,
+    sort: Annotated[
+        Sort, typer.Option("--sort", help="Order: report (as in the article), value, name, pillar.")
+    ] = Sort.report,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", help="Print at most N figures.")] = None,
     format: FormatOpt = None,
@@ -244,41 +285,61 @@ def metrics(
 ) -> int:
     """Every figure of the report: value, unit, pillar, as-of, quote."""
     return commands.metrics(
-        _ctx(ctx), pillar=pillar, section=section, sort=sort.value, reverse=reverse, limit=limit,
-        format=_v(format), fields=fields, no_header=no_header,
+        _ctx(ctx),
+        pillar=pillar,
+        section=section,
+        sort=sort.value,
+        reverse=reverse,
+        limit=limit,
+        format=_v(format),
+        fields=fields,
+        no_header=no_header,
     )
 
 
-@app.command(epilog="""\b
+@app.command(
+    epilog="""\b
 Examples:
   beibei show metric-forest-coverage
   beibei show case-tenghai-land-deal --format json
   beibei search -l 招商 | xargs -n1 beibei show
-""")
+"""
+)
 def show(
     ctx: typer.Context,
-    id: Annotated[str, typer.Argument(help="The record's id (any kind: pillar, case, metric, event, para-N...).",
-                                      autocompletion=complete_ids)],
-    format: Annotated[Optional[RecordFormat], typer.Option("--format", "-f", help="table, plain, json or yaml.")] = None,
+    id: Annotated[
+        str,
+        typer.Argument(
+            help="The record's id (any kind: pillar, case, metric, event, para-N...).", autocompletion=complete_ids
+        ),
+    ],
+    format: Annotated[
+        Optional[RecordFormat], typer.Option("--format", "-f", help="table, plain, json or yaml.")
+    ] = None,
 ) -> int:
     """One record in full, with its quote and the paragraph it comes from."""
     return commands.show(_ctx(ctx), id=id, format=_v(format))
 
 
-@app.command(epilog="""\b
+@app.command(
+    epilog="""\b
 Examples:
   beibei info
   beibei info --format json
-""")
+"""
+)
 def info(
     ctx: typer.Context,
-    format: Annotated[Optional[RecordFormat], typer.Option("--format", "-f", help="table, plain, json or yaml.")] = None,
+    format: Annotated[
+        Optional[RecordFormat], typer.Option("--format", "-f", help="table, plain, json or yaml.")
+    ] = None,
 ) -> int:
     """What report is loaded: title, files, counts of each kind of record."""
     return commands.info(_ctx(ctx), format=_v(format))
 
 
-@app.command(epilog="""\b
+@app.command(
+    epilog="""\b
 Examples:
   beibei search 招商
   beibei search zhaoshang            (pinyin; initials work too: zs)
@@ -287,13 +348,17 @@ Examples:
   beibei search '"老旧小区"' --in cases,metrics
   beibei search -l 招商 | xargs -n1 beibei show
   beibei search 招商 --format json | jq '.[0].matches'
-""")
+"""
+)
 def search(
     ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help="Words to find (Chinese, traditional, pinyin or initials).")],
     in_: Annotated[
-        Optional[str], typer.Option("--in", help="Only these kinds: cases,pillars,goals,plans,metrics,honours,"
-                                    "events,entities,captions,paragraphs.")
+        Optional[str],
+        typer.Option(
+            "--in",
+            help="Only these kinds: cases,pillars,goals,plans,metrics,honours,events,entities,captions,paragraphs.",
+        ),
     ] = None,
     or_: Annotated[bool, typer.Option("--or", "-o", help="Match any term instead of all.")] = False,
     regex: Annotated[bool, typer.Option("--regex", "-e", help="Treat the query as a regular expression.")] = False,
@@ -308,36 +373,51 @@ def search(
 ) -> int:
     """Find any passage: cases, plans, figures, events, names and the article's paragraphs."""
     return commands.search(
-        _ctx(ctx), query=query, in_=in_, or_=or_, regex=regex, limit=limit, context=context, count=count,
-        ids=ids, quiet=quiet, format=_v(format), fields=fields, no_header=no_header,
+        _ctx(ctx),
+        query=query,
+        in_=in_,
+        or_=or_,
+        regex=regex,
+        limit=limit,
+        context=context,
+        count=count,
+        ids=ids,
+        quiet=quiet,
+        format=_v(format),
+        fields=fields,
+        no_header=no_header,
     )
 
 
-@app.command(epilog="""\b
+@app.command(
+    epilog="""\b
 Examples:
   beibei timeline
   beibei timeline --since 2022 --format json
-""")
+"""
+)
 def timeline(
     ctx: typer.Context,
-    since: Annotated[Optional[str], typer.Option("--since", help="From this date (2022, 2022-04 or 2022-04-01).")] = None,
+    since: Annotated[
+        Optional[str], typer.Option("--since", help="From this date (2022, 2022-04 or 2022-04-01).")
+    ] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Up to this date (inclusive).")] = None,
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
 ) -> int:
     """Every dated event, in date order, at the precision the article gives."""
-    return commands.timeline(
-        _ctx(ctx), since=since, until=until, format=_v(format), fields=fields, no_header=no_header
-    )
+    return commands.timeline(_ctx(ctx), since=since, until=until, format=_v(format), fields=fields, no_header=no_header)
 
 
-@app.command(epilog="""\b
+@app.command(
+    epilog="""\b
 Examples:
   beibei entities
   beibei entities --type company
   beibei show org-southwest-university
-""")
+"""
+)
 def entities(
     ctx: typer.Context,
     type: Annotated[Optional[EntityType], typer.Option("--type", "-t", help="Only this type.")] = None,
@@ -349,12 +429,14 @@ def entities(
     return commands.entities(_ctx(ctx), type=_v(type), format=_v(format), fields=fields, no_header=no_header)
 
 
-@app.command(epilog="""\b
+@app.command(
+    epilog="""\b
 Examples:
   beibei source
   beibei source --para 37
   beibei source --grep 招商
-""")
+"""
+)
 def source(
     ctx: typer.Context,
     para: Annotated[Optional[int], typer.Option("--para", help="Only paragraph N.")] = None,
@@ -367,11 +449,13 @@ def source(
     return commands.source(_ctx(ctx), para=para, grep=grep, format=_v(format), fields=fields, no_header=no_header)
 
 
-@app.command(epilog="""\b
+@app.command(
+    epilog="""\b
 Examples:
   beibei cite metric-rd-intensity
   beibei cite case-tenghai-land-deal --format md
-""")
+"""
+)
 def cite(
     ctx: typer.Context,
     id: Annotated[str, typer.Argument(help="The record to cite.", autocompletion=complete_ids)],
@@ -381,26 +465,32 @@ def cite(
     return commands.cite(_ctx(ctx), id=id, format=_v(format))
 
 
-@app.command(epilog="""\b
+@app.command(
+    epilog="""\b
 Examples:
   beibei export > report.md
   beibei export --format html -o report.html
-""")
+"""
+)
 def export(
     ctx: typer.Context,
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="md or html.")] = ExportFormat.md,
-    output_path: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to FILE instead of stdout.")] = None,
+    output_path: Annotated[
+        Optional[str], typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+    ] = None,
 ) -> int:
     """The whole report as one Markdown document or one self-contained HTML page."""
     return commands.export(_ctx(ctx), format=format.value, output_path=output_path)
 
 
-@app.command(epilog="""\b
+@app.command(
+    epilog="""\b
 Examples:
   beibei validate
   beibei validate my-report.yaml --source article.txt
   beibei validate my-report.yaml --format json
-""")
+"""
+)
 def validate(
     ctx: typer.Context,
     path: Annotated[Optional[str], typer.Argument(help="Report file to check (default: the loaded one).")] = None,

@@ -12,8 +12,6 @@ from beibei_cli.errors import ExitCode, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from beibei_cli.models import Record
     from beibei_cli.report import Report
 
@@ -92,24 +90,23 @@ def emit_record(ctx: Ctx, rec: Record, fmt: str | None) -> None:
 
         output.write(rich_render.record(rec, lang=ctx.lang, width=output.terminal_width(), color=ctx.use_color()))
     else:
-        output.write(plain_record(rec, ctx.lang))
+        output.write(plain_record(rec))
 
 
-def plain_record(rec: Record, lang: str) -> str:
-    from beibei_cli.output.labels import label
-
+def plain_record(rec: Record) -> str:
+    """``field: value`` lines (field names, not labels: stable for grep and cut)."""
     lines = []
     for key, value in rec.items():
         if value is None or value == []:
             continue
         if isinstance(value, list) and value and isinstance(value[0], dict):
-            lines.append(f"{label(key, lang)}:")
+            lines.append(f"{key}:")
             lines.extend("  " + "\t".join(output.cell(v) for v in item.values()) for item in value)
         elif isinstance(value, dict):
-            lines.append(f"{label(key, lang)}:")
+            lines.append(f"{key}:")
             lines.extend(f"  {k}: {output.cell(v)}" for k, v in value.items())
         else:
-            lines.append(f"{label(key, lang)}: {output.cell(value)}")
+            lines.append(f"{key}: {output.cell(value)}")
     return "\n".join(lines) + "\n"
 
 
@@ -133,8 +130,13 @@ def pillars(
         )
         return ExitCode.OK
     emit_rows(
-        ctx, rows, format=fmt, fields=fields, no_header=no_header,
-        columns=["id", "kind", "name", "heading"], fallback_fields=["id", "kind", "name"],
+        ctx,
+        rows,
+        format=fmt,
+        fields=fields,
+        no_header=no_header,
+        columns=["id", "kind", "name", "heading"],
+        fallback_fields=["id", "kind", "name"],
     )
     return ExitCode.OK
 
@@ -157,7 +159,11 @@ def metrics(
         ctx.report, pillar=pillar, section=section, sort=sort, reverse=reverse, limit=limit, lang=ctx.lang
     )
     emit_rows(
-        ctx, rows, format=format, fields=fields, no_header=no_header,
+        ctx,
+        rows,
+        format=format,
+        fields=fields,
+        no_header=no_header,
         columns=["name", "figure", "bar", "pillar_name", "as_of", "id"],
         fallback_fields=["id", "name", "value", "unit", "pillar", "quote"],
     )
@@ -194,8 +200,16 @@ def info(ctx: Ctx, *, format: str | None = None) -> int:
 
 SEARCH_KINDS = ("case", "pillar", "goal", "plan", "metric", "honour", "event", "entity", "caption", "paragraph")
 SEARCH_SCOPES = {
-    "cases": "case", "pillars": "pillar", "goals": "goal", "plans": "plan", "metrics": "metric",
-    "honours": "honour", "events": "event", "entities": "entity", "captions": "caption", "paragraphs": "paragraph",
+    "cases": "case",
+    "pillars": "pillar",
+    "goals": "goal",
+    "plans": "plan",
+    "metrics": "metric",
+    "honours": "honour",
+    "events": "event",
+    "entities": "entity",
+    "captions": "caption",
+    "paragraphs": "paragraph",
 }
 
 
@@ -231,7 +245,8 @@ def search(
     no_header: bool = False,
 ) -> int:
     from beibei_cli.report import index_blob
-    from beibei_cli.search.query import Index, search as run_search
+    from beibei_cli.search.query import Index
+    from beibei_cli.search.query import search as run_search
 
     if not query or not "".join(query).strip():
         raise UsageError("the search query is empty; give a word to search for")
@@ -267,7 +282,11 @@ def search(
     if not hits and fmt == "table":
         return code
     emit_rows(
-        ctx, table_rows, format=fmt, fields=fields, no_header=no_header,
+        ctx,
+        table_rows,
+        format=fmt,
+        fields=fields,
+        no_header=no_header,
         columns=["kind", "id", "title", "snippet"],
         fallback_fields=["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"],
     )
@@ -287,8 +306,13 @@ def timeline(
 
     rows = queries.timeline_rows(ctx.report, since=since, until=until, lang=ctx.lang)
     emit_rows(
-        ctx, rows, format=format, fields=fields, no_header=no_header,
-        columns=["date", "title", "id"], fallback_fields=["id", "date", "precision", "title", "quote"],
+        ctx,
+        rows,
+        format=format,
+        fields=fields,
+        no_header=no_header,
+        columns=["date", "title", "id"],
+        fallback_fields=["id", "date", "precision", "title", "quote"],
     )
     return ExitCode.OK
 
@@ -305,8 +329,13 @@ def entities(
 
     rows = queries.entity_rows(ctx.report, type_=type, lang=ctx.lang)
     emit_rows(
-        ctx, rows, format=format, fields=fields, no_header=no_header,
-        columns=["name", "type", "mentions", "id"], fallback_fields=["id", "name", "type", "aliases", "mentions"],
+        ctx,
+        rows,
+        format=format,
+        fields=fields,
+        no_header=no_header,
+        columns=["name", "type", "mentions", "id"],
+        fallback_fields=["id", "name", "type", "aliases", "mentions"],
     )
     return ExitCode.OK
 
@@ -328,8 +357,13 @@ def source(
         output.write("".join(f"{r['n']}\t{r['text']}\n" for r in rows) if rows else "")
         return ExitCode.OK if rows else ExitCode.NO_MATCH
     emit_rows(
-        ctx, rows, format=fmt, fields=fields, no_header=no_header,
-        columns=["n", "text"], fallback_fields=["id", "n", "type", "section", "text"],
+        ctx,
+        rows,
+        format=fmt,
+        fields=fields,
+        no_header=no_header,
+        columns=["n", "text"],
+        fallback_fields=["id", "n", "type", "section", "text"],
     )
     return ExitCode.OK if rows else ExitCode.NO_MATCH
 

@@ -29,27 +29,35 @@ def fix_arg(arg: str) -> str:
 
 
 def run_typer(args: list[str]) -> int:
+    import typer
+    from typer._click import exceptions as click_exc  # the Click that Typer vendors
+    from typer.main import get_command
+
     from beibei_cli import fastpath
     from beibei_cli.cli import app
-    from typer import _click as click  # the Click that Typer vendors
-    from typer.main import get_command
 
     group = get_command(app)
     if fastpath.load_spec() is None:
         fastpath.save_spec(group)
     try:
         result = group.main(args=args, prog_name="beibei", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         return ExitCode.INTERRUPTED
-    except click.exceptions.UsageError as exc:
+    except click_exc.NoArgsIsHelpError as exc:
+        from beibei_cli.output import write_err
+
+        write_err(exc.ctx.get_help() if exc.ctx is not None else "usage: beibei COMMAND [ARGS]")
+        return ExitCode.USAGE
+    except click_exc.ClickException as exc:
         raise BeibeiError(_usage_message(exc)) from None
     return int(result) if isinstance(result, int) else ExitCode.OK
 
 
 def _usage_message(exc: object) -> str:
-    message = " ".join(str(getattr(exc, "message", exc)).split())
+    format_message = getattr(exc, "format_message", None)
+    message = " ".join(str(format_message() if format_message else exc).split())
     ctx = getattr(exc, "ctx", None)
     path = getattr(ctx, "command_path", "beibei") if ctx is not None else "beibei"
     return f"{message} (see '{path} --help')"

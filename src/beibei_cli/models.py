@@ -256,9 +256,7 @@ def _check_field(ftype: str, value: Any) -> tuple[Any, str | None]:
     raise AssertionError(f"unknown field type {ftype}")  # pragma: no cover
 
 
-def _check_mapping(
-    value: Any, fields: dict[str, str], path: Path, problems: list[Problem]
-) -> Record | None:
+def _check_mapping(value: Any, fields: dict[str, str], path: Path, problems: list[Problem]) -> Record | None:
     if not isinstance(value, dict):
         problems.append((path, f"expected a mapping, got {_describe(value)}"))
         return None
@@ -293,9 +291,7 @@ def validate(doc: Any) -> tuple[Record, dict[str, list[Record]], list[Problem]]:
             problems.append(((str(key),), f"unknown top-level key {key!r} (known: {known})"))
     version = doc.get("schema_version")
     if version != SCHEMA_VERSION:
-        problems.append(
-            (("schema_version",), f"expected schema_version: {SCHEMA_VERSION}, got {_describe(version)}")
-        )
+        problems.append((("schema_version",), f"expected schema_version: {SCHEMA_VERSION}, got {_describe(version)}"))
     meta = _check_mapping(doc.get("report"), REPORT_FIELDS, ("report",), problems) or {}
 
     ids: dict[str, Path] = {}

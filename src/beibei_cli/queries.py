@@ -60,7 +60,9 @@ def pillar_rows(report: Report, *, detail: bool, lang: str) -> list[Record]:
         row = localize(p, lang)
         if detail:
             pid = p["id"]
-            row["goals"] = [_brief(g, lang, ("id", "text", "quote", "para")) for g in recs["goal"] if g["pillar"] == pid]
+            row["goals"] = [
+                _brief(g, lang, ("id", "text", "quote", "para")) for g in recs["goal"] if g["pillar"] == pid
+            ]
             row["plans"] = [
                 _brief(g, lang, ("id", "text", "year", "quote", "para")) for g in recs["plan"] if g["pillar"] == pid
             ]

@@ -69,8 +69,7 @@ def read_text(path: str, what: str = "report file") -> str:
     limit = max_bytes()
     if st.st_size > limit:
         raise DataError(
-            f"{path}: the {what} is {st.st_size} bytes, over the {limit}-byte limit "
-            "(raise it with BEIBEI_MAX_BYTES)"
+            f"{path}: the {what} is {st.st_size} bytes, over the {limit}-byte limit (raise it with BEIBEI_MAX_BYTES)"
         )
     try:
         with open(path, "rb") as handle:
@@ -149,7 +148,9 @@ def split_paragraphs(source: str, joins: list[str]) -> tuple[list[str], list[str
     return paragraphs, missing
 
 
-def build(meta: Record, records: dict[str, list[Record]], source: str, source_path: str) -> tuple[dict[str, Any], list[Problem]]:
+def build(
+    meta: Record, records: dict[str, list[Record]], source: str, source_path: str
+) -> tuple[dict[str, Any], list[Problem]]:
     """Link validated records to the article: paragraphs, sections, quotes."""
     problems: list[Problem] = []
     paragraphs, missing = split_paragraphs(source, meta.get("line_joins") or [])
@@ -159,10 +160,14 @@ def build(meta: Record, records: dict[str, list[Record]], source: str, source_pa
 
     headings: dict[str, str] = {}
     for i, sec in enumerate(records["section"]):
+        sec["para"] = 1
         if sec.get("heading"):
             headings[squash(sec["heading"])] = sec["id"]
             if squash(sec["heading"]) not in squashed:
                 problems.append((("sections", i, "heading"), "the heading is not a line of the source text"))
+                sec["para"] = None
+            else:
+                sec["para"] = squashed.index(squash(sec["heading"])) + 1
     lead = next((s["id"] for s in records["section"] if not s.get("heading")), None)
     captions = {squash(c["quote"]) for c in records["caption"] if c.get("quote")}
 

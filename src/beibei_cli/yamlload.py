@@ -93,8 +93,7 @@ class _Builder:
         if self.count > MAX_NODES:
             raise self._fail(
                 node,
-                f"the document expands to more than {MAX_NODES} values "
-                "(an alias/anchor bomb?); refusing to load it",
+                f"the document expands to more than {MAX_NODES} values (an alias/anchor bomb?); refusing to load it",
             )
         if path not in self.marks:
             self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)

@@ -7,6 +7,8 @@ writes it through ``beibei_cli.output.write``.
 
 from __future__ import annotations
 
+import io
+
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -31,19 +33,11 @@ def to_text(renderable: RenderableType, *, width: int, color: bool) -> str:
         legacy_windows=False,
         soft_wrap=False,
         record=False,
-        file=_Sink(),
+        file=io.StringIO(),
     )
     with console.capture() as capture:
         console.print(renderable)
     return capture.get()
-
-
-class _Sink:
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
 
 
 def bar(value: float, unit: str | None, width: int = 10) -> Text:

@@ -40,11 +40,21 @@ def documents(data: dict[str, Any]) -> list[tuple[str, str, str | None, str, str
         docs.append((rid, kind, pillar, title, text, len(title) if in_text else 0))
 
     for r in recs["case"]:
-        add(r["id"], "case", r["pillar"], r["title"],
-            _join(r["title"], r["summary"], r["quote"], r["title_en"], r["summary_en"]))
+        add(
+            r["id"],
+            "case",
+            r["pillar"],
+            r["title"],
+            _join(r["title"], r["summary"], r["quote"], r["title_en"], r["summary_en"]),
+        )
     for r in recs["pillar"]:
-        add(r["id"], "pillar", r["id"], r["name"],
-            _join(r["name"], r["heading"], r["summary"], r["quote"], r["name_en"], r["heading_en"], r["summary_en"]))
+        add(
+            r["id"],
+            "pillar",
+            r["id"],
+            r["name"],
+            _join(r["name"], r["heading"], r["summary"], r["quote"], r["name_en"], r["heading_en"], r["summary_en"]),
+        )
     for kind in ("goal", "plan"):
         for r in recs[kind]:
             add(r["id"], kind, r["pillar"], r["text"], _join(r["text"], r["quote"], r["text_en"]))
@@ -71,7 +81,7 @@ def t2s_table(chars: set[str]) -> dict[str, str]:
 
     Read from OpenCC's character table (shipped with opencc-python-reimplemented).
     """
-    import opencc  # type: ignore[import-untyped]
+    import opencc
 
     path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
     table: dict[str, str] = {}
@@ -89,10 +99,11 @@ def readings(text: str) -> list[str]:
     os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
     from pypinyin import Style, pinyin
 
-    result = pinyin(text, style=Style.NORMAL, errors=lambda chunk: list(chunk), strict=False)
+    split: Any = list  # pypinyin accepts a callable returning a list; its stubs say str
+    result = pinyin(text, style=Style.NORMAL, errors=split, strict=False)
     flat = [item[0] if item else "" for item in result]
     if len(flat) != len(text):  # pragma: no cover - pypinyin keeps one item per character here
-        flat = [pinyin(ch, style=Style.NORMAL, errors=lambda c: list(c))[0][0] for ch in text]
+        flat = [pinyin(ch, style=Style.NORMAL, errors=split)[0][0] for ch in text]
     return flat
 
 

@@ -7,8 +7,8 @@ is typed in.
 
 from __future__ import annotations
 
-import math
 import marshal
+import math
 
 from beibei_cli.errors import UsageError
 from beibei_cli.search.build import KIND_ORDER
@@ -201,8 +201,8 @@ def search(
             idf = math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5))
             tf = sum(w * (TITLE_WEIGHT if s[0] < title_len else 1.0) for s, w in spans)
             score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * len(text) / avg_len))
-        spans = _merge([s for term_spans in per_term for s, _ in term_spans])
-        snip, snip_spans = snippet(text, spans, context)
+        merged = _merge([s for term_spans in per_term for s, _ in term_spans])
+        snip, snip_spans = snippet(text, merged, context)
         hits.append(
             {
                 "id": rid,
@@ -212,7 +212,7 @@ def search(
                 "snippet": snip,
                 "score": round(score, 4),
                 "text": text,
-                "matches": [list(s) for s in spans],
+                "matches": [list(s) for s in merged],
                 "snippet_matches": [list(s) for s in snip_spans],
                 "_order": (KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), i),
             }

@@ -1,0 +1,73 @@
+"""Keep the example output in README.md true.
+
+Every ```console block of the README holds lines ``$ beibei ARGS`` followed by
+that command's output. This script re-runs each command (piped, no colour) and
+rewrites the output below it; ``--check`` only reports whether anything would
+change (the test suite runs it that way).
+
+    python scripts/readme_examples.py          # rewrite README.md
+    python scripts/readme_examples.py --check  # exit 1 if it is out of date
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def run(command: str) -> str:
+    args = shlex.split(command)
+    assert args[0] == "beibei", command
+    env = {k: v for k, v in os.environ.items() if k not in ("BEIBEI_DATA", "BEIBEI_LANG", "CLICOLOR_FORCE")}
+    env.update(NO_COLOR="1", COLUMNS="100")
+    done = subprocess.run(
+        [sys.executable, "-m", "beibei_cli", *args[1:]], capture_output=True, env=env, check=False
+    )
+    return done.stdout.decode("utf-8")
+
+
+def regenerate(text: str) -> str:
+    out: list[str] = []
+    in_block = False
+    skipping = False
+    for line in text.splitlines():
+        if line.startswith("```console"):
+            in_block = True
+            out.append(line)
+            continue
+        if in_block and line.startswith("```"):
+            in_block = False
+            skipping = False
+            out.append(line)
+            continue
+        if in_block:
+            if line.startswith("$ beibei"):
+                out.append(line)
+                out.extend(run(line[2:]).rstrip("\n").splitlines())
+                skipping = True
+                continue
+            if skipping:
+                continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    text = README.read_text(encoding="utf-8")
+    new = regenerate(text)
+    if "--check" in sys.argv:
+        if new != text:
+            print("README.md examples are out of date: run python scripts/readme_examples.py", file=sys.stderr)
+            return 1
+        return 0
+    README.write_text(new, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
