@@ -25,9 +25,7 @@ def run(command: str) -> str:
     assert args[0] == "beibei", command
     env = {k: v for k, v in os.environ.items() if k not in ("BEIBEI_DATA", "BEIBEI_LANG", "CLICOLOR_FORCE")}
     env.update(NO_COLOR="1", COLUMNS="100")
-    done = subprocess.run(
-        [sys.executable, "-m", "beibei_cli", *args[1:]], capture_output=True, env=env, check=False
-    )
+    done = subprocess.run([sys.executable, "-m", "beibei_cli", *args[1:]], capture_output=True, env=env, check=False)
     return done.stdout.decode("utf-8")
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.conftest import DATA, ROOT, SOURCE
 
 from beibei_cli import report as report_mod
 from beibei_cli.models import KINDS
+from tests.conftest import DATA, ROOT, SOURCE
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,9 @@ def test_wheel_installs_and_runs_from_another_directory(tmp_path: Path) -> None:
     # The dependencies (typer, rich, ...) come from this environment, after the venv's own packages.
     site = subprocess.run(
         [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
 
@@ -46,12 +48,20 @@ def test_wheel_installs_and_runs_from_another_directory(tmp_path: Path) -> None:
     env = python_env(BEIBEI_CACHE_DIR=str(tmp_path / "cache"))
     where = subprocess.run(
         [str(py), "-c", "import beibei_cli; print(beibei_cli.__file__)"],
-        cwd=elsewhere, env=env, check=True, capture_output=True, text=True,
+        cwd=elsewhere,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     assert str(env_dir) in where
     result = subprocess.run(
         [str(env_dir / "bin" / "beibei"), "metrics", "--format", "json"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, encoding="utf-8",
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)

@@ -22,6 +22,9 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
 def test_readme_examples_are_current() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "readme_examples.py"), "--check"],
-        capture_output=True, text=True, env=python_env(), check=False,
+        capture_output=True,
+        text=True,
+        env=python_env(),
+        check=False,
     )
     assert done.returncode == 0, done.stderr
