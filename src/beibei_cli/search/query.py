@@ -171,6 +171,8 @@ def search(
     avg_len = sum(len(d[4]) for _, d in docs) / len(docs) or 1.0
     n_terms = len(matchers) if regex else len(terms)
     found: list[tuple[int, tuple[Any, ...], list[list[tuple[Span, float]]]]] = []
+    # A record whose every term matched on the characters themselves (not only by
+    # pinyin) ranks above any record that needed pinyin: tier 0 before tier 1.
     df = [0] * n_terms
     for i, doc in docs:
         per_term: list[list[tuple[Span, float]]] = []
@@ -214,10 +216,14 @@ def search(
                 "text": text,
                 "matches": [list(s) for s in merged],
                 "snippet_matches": [list(s) for s in snip_spans],
-                "_order": (KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), i),
+                "_order": (
+                    0 if all(any(w == 1.0 for _, w in spans) for spans in per_term if spans) else 1,
+                    KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER),
+                    i,
+                ),
             }
         )
-    hits.sort(key=lambda h: (-h["score"], h["_order"]))
+    hits.sort(key=lambda h: (h["_order"][0], -h["score"], h["_order"][1:]))
     for h in hits:
         del h["_order"]
     return hits

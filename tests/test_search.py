@@ -1,0 +1,208 @@
+"""Search: matching, normalisation, pinyin, ranking, snippets, and the CLI around it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beibei_cli.errors import UsageError
+from beibei_cli.report import index_blob, load_report
+from beibei_cli.search.query import Index, parse_terms, search
+from tests.conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    return Index(index_blob(load_report(str(DATA), use_cache=False)))
+
+
+def ids(hits: list[dict]) -> list[str]:
+    return [h["id"] for h in hits]
+
+
+def matched(hit: dict) -> list[str]:
+    return [hit["text"][s:e] for s, e in hit["matches"]]
+
+
+def test_chinese_is_matched_as_text(index: Index) -> None:
+    hits = search(index, ["招商"])
+    para = next(h for h in hits if h["kind"] == "paragraph")
+    assert para["text"].count("招商") == len(para["matches"])
+    assert all(m == "招商" for m in matched(para))
+    for phrase in ("招商工作体系", "以商招商", "驻点招商"):
+        assert phrase in para["text"]
+
+
+def test_terms_are_anded_and_or_widens(index: Index) -> None:
+    both = set(ids(search(index, ["招商", "2022"])))
+    assert both == set(ids(search(index, ["招商 2022"])))
+    only_zhaoshang = set(ids(search(index, ["招商"])))
+    assert both <= only_zhaoshang
+    assert set(ids(search(index, ["招商", "缙云山"], any_term=True))) >= only_zhaoshang
+    assert search(index, ["招商", "缙云山"]) == [] or all(
+        "缙云山" in h["text"] and "招商" in h["text"] for h in search(index, ["招商", "缙云山"])
+    )
+
+
+def test_quoted_phrase_is_one_term() -> None:
+    assert parse_terms(['"zhao shang" 2022']) == ["zhao shang", "2022"]
+    assert parse_terms(['a"b']) == ['a"b']
+
+
+def test_regex_and_literal_metacharacters(index: Index) -> None:
+    hits = search(index, [r"\d+亿元"], regex=True)
+    assert hits and all(any(t.endswith("亿元") for t in matched(h)) for h in hits)
+    with pytest.raises(UsageError, match="invalid regular expression"):
+        search(index, ["(招商"], regex=True)
+    literal = search(index, ["1+4+9+N"])
+    assert literal and all("1+4+9+N" in matched(h) for h in literal)
+
+
+def test_fullwidth_and_case_fold(index: Index) -> None:
+    assert set(ids(search(index, ["４２８"]))) == set(ids(search(index, ["428"])))
+    assert set(ids(search(index, ["eod"]))) == set(ids(search(index, ["EOD"])))
+    assert search(index, ["ＥＯＤ"])
+
+
+@pytest.mark.parametrize("traditional, simplified", [("經濟", "经济"), ("鄉村振興", "乡村振兴"), ("招商", "招商"), ("綠道", "绿道")])
+def test_traditional_finds_simplified(index: Index, traditional: str, simplified: str) -> None:
+    expected = ids(search(index, [simplified]))
+    assert expected
+    assert ids(search(index, [traditional])) == expected
+
+
+@pytest.mark.parametrize("query", ["zhaoshang", "zhao shang", '"zhao shang"', "ZhaoShang", "zs"])
+def test_pinyin_finds_zhaoshang(index: Index, query: str) -> None:
+    hits = search(index, [query])
+    assert "case-investment-system" in ids(hits)
+    case = next(h for h in hits if h["id"] == "case-investment-system")
+    assert "招商" in matched(case) or "招" in "".join(matched(case))
+
+
+def test_heteronym_chongqing(index: Index) -> None:
+    hits = search(index, ["chongqing"])
+    assert any("重庆" in matched(h) for h in hits)
+    assert not any("重庆" in matched(h) for h in search(index, ["zhongqing"]))
+
+
+def test_pinyin_hits_rank_below_exact_hits(index: Index) -> None:
+    hits = search(index, ["chongqing"])
+    exact = [any(t.lower() == "chongqing" for t in matched(h)) for h in hits]
+    # every record matched on the Latin text itself comes before every pinyin-only record
+    assert exact == sorted(exact, reverse=True)
+    assert any(exact) and not all(exact)
+
+
+def test_cases_rank_first_on_ties(index: Index) -> None:
+    hits = search(index, ["腾海"])
+    same = [h for h in hits if h["score"] == hits[0]["score"]]
+    if len(same) > 1:
+        assert same[0]["kind"] == "case"
+
+
+def test_scope(index: Index) -> None:
+    hits = search(index, ["招商"], kinds={"case", "metric"})
+    assert hits and {h["kind"] for h in hits} <= {"case", "metric"}
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\t"])
+def test_empty_query_is_a_usage_error(index: Index, query: str) -> None:
+    with pytest.raises(UsageError):
+        search(index, [query])
+
+
+def test_snippet_marks_every_match_inside_it(index: Index) -> None:
+    for hit in search(index, ["招商"], context=10):
+        for s, e in hit["snippet_matches"]:
+            assert 0 <= s < e <= len(hit["snippet"])
+            assert hit["snippet"][s:e] == "招商"
+
+
+# -- properties --------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_any_substring_finds_its_record(index: Index, data: st.DataObject) -> None:
+    doc = data.draw(st.sampled_from(index.docs))
+    text = doc[4]
+    start = data.draw(st.integers(0, max(0, len(text) - 1)))
+    end = data.draw(st.integers(start + 1, min(len(text), start + 12)))
+    query = text[start:end]
+    if not query.strip() or query.count('"') % 2:
+        query = query.replace('"', " ")
+    if not query.strip():
+        return
+    assert doc[0] in ids(search(index, [query]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.text(max_size=12), min_size=1, max_size=3), regex=st.booleans(), context=st.integers(0, 40))
+def test_search_never_raises_on_arbitrary_input(index: Index, words: list[str], regex: bool, context: int) -> None:
+    try:
+        hits = search(index, words, regex=regex, context=context)
+    except UsageError:
+        return
+    for hit in hits:
+        for s, e in hit["matches"]:
+            assert 0 <= s <= e <= len(hit["text"])
+        for s, e in hit["snippet_matches"]:
+            assert 0 <= s < e <= len(hit["snippet"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), context=st.integers(0, 30))
+def test_highlights_lie_inside_the_snippet_and_cover_the_match(index: Index, data: st.DataObject, context: int) -> None:
+    doc = data.draw(st.sampled_from(index.docs))
+    text = doc[4]
+    start = data.draw(st.integers(0, max(0, len(text) - 2)))
+    query = "".join(text[start : start + 2].split()).replace('"', "")
+    if not query:
+        return
+    hit = next(h for h in search(index, [query], context=context) if h["id"] == doc[0])
+    first = hit["matches"][0]
+    flat = hit["text"][first[0] : first[1]].replace("\n", " ")
+    assert any(hit["snippet"][s:e] == flat for s, e in hit["snippet_matches"])
+
+
+# -- the command -------------------------------------------------------------
+
+
+def test_cli_exit_codes_and_outputs(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("search", "招商", "-q").code == 0
+    none = run("search", "不存在的词语", "--format", "json")
+    assert none.code == 1 and json.loads(none.out) == [] and none.err == ""
+    assert run("search", "不存在的词语").code == 1
+    bad = run("search", "--regex", "(")
+    assert bad.code == 2 and "invalid regular expression" in bad.err
+    assert run("search", "  ").code == 2
+    listed = run("search", "招商", "-l").out.split()
+    assert listed == [h["id"] for h in json.loads(run("search", "招商", "-f", "json").out)]
+    counts = dict(line.split("\t") for line in run("search", "招商", "--count").out.splitlines())
+    assert sum(int(n) for n in counts.values()) == len(listed)
+
+
+def test_cli_json_hit_contract(run) -> None:  # type: ignore[no-untyped-def]
+    hits = json.loads(run("search", "zhaoshang", "--format", "json").out)
+    assert hits
+    for hit in hits:
+        assert list(hit)[:8] == ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"]
+        for s, e in hit["matches"]:
+            assert hit["text"][s:e]
+
+
+def test_cli_highlight_only_on_colour(run) -> None:  # type: ignore[no-untyped-def]
+    plain = run("search", "招商", "-f", "table", env={"COLUMNS": "120"}).out
+    assert "\x1b[" not in plain and "招商" in plain
+    coloured = run("--color", "always", "search", "招商", "-f", "table", env={"COLUMNS": "120"}).out
+    assert "\x1b[" in coloured
+
+
+def test_cli_scope_option(run) -> None:  # type: ignore[no-untyped-def]
+    hits = json.loads(run("search", "招商", "--in", "cases,metrics", "-f", "json").out)
+    assert hits and {h["kind"] for h in hits} <= {"case", "metric"}
+    bad = run("search", "招商", "--in", "nothing")
+    assert bad.code == 2 and "unknown scope" in bad.err
