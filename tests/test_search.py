@@ -67,7 +67,9 @@ def test_fullwidth_and_case_fold(index: Index) -> None:
     assert search(index, ["ＥＯＤ"])
 
 
-@pytest.mark.parametrize("traditional, simplified", [("經濟", "经济"), ("鄉村振興", "乡村振兴"), ("招商", "招商"), ("綠道", "绿道")])
+@pytest.mark.parametrize(
+    "traditional, simplified", [("經濟", "经济"), ("鄉村振興", "乡村振兴"), ("招商", "招商"), ("綠道", "绿道")]
+)
 def test_traditional_finds_simplified(index: Index, traditional: str, simplified: str) -> None:
     expected = ids(search(index, [simplified]))
     assert expected

@@ -95,12 +95,12 @@ def _convert(param: dict[str, Any], raw: str) -> Any:
         if raw not in param["choices"]:
             raise Decline
         return raw
-    if ptype == "integer":
+    if ptype in ("int", "integer"):
         try:
             return int(raw)
         except ValueError:
             raise Decline from None
-    if ptype in ("text", "string"):
+    if ptype in ("str", "text", "string"):
         return raw
     raise Decline
 
