@@ -95,6 +95,15 @@ def run(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return ExitCode.OK
+    except Exception as exc:  # a bug: still no traceback unless asked for
+        if debug:
+            raise
+        from beibei_cli.output import write_err
+
+        write_err(
+            f"beibei: internal error: {type(exc).__name__}: {exc} (run with --debug for details; please report it)"
+        )
+        return ExitCode.INTERNAL
 
 
 def _silence_stdout() -> None:

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     OK = 0
     NO_MATCH = 1  # a search found nothing (as grep and ripgrep)
     USAGE = 2  # bad arguments, bad data, unreadable files
+    INTERNAL = 70  # a bug in beibei itself (EX_SOFTWARE); reported in one line, not a traceback
     INTERRUPTED = 130  # Ctrl-C
 
 

@@ -295,6 +295,7 @@ def validate(doc: Any) -> tuple[Record, dict[str, list[Record]], list[Problem]]:
     meta = _check_mapping(doc.get("report"), REPORT_FIELDS, ("report",), problems) or {}
 
     ids: dict[str, Path] = {}
+    paths: dict[str, list[Path]] = {kind: [] for kind in KINDS}
     for kind, key in KINDS.items():
         raw = doc.get(key)
         if raw is None:
@@ -317,21 +318,14 @@ def validate(doc: Any) -> tuple[Record, dict[str, list[Record]], list[Problem]]:
                     ids[rid] = path
             clean["_kind"] = kind
             records[kind].append(clean)
+            paths[kind].append(path)
             _check_record(kind, clean, path, problems)
 
     kind_of = {rec["id"]: kind for kind, recs in records.items() for rec in recs if isinstance(rec.get("id"), str)}
-    for kind, key in KINDS.items():
-        for i, rec in enumerate(records[kind]):
-            _check_refs(kind, rec, (key, _index_of(doc.get(key), rec, i)), kind_of, problems)
+    for kind in KINDS:
+        for rec, path in zip(records[kind], paths[kind], strict=True):
+            _check_refs(kind, rec, path, kind_of, problems)
     return meta, records, problems
-
-
-def _index_of(raw: Any, rec: Record, fallback: int) -> int:
-    if isinstance(raw, list):
-        for i, item in enumerate(raw):
-            if isinstance(item, dict) and item.get("id") == rec.get("id"):
-                return i
-    return fallback
 
 
 def _check_record(kind: str, rec: Record, path: Path, problems: list[Problem]) -> None:

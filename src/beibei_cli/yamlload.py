@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     Path = tuple[str | int, ...]
 
-MAX_NODES = 200_000  # values built, counting every expansion of an alias
+MAX_REPEATS = 100_000  # values built a second time or more through aliases
 
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -79,7 +79,8 @@ class _Builder:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.marks: dict[Path, tuple[int, int]] = {}
-        self.count = 0
+        self.repeats = 0
+        self.seen: set[int] = set()
         self._scalar: Any = None
 
     def _fail(self, node: yaml.Node, message: str) -> DataError:
@@ -89,13 +90,17 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path) -> Any:
         import yaml
 
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise self._fail(
-                node,
-                f"the document expands to more than {MAX_NODES} values (an alias/anchor bomb?); refusing to load it",
-            )
-        if path not in self.marks:
+        if id(node) in self.seen:
+            self.repeats += 1
+            if self.repeats > MAX_REPEATS:
+                raise self._fail(
+                    node,
+                    f"aliases expand the document by more than {MAX_REPEATS} values "
+                    "(an alias/anchor bomb?); refusing to load it",
+                )
+        else:
+            self.seen.add(id(node))
+        if path and path[-1] != "<key>" and path not in self.marks:
             self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _CORE_TAGS:
             raise self._fail(node, f"unsupported YAML tag {node.tag!r} (only plain data is allowed)")

@@ -1,0 +1,226 @@
+"""Whole-process start-up benchmark, and a scale run on a synthetic report.
+
+Runs with public tools only (subprocess + time.perf_counter + os.wait4):
+
+    python benchmarks/bench.py               # budgets table + scale run
+    python benchmarks/bench.py --runs 31     # more runs per command
+    python benchmarks/bench.py --no-scale    # skip the 100x report
+
+Every command runs with its output piped, alternating with the floor
+(``python -c pass``) so that machine drift hits both alike; the table gives each
+command's median wall time, its ratio to the floor's median and the budget of
+the performance issue, and the peak memory (max RSS) of the slowest run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def beibei_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "beibei"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from beibei_cli.entry import main; main()"]
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MiB, exit code) of one run, output piped away."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert proc.stdout is not None
+    proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stdout.close()
+    return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+BUDGETS = [
+    # (label, args, budget as a ratio to the floor)
+    ("metrics --format json", ["metrics", "--format", "json"], 6),
+    ("search 招商 --format json", ["search", "招商", "--format", "json"], 6),
+    ("search zhaoshang --format json", ["search", "zhaoshang", "--format", "json"], 6),
+    ("show metric-rd-intensity --format json", ["show", "metric-rd-intensity", "--format", "json"], 6),
+    ("pillars --detail --format json", ["pillars", "--detail", "--format", "json"], 6),
+    ("metrics --format table", ["metrics", "--format", "table"], 12),
+    ("search 招商 --format table", ["search", "招商", "--format", "table"], 12),
+    ("--help", ["--help"], 10),
+]
+
+
+def budgets(runs: int, env: dict[str, str]) -> None:
+    bb = beibei_cmd()
+    floor_cmd = [sys.executable, "-c", "pass"]
+    for _ in range(2):  # build the cache and the fast-path spec
+        timed([*bb, "info"], env)
+    floor: list[float] = []
+    results: dict[str, list[tuple[float, float]]] = {label: [] for label, _, _ in BUDGETS}
+    for _ in range(runs):
+        for label, args, _ in BUDGETS:
+            floor.append(timed(floor_cmd, env)[0])
+            wall, rss, _code = timed([*bb, *args], env)
+            results[label].append((wall, rss))
+    base = statistics.median(floor)
+    print(f"floor: python -c pass  median {base * 1000:.1f} ms over {len(floor)} runs")
+    print(f"{'command (output piped)':42} {'median':>9} {'ratio':>7} {'budget':>7} {'peak MiB':>9}")
+    medians = {}
+    for label, _, budget in BUDGETS:
+        walls = [w for w, _ in results[label]]
+        med = statistics.median(walls)
+        medians[label] = med
+        peak = max(r for _, r in results[label])
+        verdict = "ok" if med / base <= budget else "OVER"
+        print(f"{label:42} {med * 1000:7.1f}ms {med / base:6.2f}x {budget:6}x {peak:8.1f}  {verdict}")
+    zh = medians["search 招商 --format json"]
+    py = medians["search zhaoshang --format json"]
+    print(f"pinyin vs Chinese query: {py / zh:.2f}x (budget 1.2x)")
+
+
+def cache_build(runs: int, env: dict[str, str], data: Path | None = None) -> None:
+    bb = beibei_cmd()
+    cache = Path(env["BEIBEI_CACHE_DIR"])
+    extra = ["--data", str(data)] if data else []
+    timed([*bb, *extra, "info"], env)  # make sure the spec exists
+    walls, peaks = [], []
+    for _ in range(runs):
+        for f in cache.glob("report-*.marshal"):
+            f.unlink()
+        wall, rss, code = timed([*bb, *extra, "metrics", "--format", "json"], env)
+        assert code == 0
+        walls.append(wall)
+        peaks.append(rss)
+    warm = [timed([*bb, *extra, "search", "招商", "--format", "json"], env) for _ in range(runs)]
+    label = f"{data.name}" if data else "report.yaml"
+    print(
+        f"first run, empty cache ({label}): median {statistics.median(walls) * 1000:.0f} ms, "
+        f"peak {max(peaks):.1f} MiB (budget 1500 ms, 150 MiB); warm search: "
+        f"median {statistics.median(w for w, _, _ in warm) * 1000:.1f} ms, peak {max(r for _, r, _ in warm):.1f} MiB"
+    )
+
+
+def synthetic(scale: int, folder: Path) -> Path:
+    """The real report repeated ``scale`` times (ids suffixed; the article repeated)."""
+    import yaml
+
+    from beibei_cli.models import KINDS, SCHEMA
+
+    doc = yaml.safe_load((ROOT / "data" / "report.yaml").read_text(encoding="utf-8"))
+    out = {"schema_version": doc["schema_version"], "report": dict(doc["report"])}
+    out["report"]["source"] = "source.txt"
+    for kind, key in KINDS.items():
+        records = []
+        for k in range(scale):
+            for rec in doc.get(key) or []:
+                copy = dict(rec)
+                copy["id"] = f"{rec['id']}-k{k}"
+                for name, ftype in SCHEMA[kind].items():
+                    if ftype.startswith("ref:") and copy.get(name):
+                        copy[name] = f"{copy[name]}-k{k}"
+                    elif ftype.startswith("refs:"):
+                        copy[name] = [f"{r}-k{k}" for r in copy.get(name) or []]
+                if kind == "section" and k > 0:
+                    copy["heading"] = copy.get("heading")  # same headings: they are lines of the source
+                records.append(copy)
+        out[key] = records
+    path = folder / f"report-x{scale}.yaml"
+    path.write_text(yaml.safe_dump(out, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    source = (ROOT / "data" / "source.txt").read_text(encoding="utf-8")
+    (folder / "source.txt").write_text(source * scale, encoding="utf-8")
+    return path
+
+
+def phases(path: Path) -> dict[str, float]:
+    """In-process seconds of each loading phase."""
+    from beibei_cli import cache, report
+    from beibei_cli.models import validate
+    from beibei_cli.search.build import build_index
+    from beibei_cli.search.query import Index, search
+
+    t = {}
+    start = time.perf_counter()
+    loaded = report.parse(str(path))
+    t["parse YAML"] = time.perf_counter() - start
+    start = time.perf_counter()
+    meta, records, problems = validate(loaded.value)
+    t["validate"] = time.perf_counter() - start
+    assert not problems, problems[:3]
+    start = time.perf_counter()
+    source_path = report.source_path_for(meta, str(path))
+    data, problems = report.build(meta, records, report.read_text(source_path), source_path)
+    t["link quotes"] = time.perf_counter() - start
+    assert not problems, problems[:3]
+    start = time.perf_counter()
+    data["index"] = build_index(data)
+    t["build index"] = time.perf_counter() - start
+    start = time.perf_counter()
+    cache.store(str(path), data)
+    t["write cache"] = time.perf_counter() - start
+    start = time.perf_counter()
+    cached = cache.load(str(path))
+    t["read cache"] = time.perf_counter() - start
+    assert cached is not None
+    index = Index(cached["index"])
+    start = time.perf_counter()
+    search(index, ["招商"])
+    t["search 招商"] = time.perf_counter() - start
+    start = time.perf_counter()
+    search(index, ["zhaoshang"])
+    t["search zhaoshang"] = time.perf_counter() - start
+    return t
+
+
+def scale_run(scale: int, env: dict[str, str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        big = synthetic(scale, folder)
+        small = synthetic(1, folder / "one") if (folder / "one").mkdir() is None else None
+        assert small is not None
+        print(f"\nscale run: {big.stat().st_size / 1e6:.1f} MB report ({scale}x), in-process seconds per phase")
+        os.environ["BEIBEI_CACHE_DIR"] = env["BEIBEI_CACHE_DIR"]
+        one = phases(small)
+        many = phases(big)
+        print(f"{'phase':18} {'1x':>10} {f'{scale}x':>10} {'growth':>8}")
+        for name in one:
+            growth = many[name] / one[name] if one[name] > 0 else float("nan")
+            print(f"{name:18} {one[name] * 1000:8.1f}ms {many[name] * 1000:8.1f}ms {growth:7.1f}x")
+        cache_build(3, env, big)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--no-scale", action="store_true")
+    args = parser.parse_args()
+    import beibei_cli
+
+    # pip compiles bytecode at install time; do the same for a source checkout.
+    compileall.compile_dir(str(Path(beibei_cli.__file__).parent), quiet=1)
+    tmp = tempfile.mkdtemp(prefix="beibei-bench-")
+    env = {**os.environ, "BEIBEI_CACHE_DIR": tmp}
+    for var in ("BEIBEI_DATA", "BEIBEI_LANG", "BEIBEI_NO_FASTPATH"):
+        env.pop(var, None)
+    try:
+        budgets(args.runs, env)
+        cache_build(5, env)
+        if not args.no_scale:
+            scale_run(args.scale, env)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
