@@ -82,6 +82,7 @@ table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border:1px soli
 vertical-align:top}th{background:#eef3fa;text-align:left}td.num{text-align:right;white-space:nowrap}
 .pillar{border-left:4px solid #3465a4;padding:.2rem 1rem;margin:1rem 0}.id{color:#777;font-family:monospace;
 font-size:.8rem}.heading{font-style:italic}.bar{display:inline-block;height:.7rem;background:#3465a4}
+td.barcell{width:7rem}th,td.pillar{white-space:nowrap}
 @media print{body{max-width:none}.pillar{break-inside:avoid}}
 """
 
@@ -126,8 +127,8 @@ def html(report: Report, lang: str) -> str:
                 if m.get("unit") == "%" and 0 <= m["value"] <= 100:
                     bar = f'<span class="bar" style="width:{m["value"]:.0f}%"></span>'
                 parts.append(
-                    f'<tr><td>{e(m["name"])}</td><td class="num">{e(_figure(m))}</td><td>{bar}</td>'
-                    f"<td>{e(m.get('pillar_name') or '')}</td><td>{e(cell(m.get('as_of')))}</td>"
+                    f'<tr><td>{e(m["name"])}</td><td class="num">{e(_figure(m))}</td><td class="barcell">{bar}</td>'
+                    f"<td class='pillar'>{e(m.get('pillar_name') or '')}</td><td>{e(cell(m.get('as_of')))}</td>"
                     f"<td>“{e(m['quote'])}”</td></tr>"
                 )
             parts.append("</tbody></table>")
