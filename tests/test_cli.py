@@ -279,3 +279,16 @@ def test_tables_fit_the_terminal(run, width: int) -> None:  # type: ignore[no-un
         out = run(*args, "-f", "table", env={"COLUMNS": str(width)}).out
         assert out.strip(), args
         assert max(_cells(line) for line in out.splitlines()) <= width, (args, width)
+
+
+def test_forty_column_terminal(run) -> None:  # type: ignore[no-untyped-def]
+    for args in (["metrics"], ["pillars"], ["show", "tech-innovation"], ["search", "招商"], ["entities"]):
+        r = run(*args, "-f", "table", env={"COLUMNS": "40"})
+        assert r.code == 0 and r.out.strip(), args
+        assert max(_cells(line) for line in r.out.splitlines()) <= 40, args
+
+
+def test_english_labels_in_tables(run) -> None:  # type: ignore[no-untyped-def]
+    zh = run("metrics", "-f", "table", env={"COLUMNS": "120"}).out
+    en = run("--lang", "en", "metrics", "-f", "table", env={"COLUMNS": "120"}).out
+    assert "名称" in zh and "Name" in en and "Forest coverage" in en and "名称" not in en

@@ -85,7 +85,7 @@ def emit_record(ctx: Ctx, rec: Record, fmt: str | None) -> None:
         output.write(output.to_json(rec))
     elif fmt == "yaml":
         output.write(output.to_yaml(rec))
-    elif fmt in (None, "table") and output.stdout_is_tty():
+    elif fmt == "table" or (fmt is None and output.stdout_is_tty()):
         from beibei_cli.output import rich_render
 
         output.write(rich_render.record(rec, lang=ctx.lang, width=output.terminal_width(), color=ctx.use_color()))
