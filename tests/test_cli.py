@@ -292,3 +292,17 @@ def test_english_labels_in_tables(run) -> None:  # type: ignore[no-untyped-def]
     zh = run("metrics", "-f", "table", env={"COLUMNS": "120"}).out
     en = run("--lang", "en", "metrics", "-f", "table", env={"COLUMNS": "120"}).out
     assert "名称" in zh and "Name" in en and "Forest coverage" in en and "名称" not in en
+
+
+def test_section_narrative_is_the_complement_of_results(run) -> None:  # type: ignore[no-untyped-def]
+    every = {m["id"] for m in json.loads(run("metrics", "-f", "json").out)}
+    results = {m["id"] for m in json.loads(run("metrics", "-f", "json", "--section", "results").out)}
+    narrative = {m["id"] for m in json.loads(run("metrics", "-f", "json", "--section", "narrative").out)}
+    assert results and narrative and results | narrative == every and not results & narrative
+    assert any(m for m in narrative if "investment" in m or "tenghai" in m)
+
+
+def test_show_accepts_an_exact_name(run) -> None:  # type: ignore[no-untyped-def]
+    by_name = json.loads(run("show", "科技创新", "-f", "json").out)
+    assert by_name["id"] == "tech-innovation"
+    assert json.loads(run("show", "西南大学", "-f", "json").out)["record"] == "entity"

@@ -272,7 +272,11 @@ def metrics(
     ] = None,
     section: Annotated[
         Optional[str],
-        typer.Option("--section", "-s", help="Only figures stated in this section (e.g. results = 数说成效)."),
+        typer.Option(
+            "--section",
+            "-s",
+            help="Only figures stated in this section: results (数说成效), narrative (the body), or a section id.",
+        ),
     ] = None,
     sort: Annotated[
         Sort, typer.Option("--sort", help="Order: report (as in the article), value, name, pillar.")

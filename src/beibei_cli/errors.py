@@ -23,9 +23,10 @@ class BeibeiError(Exception):
     exit_code = ExitCode.USAGE
 
     def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+        message = " ".join(message.splitlines())  # one problem, one line, whatever the input held
         super().__init__(message)
         self.message = message
-        self.details = details or []
+        self.details = [" ".join(d.splitlines()) for d in details or []]
 
     def lines(self) -> list[str]:
         return [self.message, *self.details]

@@ -163,6 +163,7 @@ TOP_LEVEL = {"schema_version", "report", *KINDS.values()}
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+PLAIN_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def path_text(path: Path) -> str:
@@ -171,6 +172,8 @@ def path_text(path: Path) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not PLAIN_KEY_RE.match(part):
+            out += f"[{part!r}]"  # keep odd keys (spaces, newlines, empty) on one readable line
         else:
             out += f".{part}" if out else part
     return out or "(document)"

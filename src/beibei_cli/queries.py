@@ -92,6 +92,8 @@ def _brief(rec: Record, lang: str, keys: tuple[str, ...]) -> Record:
 # -- metrics ---------------------------------------------------------------
 
 METRIC_SORTS = ("report", "value", "name", "pillar")
+# --section narrative: every figure stated in the body of the article, not in the data list
+NARRATIVE = ("narrative", "正文", "叙述")
 
 
 def metric_rows(
@@ -108,7 +110,10 @@ def metric_rows(
     if pillar:
         pid = find_pillar(report, pillar)["id"]
         metrics = [m for m in metrics if m["pillar"] == pid]
-    if section:
+    if section and section.strip().casefold() in NARRATIVE:
+        data_sections = {s["id"] for s in report.records["section"] if s["kind"] == "data"}
+        metrics = [m for m in metrics if m["section"] not in data_sections]
+    elif section:
         sid = find_section(report, section)["id"]
         metrics = [m for m in metrics if m["section"] == sid]
     if sort == "value":
@@ -151,6 +156,7 @@ def find_section(report: Report, key: str) -> Record:
         if wanted in (n.casefold() for n in names if n):
             return s
     valid = ", ".join(f"{s['id'].removeprefix('section-')} ({s['title']})" for s in report.records["section"])
+    valid += ", narrative (every section but the data list)"
     raise UsageError(f"unknown section {key!r}; valid sections: {valid}")
 
 
@@ -162,7 +168,7 @@ def kind_of(rec: Record) -> str:
 
 
 def show_record(report: Report, rid: str, lang: str) -> Record:
-    rec = report.get(rid)
+    rec = report.get(rid) or _by_name(report, rid)
     if rec is None:
         import difflib
 
@@ -172,6 +178,7 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
             close = [i for i in ids if rid.casefold() in i][:3]
         hint = f"; did you mean {', '.join(close)}?" if close else "; list ids with 'beibei search -l WORD'"
         raise UsageError(f"no record with id {rid!r}{hint}")
+    rid = rec["id"]
     kind = kind_of(rec)
     out: Record = {"id": rec["id"], "record": kind}
     out.update({k: v for k, v in localize(rec, lang).items() if k != "id"})
@@ -198,6 +205,16 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
     elif kind == "section":
         out["paragraphs"] = [p["n"] for p in report.paragraphs if p["section"] == rid]
     return out
+
+
+def _by_name(report: Report, name: str) -> Record | None:
+    """A pillar, entity or metric whose name (or a pillar's heading) is exactly ``name``."""
+    for kind in ("pillar", "entity", "metric", "case"):
+        for rec in report.records[kind]:
+            names = [rec.get("name"), rec.get("title"), rec.get("heading"), *(rec.get("aliases") or [])]
+            if name in names:
+                return rec
+    return None
 
 
 # -- entities, timeline, source --------------------------------------------
