@@ -208,3 +208,7 @@ def test_cli_scope_option(run) -> None:  # type: ignore[no-untyped-def]
     assert hits and {h["kind"] for h in hits} <= {"case", "metric"}
     bad = run("search", "招商", "--in", "nothing")
     assert bad.code == 2 and "unknown scope" in bad.err
+
+
+def test_regex_warnings_do_not_escape(index: Index) -> None:
+    search(index, ["[[a]"], regex=True)  # Python warns about a possible nested set; the user sees no warning

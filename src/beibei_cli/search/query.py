@@ -235,7 +235,11 @@ def _regex_matchers(words: list[str]) -> list[Any]:
     pattern = " ".join(words)
     if not pattern.strip():
         raise UsageError("the search pattern is empty")
+    import warnings
+
     try:
-        return [re.compile(pattern, re.IGNORECASE)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. FutureWarning on "[[": a user's pattern, not our bug
+            return [re.compile(pattern, re.IGNORECASE)]
     except re.error as exc:
         raise UsageError(f"invalid regular expression {pattern!r}: {exc}") from None
