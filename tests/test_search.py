@@ -165,9 +165,9 @@ def test_highlights_lie_inside_the_snippet_and_cover_the_match(index: Index, dat
     if not query:
         return
     hit = next(h for h in search(index, [query], context=context) if h["id"] == doc[0])
-    first = hit["matches"][0]
-    flat = hit["text"][first[0] : first[1]].replace("\n", " ")
-    assert any(hit["snippet"][s:e] == flat for s, e in hit["snippet_matches"])
+    shown = {hit["snippet"][s:e] for s, e in hit["snippet_matches"]}
+    whole = {hit["text"][s:e].replace("\n", " ") for s, e in hit["matches"]}
+    assert shown & whole  # at least one match is shown whole, highlighted exactly
 
 
 # -- the command -------------------------------------------------------------

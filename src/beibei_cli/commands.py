@@ -287,7 +287,7 @@ def search(
         format=fmt,
         fields=fields,
         no_header=no_header,
-        columns=["kind", "id", "title", "snippet"],
+        columns=["id", "title", "snippet"],
         fallback_fields=["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"],
     )
     return code

@@ -127,13 +127,14 @@ def _merge(spans: list[Span]) -> list[Span]:
     return out
 
 
-def snippet(text: str, spans: list[Span], context: int) -> tuple[str, list[Span]]:
-    """The text around the first match, and the match spans inside it."""
+def snippet(text: str, spans: list[Span], context: int, skip: int = 0) -> tuple[str, list[Span]]:
+    """The text around the first match (past the first ``skip`` characters, the
+    title, when there is a match there), and the match spans inside it."""
     flat = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
     if not spans:
         end = min(len(flat), 2 * context + 1)
         return flat[:end] + ("…" if end < len(flat) else ""), []
-    first = spans[0]
+    first = next((sp for sp in spans if sp[0] >= skip), spans[0])
     start = max(0, first[0] - context)
     end = min(len(flat), first[1] + context)
     prefix = "…" if start > 0 else ""
@@ -204,7 +205,7 @@ def search(
             tf = sum(w * (TITLE_WEIGHT if s[0] < title_len else 1.0) for s, w in spans)
             score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * len(text) / avg_len))
         merged = _merge([s for term_spans in per_term for s, _ in term_spans])
-        snip, snip_spans = snippet(text, merged, context)
+        snip, snip_spans = snippet(text, merged, context, skip=title_len)
         hits.append(
             {
                 "id": rid,
