@@ -306,3 +306,37 @@ def test_show_accepts_an_exact_name(run) -> None:  # type: ignore[no-untyped-def
     by_name = json.loads(run("show", "科技创新", "-f", "json").out)
     assert by_name["id"] == "tech-innovation"
     assert json.loads(run("show", "西南大学", "-f", "json").out)["record"] == "entity"
+
+
+def test_info_and_show_render_as_tables(run) -> None:  # type: ignore[no-untyped-def]
+    """A record without an id (info) renders as a panel too (a crash found in a new-user trial)."""
+    for args in (["info"], ["show", "tech-innovation"], ["--lang", "en", "info"]):
+        r = run(*args, "-f", "table", env={"COLUMNS": "80"})
+        assert r.code == 0 and "╭" in r.out, args
+
+
+def test_rows_with_different_fields_print_in_every_format(run) -> None:  # type: ignore[no-untyped-def]
+    """Timeline rows differ (inferred dates carry notes); every format keeps one column per field."""
+    for fmt in ("plain", "tsv", "csv", "md", "table"):
+        r = run("timeline", "--since", "2022", "--until", "2022-06", "-f", fmt)
+        assert r.code == 0 and r.out, fmt
+    tsv = run("timeline", "-f", "tsv").out.splitlines()
+    header = tsv[0].split("\t")
+    assert "inferred" in header and all(len(line.split("\t")) == len(header) for line in tsv)
+    assert {line.split("\t")[header.index("inferred")] for line in tsv[1:]} == {"true", "false"}
+
+
+def test_global_option_after_the_command_gets_a_hint(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("metrics", "--lang", "en")
+    assert r.code == 2 and "global option" in r.err and "before the command" in r.err
+
+
+def test_search_titles_in_english(run) -> None:  # type: ignore[no-untyped-def]
+    hits = json.loads(run("--lang", "en", "search", "招商", "-f", "json").out)
+    case = next(h for h in hits if h["id"] == "case-investment-system")
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in case["title"]) and "招商" in case["title_zh"]
+
+
+def test_empty_table_says_so(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("metrics", "--pillar", "eco-metropolis", "-f", "table")
+    assert r.code == 0 and r.out == "" and "no matching records" in r.err

@@ -212,3 +212,17 @@ def test_cli_scope_option(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_regex_warnings_do_not_escape(index: Index) -> None:
     search(index, ["[[a]"], regex=True)  # Python warns about a possible nested set; the user sees no warning
+
+
+def test_pinyin_typed_apart_reads_as_one_word(index: Index) -> None:
+    apart = ids(search(index, ["shi", "chang", "zhu", "ti"]))
+    assert apart and apart == ids(search(index, ["shichangzhuti"]))
+    assert all("市场主体" in "".join(matched(h)) for h in search(index, ["shi chang zhu ti"]))
+
+
+def test_spaces_inside_a_chinese_phrase_are_ignored(index: Index) -> None:
+    assert ids(search(index, ['"老旧 小区"'])) == ids(search(index, ["老旧小区"]))
+
+
+def test_notes_are_searched(index: Index) -> None:
+    assert "metric-tenghai-land-time" in ids(search(index, ["纪录"]))  # the note reads 记录 as 纪录

@@ -65,8 +65,11 @@ def emit_rows(
     fmt = output.default_format(format)
     rows = output.select_fields(rows, fields, _available(rows, fallback_fields))
     if fmt == "table":
+        if not rows:
+            output.write_err("no matching records")
+            return
         if fields:
-            columns = list(rows[0]) if rows else [f.strip() for f in fields.split(",") if f.strip()]
+            columns = list(rows[0])
         from beibei_cli.output import rich_render
 
         text = rich_render.table(
@@ -259,6 +262,8 @@ def search(
     hits = run_search(index, query, kinds=kinds, any_term=or_, regex=regex, context=context)
     if limit is not None:
         hits = hits[:limit]
+    if ctx.lang == "en":
+        _english_titles(ctx.report, hits)
     code = ExitCode.OK if hits else ExitCode.NO_MATCH
     if quiet:
         return code
@@ -293,6 +298,16 @@ def search(
     return code
 
 
+def _english_titles(report: Report, hits: list[Record]) -> None:
+    """Under --lang en a hit's title is its record's English name (the Chinese goes to title_zh)."""
+    for hit in hits:
+        rec = report.get(hit["id"]) or {}
+        english = next((rec[k] for k in ("title_en", "name_en", "text_en") if rec.get(k)), None)
+        hit["title_zh"] = hit["title"]
+        if english:
+            hit["title"] = english
+
+
 def timeline(
     ctx: Ctx,
     *,
@@ -311,7 +326,7 @@ def timeline(
         format=format,
         fields=fields,
         no_header=no_header,
-        columns=["date", "title", "id"],
+        columns=["date", "inferred", "title", "id"],
         fallback_fields=["id", "date", "precision", "title", "quote"],
     )
     return ExitCode.OK

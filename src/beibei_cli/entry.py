@@ -60,7 +60,13 @@ def _usage_message(exc: object) -> str:
     message = " ".join(str(format_message() if format_message else exc).split())
     ctx = getattr(exc, "ctx", None)
     path = getattr(ctx, "command_path", "beibei") if ctx is not None else "beibei"
+    option = getattr(exc, "option_name", None)
+    if option in GLOBAL_OPTIONS:
+        return f"{message} ({option} is a global option: put it before the command, e.g. 'beibei {option} … {path.split()[-1]}')"
     return f"{message} (see '{path} --help')"
+
+
+GLOBAL_OPTIONS = ("--data", "--lang", "--color", "--no-cache", "--debug", "--version")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -268,8 +268,7 @@ def timeline_rows(report: Report, *, since: str | None, until: str | None, lang:
             continue
         full = localize(e, lang)
         row = {k: full.get(k) for k in ("id", "date", "precision", "title", "quote")}
-        if e.get("inferred"):
-            row["inferred"] = True
+        row["inferred"] = bool(e.get("inferred"))
         row.update({k: v for k, v in full.items() if k not in row and k != "inferred"})
         rows.append(row)
     return rows

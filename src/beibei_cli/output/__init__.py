@@ -149,7 +149,9 @@ def to_yaml(value: Any) -> str:
 
 def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
     """Rows in a machine format (or Markdown)."""
-    keys = list(rows[0]) if rows else []
+    keys: list[str] = []
+    for row in rows:  # every field of every row, in first-seen order: rows may differ
+        keys.extend(k for k in row if k not in keys)
     if fmt == "json":
         return to_json(rows)
     if fmt == "jsonl":
@@ -157,10 +159,10 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
     if fmt == "yaml":
         return to_yaml(rows) if rows else "[]\n"
     if fmt == "plain":
-        return "".join("\t".join(cell(row[k]) for k in keys) + "\n" for row in rows)
+        return "".join("\t".join(cell(row.get(k)) for k in keys) + "\n" for row in rows)
     if fmt == "tsv":
         lines = ["\t".join(keys)] if header and keys else []
-        lines += ["\t".join(cell(row[k]) for k in keys) for row in rows]
+        lines += ["\t".join(cell(row.get(k)) for k in keys) for row in rows]
         return "".join(line + "\n" for line in lines)
     if fmt == "csv":
         import csv
@@ -171,10 +173,10 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
         if header and keys:
             writer.writerow(keys)
         for row in rows:
-            writer.writerow([cell(row[k]) for k in keys])
+            writer.writerow([cell(row.get(k)) for k in keys])
         return buf.getvalue()
     if fmt == "md":
-        return markdown_table(keys, [[cell(row[k]) for k in keys] for row in rows], header=header)
+        return markdown_table(keys, [[cell(row.get(k)) for k in keys] for row in rows], header=header)
     raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 

@@ -40,7 +40,7 @@ def to_text(renderable: RenderableType, *, width: int, color: bool) -> str:
     return capture.get()
 
 
-def bar(value: float, unit: str | None, width: int = 10) -> Text:
+def bar(value: float, unit: str | None, width: int = 6) -> Text:
     """An inline bar for a percentage (other units get no bar)."""
     if unit != "%" or not 0 <= value <= 100:
         return Text("")
@@ -61,14 +61,15 @@ def table(
 ) -> str:
     t = Table(title=title, header_style="bold", expand=False, show_lines=False, title_justify="left")
     if width < 80 and "bar" in columns:
-        columns = [c for c in columns if c != "bar"]  # decoration only: the figures stay
+        columns = [c for c in columns if c != "bar"]  # decoration only, when there is room: the figures stay
     for col in columns:
         numeric = col in ("value", "figure", "score", "para", "n")
         t.add_column(
             label(col, lang),
             justify="right" if numeric else "left",
             overflow="fold",
-            no_wrap=col in ("value", "figure", "unit", "bar", "as_of", "date", "kind"),
+            # ids stay whole (to copy into `beibei show`) when there is room for them
+            no_wrap=col in ("value", "figure", "unit", "bar", "as_of", "date", "kind") or (col == "id" and width >= 90),
             style="bold" if col in ("name", "title") else ("dim" if col == "id" else None),
             ratio=2 if col in ("name", "title", "snippet", "text") else None,
         )
@@ -77,8 +78,14 @@ def table(
         for col in columns:
             if col == "bar":
                 cells.append(bar(row.get("value", 0), row.get("unit")))
-            elif col in ("value", "figure"):
-                cells.append(_value_text(row, with_unit=col == "figure"))
+            elif col == "value":
+                cells.append(_value_text(row))
+            elif col == "figure":  # the figure exactly as the article writes it
+                cells.append(Text(str(row.get("text") or _value_text(row)), style="bold green"))
+            elif col == "inferred":
+                cells.append(Text(label("inferred", lang) if row.get("inferred") else "", style="yellow"))
+            elif isinstance(row.get(col), list) and all(isinstance(v, str) for v in row[col]):
+                cells.append(", ".join(row[col]))
             elif col == "snippet" and "snippet_matches" in row:
                 cells.append(highlighted(row["snippet"], row["snippet_matches"]))
             else:
@@ -87,11 +94,9 @@ def table(
     return to_text(t, width=width, color=color)
 
 
-def _value_text(row: dict[str, Any], *, with_unit: bool) -> Text:
+def _value_text(row: dict[str, Any]) -> Text:
     value = row.get("value")
     shown = format_number(value) if isinstance(value, (int, float)) else cell(value)
-    if with_unit and row.get("unit"):
-        shown += f" {row['unit']}"
     qualifier = row.get("qualifier")
     if qualifier:
         shown = f"{shown} ({qualifier})"
@@ -116,9 +121,13 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
         if isinstance(value, list) and value and isinstance(value[0], dict):
             lines = [_brief_line(v) for v in value]
             grid.add_row(label(key, lang), Text("\n".join(lines)))
+        elif isinstance(value, dict):
+            grid.add_row(label(key, lang), Text("\n".join(f"{k}: {cell(v)}" for k, v in value.items())))
+        elif isinstance(value, list):
+            grid.add_row(label(key, lang), Text(", ".join(str(v) for v in value)))
         else:
             grid.add_row(label(key, lang), Text(cell(value) if not isinstance(value, str) else value))
-    title = Text(rec["id"], style="bold")
+    title = Text(str(rec.get("id") or rec.get("title") or ""), style="bold")
     return to_text(Panel(grid, title=title, title_align="left", border_style="blue"), width=width, color=color)
 
 

@@ -45,7 +45,7 @@ def documents(data: dict[str, Any]) -> list[tuple[str, str, str | None, str, str
             "case",
             r["pillar"],
             r["title"],
-            _join(r["title"], r["summary"], r["quote"], r["title_en"], r["summary_en"]),
+            _join(r["title"], r["summary"], r["quote"], r["title_en"], r["summary_en"], r["note"]),
         )
     for r in recs["pillar"]:
         add(
@@ -53,23 +53,37 @@ def documents(data: dict[str, Any]) -> list[tuple[str, str, str | None, str, str
             "pillar",
             r["id"],
             r["name"],
-            _join(r["name"], r["heading"], r["summary"], r["quote"], r["name_en"], r["heading_en"], r["summary_en"]),
+            _join(
+                r["name"],
+                r["heading"],
+                r["summary"],
+                r["quote"],
+                r["name_en"],
+                r["heading_en"],
+                r["summary_en"],
+                r["note"],
+            ),
         )
     for kind in ("goal", "plan"):
         for r in recs[kind]:
-            add(r["id"], kind, r["pillar"], r["text"], _join(r["text"], r["quote"], r["text_en"]))
+            add(r["id"], kind, r["pillar"], r["text"], _join(r["text"], r["quote"], r["text_en"], r["note"]))
     for r in recs["metric"]:
         title = f"{r['name']} {r['text']}"
-        add(r["id"], "metric", r["pillar"], title, _join(title, r["quote"], r["name_en"]))
+        add(r["id"], "metric", r["pillar"], title, _join(title, r["quote"], r["name_en"], r["note"]))
     for r in recs["honour"]:
-        add(r["id"], "honour", r["pillar"], r["title"], _join(r["title"], r["quote"], r["title_en"]))
+        add(r["id"], "honour", r["pillar"], r["title"], _join(r["title"], r["quote"], r["title_en"], r["note"]))
     for r in recs["event"]:
-        title = f"{r['date']} {r['title']}"
-        add(r["id"], "event", r["pillar"], title, _join(title, r["quote"], r["title_en"]))
+        add(
+            r["id"],
+            "event",
+            r["pillar"],
+            r["title"],
+            _join(r["title"], r["date"], r["quote"], r["title_en"], r["note"]),
+        )
     for r in recs["entity"]:
-        add(r["id"], "entity", None, r["name"], _join(r["name"], r["aliases"], r["quote"], r["name_en"]))
+        add(r["id"], "entity", None, r["name"], _join(r["name"], r["aliases"], r["quote"], r["name_en"], r["note"]))
     for r in recs["caption"]:
-        add(r["id"], "caption", None, r["quote"], _join(r["quote"], r["title_en"]))
+        add(r["id"], "caption", None, r["quote"], _join(r["quote"], r["title_en"], r["note"]))
     pillar_of_section = {s["id"]: s.get("pillar") for s in recs["section"]}
     for p in data["paragraphs"]:
         add(p["id"], "paragraph", pillar_of_section.get(p["section"]), f"¶{p['n']}", p["text"], in_text=False)

@@ -59,11 +59,24 @@ def parse_terms(args: list[str]) -> list[str]:
                 terms.extend(rest.split())
                 break
             terms.extend(rest[:start].split())
-            phrase = rest[start + 1 : end].strip()
+            phrase = _close_cjk_gaps(rest[start + 1 : end].strip())
             if phrase:
                 terms.append(phrase)
             rest = rest[end + 1 :]
     return terms
+
+
+def _close_cjk_gaps(text: str) -> str:
+    """Drop spaces next to Chinese characters: "老旧 小区" is 老旧小区 (Chinese has no spaces)."""
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            before = out[-1] if out else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if is_han(before) or is_han(after) or after.isspace():
+                continue
+        out.append(ch)
+    return "".join(out)
 
 
 def _find_all(haystack: str, needle: str) -> list[int]:
@@ -166,6 +179,11 @@ def search(
         terms = [t for t in terms if t.strip()]
         if not terms:
             raise UsageError("the search query is empty; give a word to search for")
+    if not regex and not any_term and len(terms) > 1 and all(_latin_key(t) for t in terms):
+        # "zhao shang": syllables typed apart are read first as one pinyin word
+        joined = search(index, ['"' + "".join(terms) + '"'], kinds=kinds, context=context)
+        if joined:
+            return joined
     docs = [(i, d) for i, d in enumerate(index.docs) if kinds is None or d[1] in kinds]
     if not docs:
         return []
