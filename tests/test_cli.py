@@ -340,3 +340,10 @@ def test_search_titles_in_english(run) -> None:  # type: ignore[no-untyped-def]
 def test_empty_table_says_so(run) -> None:  # type: ignore[no-untyped-def]
     r = run("metrics", "--pillar", "eco-metropolis", "-f", "table")
     assert r.code == 0 and r.out == "" and "no matching records" in r.err
+
+
+def test_pillar_by_unique_prefix(run) -> None:  # type: ignore[no-untyped-def]
+    full = run("metrics", "-f", "json", "--pillar", "tech-innovation").out
+    assert run("metrics", "-f", "json", "--pillar", "科技").out == full
+    assert run("metrics", "-f", "json", "--pillar", "tech").out == full
+    assert run("metrics", "--pillar", "e").code == 2  # eco-metropolis or eco-culture: ambiguous

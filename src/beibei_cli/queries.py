@@ -45,11 +45,16 @@ def _figure_text(rec: Record) -> str:
 def find_pillar(report: Report, key: str) -> Record:
     """A pillar by id, Chinese name, heading or English name (case-insensitive)."""
     wanted = key.strip().casefold()
-    for p in report.pillars():
+    pillars = report.pillars()
+    for p in pillars:
         names = [p["id"], p["name"], p.get("heading") or "", p.get("name_en") or ""]
         if wanted in (n.casefold() for n in names if n):
             return p
-    valid = ", ".join(f"{p['id']} ({p['name']})" for p in report.pillars())
+    # a unique prefix of an id or a name (科技, tech) is enough
+    prefixed = [p for p in pillars if wanted and (p["id"].startswith(wanted) or p["name"].startswith(key.strip()))]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    valid = ", ".join(f"{p['id']} ({p['name']})" for p in pillars)
     raise UsageError(f"unknown pillar {key!r}; valid pillars: {valid}")
 
 
