@@ -347,3 +347,13 @@ def test_pillar_by_unique_prefix(run) -> None:  # type: ignore[no-untyped-def]
     assert run("metrics", "-f", "json", "--pillar", "科技").out == full
     assert run("metrics", "-f", "json", "--pillar", "tech").out == full
     assert run("metrics", "--pillar", "e").code == 2  # eco-metropolis or eco-culture: ambiguous
+
+
+def test_source_grep_normalises_like_search(run) -> None:  # type: ignore[no-untyped-def]
+    simplified = run("source", "--grep", "经济").out
+    assert simplified and run("source", "--grep", "經濟").out == simplified
+    assert run("source", "--grep", "４２８").out == run("source", "--grep", "428").out != ""
+
+
+def test_lang_is_case_insensitive(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("--lang", "EN", "pillars", "-f", "json").out == run("--lang", "en", "pillars", "-f", "json").out

@@ -216,9 +216,14 @@ def main(
         ),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
-    color: Annotated[Color, typer.Option("--color", help="Colour: auto, always or never.")] = Color.auto,
+    color: Annotated[
+        Color, typer.Option("--color", help="Colour: auto, always or never.", case_sensitive=False)
+    ] = Color.auto,
     lang: Annotated[
-        Lang, typer.Option("--lang", envvar="BEIBEI_LANG", help="Labels and names: zh or en.", show_envvar=True)
+        Lang,
+        typer.Option(
+            "--lang", envvar="BEIBEI_LANG", help="Labels and names: zh or en.", show_envvar=True, case_sensitive=False
+        ),
     ] = Lang.zh,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
     version: Annotated[

@@ -286,8 +286,14 @@ def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> lis
             raise UsageError(f"--para must be between 1 and {len(paras)}")
         paras = [paras[para - 1]]
     if grep:
-        needle = grep.casefold()
-        paras = [p for p in paras if needle in p["text"].casefold()]
+        # the same normalisation as search: full-width, case, traditional characters
+        from beibei_cli.report import index_blob
+        from beibei_cli.search.normalize import normalize_query
+        from beibei_cli.search.query import Index
+
+        t2s = Index(index_blob(report)).t2s
+        needle = normalize_query(grep, t2s)
+        paras = [p for p in paras if needle in normalize_query(p["text"], t2s)]
     return [{k: v for k, v in p.items() if k not in PRIVATE} for p in paras]
 
 
