@@ -35,10 +35,6 @@ def localize(rec: Record, lang: str) -> Record:
     return out
 
 
-def _figure_text(rec: Record) -> str:
-    return f"{rec['text']}"
-
-
 # -- pillars ---------------------------------------------------------------
 
 
