@@ -169,6 +169,7 @@ def search(
     any_term: bool = False,
     regex: bool = False,
     context: int = 20,
+    pinyin: bool = True,
 ) -> list[dict[str, Any]]:
     """Ranked hits for ``words`` (every term must match unless ``any_term``)."""
     if regex:
@@ -179,11 +180,15 @@ def search(
         terms = [t for t in terms if t.strip()]
         if not terms:
             raise UsageError("the search query is empty; give a word to search for")
-    if not regex and not any_term and len(terms) > 1 and all(_latin_key(t) for t in terms):
-        # "zhao shang": syllables typed apart are read first as one pinyin word
+    if pinyin and not regex and not any_term and len(terms) > 1 and all(_latin_key(t) for t in terms):
+        # "zhao shang": syllables typed apart are read first as one pinyin word; then
+        # come the records holding every term as it is typed (English text), without
+        # the noise of matching each syllable on its own by pinyin
         joined = search(index, ['"' + "".join(terms) + '"'], kinds=kinds, context=context)
         if joined:
-            return joined
+            seen = {h["id"] for h in joined}
+            literal = search(index, words, kinds=kinds, context=context, pinyin=False)
+            return joined + [h for h in literal if h["id"] not in seen]
     docs = [(i, d) for i, d in enumerate(index.docs) if kinds is None or d[1] in kinds]
     if not docs:
         return []
@@ -201,7 +206,7 @@ def search(
             else:
                 term = terms[t]
                 spans = [(s, 1.0) for s in _exact_spans(doc[6], doc[7], term)]
-                key = _latin_key(term)
+                key = _latin_key(term) if pinyin else None
                 if key is not None:
                     exact = {s for s, _ in spans}
                     spans += [(s, PINYIN_WEIGHT) for s in _pinyin_spans(doc[4], index.pinyin(i), key) if s not in exact]
