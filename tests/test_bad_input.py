@@ -285,3 +285,12 @@ def test_fuzz_mutations_of_the_real_report(tmp_path: Path, data: st.DataObject) 
             lines[i] = "  " + lines[i]
     path = with_source(tmp_path, "".join(lines))
     _load_outcome(path)
+
+
+def test_validate_reports_loader_errors_with_their_position(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = with_source(tmp_path, "a: [1, 2\n")
+    problems = json.loads(run("validate", str(path), "--format", "json").out)
+    assert [(p["line"], p["col"], p["path"]) for p in problems] == [(2, 1, "")]
+    assert problems[0]["message"].startswith("YAML syntax error")
+    missing = json.loads(run("validate", str(tmp_path / "nope.yaml"), "--format", "json").out)
+    assert missing[0]["line"] is None and "no such report file" in missing[0]["message"]

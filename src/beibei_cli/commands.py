@@ -393,14 +393,10 @@ def cite(ctx: Ctx, *, id: str, format: str | None = None) -> int:
 
 
 def validate(ctx: Ctx, *, path: str | None = None, source: str | None = None, format: str | None = None) -> int:
-    from beibei_cli.errors import DataError
     from beibei_cli.report import check, problem_line, resolve_data_path
 
     data_path = path or resolve_data_path(ctx.data)
-    try:
-        _, problems = check(data_path, source)
-    except DataError as exc:
-        problems = [_problem_from_message(data_path, exc.message)]
+    _, problems = check(data_path, source)
     if format == "json":
         output.write(output.to_json(problems))
     elif problems:
@@ -412,16 +408,6 @@ def validate(ctx: Ctx, *, path: str | None = None, source: str | None = None, fo
     if format != "json":
         output.write_err(f"{data_path}: ok")
     return ExitCode.OK
-
-
-def _problem_from_message(data_path: str, message: str) -> Record:
-    """A loader error ("file:line:col: message" or "file: message") as a problem record."""
-    line, col = 1, 1
-    rest = message[len(data_path) + 1 :].lstrip() if message.startswith(data_path + ":") else message
-    parts = rest.split(":", 2)
-    if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit():
-        line, col, rest = int(parts[0]), int(parts[1]), parts[2].strip()
-    return {"file": data_path, "line": line, "col": col, "path": "(document)", "message": rest}
 
 
 def cache_clear(ctx: Ctx) -> int:

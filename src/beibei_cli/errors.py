@@ -37,7 +37,23 @@ class UsageError(BeibeiError):
 
 
 class DataError(BeibeiError):
-    """A report or source file that cannot be read, parsed or validated."""
+    """A report or source file that cannot be read, parsed or validated.
+
+    Made with ``DataError.at`` it also knows the file, line and column it is
+    about, so ``validate`` can list it beside the schema problems.
+    """
+
+    file: str | None = None
+    line: int | None = None
+    col: int | None = None
+    reason: str = ""
+
+    @classmethod
+    def at(cls, file: str, reason: str, line: int | None = None, col: int | None = None) -> DataError:
+        where = f"{file}:{line}:{col}" if line is not None else file
+        error = cls(f"{where}: {reason}")
+        error.file, error.line, error.col, error.reason = file, line, col, error.message[len(where) + 2 :]
+        return error
 
 
 class NoMatch(BeibeiError):

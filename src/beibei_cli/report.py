@@ -59,42 +59,42 @@ def read_text(path: str, what: str = "report file") -> str:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise DataError(f"{path}: no such {what}") from None
+        raise DataError.at(path, f"no such {what}") from None
     except OSError as exc:
-        raise DataError(f"{path}: cannot read the {what}: {exc.strerror}") from None
+        raise DataError.at(path, f"cannot read the {what}: {exc.strerror}") from None
     import stat
 
     if stat.S_ISDIR(st.st_mode):
-        raise DataError(f"{path}: is a directory, not a {what}")
+        raise DataError.at(path, f"is a directory, not a {what}")
     limit = max_bytes()
     if st.st_size > limit:
-        raise DataError(
-            f"{path}: the {what} is {st.st_size} bytes, over the {limit}-byte limit (raise it with BEIBEI_MAX_BYTES)"
+        raise DataError.at(
+            path, f"the {what} is {st.st_size} bytes, over the {limit}-byte limit (raise it with BEIBEI_MAX_BYTES)"
         )
     try:
         with open(path, "rb") as handle:
             raw = handle.read(limit + 1)
     except PermissionError:
-        raise DataError(f"{path}: permission denied reading the {what}") from None
+        raise DataError.at(path, f"permission denied reading the {what}") from None
     except OSError as exc:
-        raise DataError(f"{path}: cannot read the {what}: {exc.strerror}") from None
+        raise DataError.at(path, f"cannot read the {what}: {exc.strerror}") from None
     if len(raw) > limit:
-        raise DataError(f"{path}: the {what} is over the {limit}-byte limit (raise it with BEIBEI_MAX_BYTES)")
+        raise DataError.at(path, f"the {what} is over the {limit}-byte limit (raise it with BEIBEI_MAX_BYTES)")
     return decode(raw, path, what)
 
 
 def decode(raw: bytes, path: str, what: str) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataError(
-            f"{path}: the {what} is UTF-16; convert it to UTF-8 first, "
-            f"e.g. iconv -f UTF-16 -t UTF-8 {path} > converted.yaml"
+        raise DataError.at(
+            path,
+            f"the {what} is UTF-16; convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8 {path} > converted.yaml",
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if not raw.strip():
-        raise DataError(f"{path}: the {what} is empty")
+        raise DataError.at(path, f"the {what} is empty")
     if b"\x00" in raw:
-        raise DataError(f"{path}: the {what} is binary (it contains NUL bytes), not UTF-8 text")
+        raise DataError.at(path, f"the {what} is binary (it contains NUL bytes), not UTF-8 text")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -104,13 +104,15 @@ def decode(raw: bytes, path: str, what: str) -> str:
         except UnicodeDecodeError:
             guess = ""
         if guess and any("\u4e00" <= ch <= "\u9fff" for ch in guess):
-            raise DataError(
-                f"{path}: the {what} is not UTF-8 (byte 0x{bad} at offset {exc.start}); it looks like "
-                f"GBK/GB18030: convert it with iconv -f GB18030 -t UTF-8 {path} > converted.yaml"
+            raise DataError.at(
+                path,
+                f"the {what} is not UTF-8 (byte 0x{bad} at offset {exc.start}); it looks like "
+                f"GBK/GB18030: convert it with iconv -f GB18030 -t UTF-8 {path} > converted.yaml",
             ) from None
-        raise DataError(
-            f"{path}: the {what} is not valid UTF-8 (byte 0x{bad} at offset {exc.start}); "
-            "save it as UTF-8 (e.g. with iconv -t UTF-8)"
+        raise DataError.at(
+            path,
+            f"the {what} is not valid UTF-8 (byte 0x{bad} at offset {exc.start}); "
+            "save it as UTF-8 (e.g. with iconv -t UTF-8)",
         ) from None
 
 
@@ -265,7 +267,12 @@ def check(data_path: str, source_override: str | None = None) -> tuple[dict[str,
     """
     from beibei_cli.models import path_text, validate
 
-    loaded = parse(data_path)
+    try:
+        loaded = parse(data_path)
+    except DataError as exc:
+        if exc.file is None:
+            raise
+        return None, [{"file": exc.file, "line": exc.line, "col": exc.col, "path": "", "message": exc.reason}]
     meta, records, problems = validate(loaded.value)
     data = None
     if isinstance(loaded.value, dict) and meta:
@@ -273,7 +280,7 @@ def check(data_path: str, source_override: str | None = None) -> tuple[dict[str,
         try:
             source = read_text(source_path, "source text")
         except DataError as exc:
-            problems.append((("report", "source"), exc.message))
+            problems.append((("report", "source"), exc.message))  # one more problem, not a stop
         else:
             data, more = build(meta, records, source, source_path)
             problems.extend(more)
@@ -285,7 +292,10 @@ def check(data_path: str, source_override: str | None = None) -> tuple[dict[str,
 
 
 def problem_line(problem: Record) -> str:
-    return f"{problem['file']}:{problem['line']}:{problem['col']}: {problem['path']}: {problem['message']}"
+    """``file:line:col: field.path: message`` (file-level problems have no position or path)."""
+    where = problem["file"] if problem["line"] is None else f"{problem['file']}:{problem['line']}:{problem['col']}"
+    path = f"{problem['path']}: " if problem["path"] else ""
+    return f"{where}: {path}{problem['message']}"
 
 
 def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Report:

@@ -54,20 +54,21 @@ def load(text: str, filename: str) -> Loaded:
         node = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise DataError(f"{where}: YAML syntax error: {problem}") from None
+        problem = f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}"
+        if mark is None:
+            raise DataError.at(filename, problem) from None
+        raise DataError.at(filename, problem, mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as exc:  # reader errors (control characters, ...)
-        raise DataError(f"{filename}: YAML error: {_one_line(str(exc))}") from None
+        raise DataError.at(filename, f"YAML error: {_one_line(str(exc))}") from None
     except RecursionError:
-        raise DataError(f"{filename}: YAML nesting is too deep") from None
+        raise DataError.at(filename, "YAML nesting is too deep") from None
     if node is None:
-        raise DataError(f"{filename}: the file holds no YAML document")
+        raise DataError.at(filename, "the file holds no YAML document")
     builder = _Builder(filename)
     try:
         value = builder.build(node, ())
     except RecursionError:
-        raise DataError(f"{filename}: YAML nesting is too deep") from None
+        raise DataError.at(filename, "YAML nesting is too deep") from None
     return Loaded(value, builder.marks)
 
 
@@ -85,7 +86,7 @@ class _Builder:
 
     def _fail(self, node: yaml.Node, message: str) -> DataError:
         mark = node.start_mark
-        return DataError(f"{self.filename}:{mark.line + 1}:{mark.column + 1}: {message}")
+        return DataError.at(self.filename, message, mark.line + 1, mark.column + 1)
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         import yaml
