@@ -72,18 +72,12 @@ def read(path: str) -> Any:
 
 def write(path: str, value: Any) -> bool:
     """Write atomically; False (and no exception) when it cannot be done."""
-    directory = os.path.dirname(path)
-    tmp = f"{path}.{os.getpid()}.tmp"
+    from beibei_cli.files import write_atomic
+
     try:
-        os.makedirs(directory, exist_ok=True)
-        with open(tmp, "wb") as handle:
-            handle.write(marshal.dumps(value))
-        os.replace(tmp, path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_atomic(path, marshal.dumps(value))
     except (OSError, ValueError):
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         return False
     return True
 

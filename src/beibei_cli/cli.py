@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from beibei_cli import __version__, commands
+from beibei_cli.models import SCHEMA
 from beibei_cli.output import FORMATS
 
 EPILOG = """\b
@@ -103,6 +104,8 @@ class EntityType(str, Enum):
     programme = "programme"
 
 
+assert [t.value for t in EntityType] == SCHEMA["entity"]["type"].removeprefix("choice:").split("|")
+
 # -- dynamic completion ----------------------------------------------------
 
 
@@ -130,46 +133,23 @@ def complete_pillars(incomplete: str) -> list[str]:
 
 
 def complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
-    known = {
-        "metrics": [
-            "id",
-            "name",
-            "value",
-            "unit",
-            "pillar",
-            "quote",
-            "text",
-            "qualifier",
-            "case",
-            "section",
-            "as_of",
-            "para",
-            "name_en",
-            "note",
-        ],
-        "pillars": [
-            "id",
-            "kind",
-            "name",
-            "name_en",
-            "heading",
-            "heading_en",
-            "section",
-            "summary",
-            "summary_en",
-            "quote",
-            "para",
-            "note",
-            "goals",
-            "plans",
-            "cases",
-            "metrics",
-        ],
-        "search": ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"],
-        "timeline": ["id", "date", "precision", "title", "quote", "inferred", "title_en", "pillar", "case", "para"],
-        "entities": ["id", "name", "name_en", "type", "aliases", "quote", "para", "mentions"],
-        "source": ["id", "n", "type", "section", "text"],
-    }.get(ctx.info_name or "", [])
+    """Field names of the command being completed, taken from the rows it prints."""
+    try:
+        from beibei_cli import queries
+        from beibei_cli.report import load_report
+
+        report = load_report(None)
+        rows = {
+            "metrics": lambda: queries.metric_rows(report),
+            "pillars": lambda: queries.pillar_rows(report, detail=True, lang="zh"),
+            "timeline": lambda: queries.timeline_rows(report, since=None, until=None, lang="zh"),
+            "entities": lambda: queries.entity_rows(report, type_=None, lang="zh"),
+            "source": lambda: queries.paragraph_rows(report, para=None, grep=None),
+        }
+        name = ctx.info_name or ""
+        known = commands.SEARCH_FIELDS if name == "search" else queries.any_fields(rows[name]()) if name in rows else []
+    except Exception:  # completion must never fail loudly
+        return []
     head, _, last = incomplete.rpartition(",")
     prefix = head + "," if head else ""
     return [prefix + f for f in known if f.startswith(last)]

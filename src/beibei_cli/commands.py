@@ -59,7 +59,6 @@ def emit_rows(
     no_header: bool,
     columns: list[str],
     fallback_fields: list[str],
-    title: str | None = None,
 ) -> None:
     """The one way a listing command prints its rows."""
     fmt = output.default_format(format)
@@ -72,9 +71,7 @@ def emit_rows(
             columns = list(rows[0])
         from beibei_cli.output import rich_render
 
-        text = rich_render.table(
-            rows, columns, lang=ctx.lang, title=title, width=output.terminal_width(), color=ctx.use_color()
-        )
+        text = rich_render.table(rows, columns, lang=ctx.lang, width=output.terminal_width(), color=ctx.use_color())
         output.write(text)
         return
     text = output.render(rows, fmt, header=not no_header)
@@ -201,32 +198,26 @@ def info(ctx: Ctx, *, format: str | None = None) -> int:
     return ExitCode.OK
 
 
-SEARCH_KINDS = ("case", "pillar", "goal", "plan", "metric", "honour", "event", "entity", "caption", "paragraph")
-SEARCH_SCOPES = {
-    "cases": "case",
-    "pillars": "pillar",
-    "goals": "goal",
-    "plans": "plan",
-    "metrics": "metric",
-    "honours": "honour",
-    "events": "event",
-    "entities": "entity",
-    "captions": "caption",
-    "paragraphs": "paragraph",
-}
+# The JSON contract of a search hit.
+SEARCH_FIELDS = ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"]
 
 
 def parse_scope(scope: str | None) -> set[str] | None:
+    """``--in cases,metrics`` -> {"case", "metric"} (singular kind names work too)."""
     if not scope:
         return None
+    from beibei_cli.models import KINDS
+    from beibei_cli.search.build import KIND_ORDER
+
+    scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
     kinds = set()
     for part in scope.split(","):
         name = part.strip().lower()
         if not name:
             continue
-        kind = SEARCH_SCOPES.get(name) or (name if name in SEARCH_KINDS else None)
+        kind = scopes.get(name) or (name if name in KIND_ORDER else None)
         if kind is None:
-            raise UsageError(f"unknown scope {part.strip()!r} in --in; choose from {', '.join(SEARCH_SCOPES)}")
+            raise UsageError(f"unknown scope {part.strip()!r} in --in; choose from {', '.join(scopes)}")
         kinds.add(kind)
     return kinds or None
 
@@ -251,8 +242,6 @@ def search(
     from beibei_cli.search.query import Index
     from beibei_cli.search.query import search as run_search
 
-    if not query or not "".join(query).strip():
-        raise UsageError("the search query is empty; give a word to search for")
     if context < 0:
         raise UsageError("--context must not be negative")
     if limit is not None and limit < 0:
@@ -293,7 +282,7 @@ def search(
         fields=fields,
         no_header=no_header,
         columns=["id", "title", "snippet"],
-        fallback_fields=["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"],
+        fallback_fields=SEARCH_FIELDS,
     )
     return code
 
@@ -425,18 +414,11 @@ def export(ctx: Ctx, *, format: str = "md", output_path: str | None = None) -> i
         raise UsageError(f"export writes md or html, not {format!r}")
     text = exporter.markdown(ctx.report, ctx.lang) if format == "md" else exporter.html(ctx.report, ctx.lang)
     if output_path and output_path != "-":
-        import os
+        from beibei_cli.files import write_atomic
 
-        tmp = f"{output_path}.tmp{os.getpid()}"
         try:
-            with open(tmp, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, output_path)
+            write_atomic(output_path, text.encode("utf-8"))
         except OSError as exc:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
             raise UsageError(f"{output_path}: cannot write: {exc.strerror}") from None
         output.write_err(f"wrote {output_path}")
     else:

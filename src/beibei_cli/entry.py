@@ -51,22 +51,20 @@ def run_typer(args: list[str]) -> int:
         write_err(exc.ctx.get_help() if exc.ctx is not None else "usage: beibei COMMAND [ARGS]")
         return ExitCode.USAGE
     except click_exc.ClickException as exc:
-        raise BeibeiError(_usage_message(exc)) from None
+        global_options = {opt for param in group.params for opt in param.opts}
+        raise BeibeiError(_usage_message(exc, global_options)) from None
     return int(result) if isinstance(result, int) else ExitCode.OK
 
 
-def _usage_message(exc: object) -> str:
+def _usage_message(exc: object, global_options: set[str]) -> str:
     format_message = getattr(exc, "format_message", None)
     message = " ".join(str(format_message() if format_message else exc).split())
     ctx = getattr(exc, "ctx", None)
     path = getattr(ctx, "command_path", "beibei") if ctx is not None else "beibei"
     option = getattr(exc, "option_name", None)
-    if option in GLOBAL_OPTIONS:
+    if option in global_options:
         return f"{message} ({option} is a global option: put it before the command, e.g. 'beibei {option} … {path.split()[-1]}')"
     return f"{message} (see '{path} --help')"
-
-
-GLOBAL_OPTIONS = ("--data", "--lang", "--color", "--no-cache", "--debug", "--version")
 
 
 def main(argv: list[str] | None = None) -> None:

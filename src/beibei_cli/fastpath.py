@@ -54,7 +54,7 @@ def _param_spec(param: Any) -> dict[str, Any]:
         "required": bool(param.required),
         "envvar": param.envvar if isinstance(param.envvar, str) else None,
         "eager": bool(param.is_eager),
-        "callback": param.callback is not None and param.name not in ("version",),
+        "callback": param.callback is not None,
     }
     default = param.default
     if hasattr(default, "value"):

@@ -238,9 +238,6 @@ class Report:
     def pillars(self) -> list[Record]:
         return self.records["pillar"]
 
-    def source_text(self) -> str:
-        return read_text(self.source_path, "source text")
-
 
 # -- loading ---------------------------------------------------------------
 

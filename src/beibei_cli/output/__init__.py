@@ -176,17 +176,20 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
             writer.writerow([cell(row.get(k)) for k in keys])
         return buf.getvalue()
     if fmt == "md":
-        return markdown_table(keys, [[cell(row.get(k)) for k in keys] for row in rows], header=header)
+        return markdown_table(keys, [[cell(row.get(k)) for k in keys] for row in rows])
     raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def markdown_table(keys: list[str], rows: list[list[str]], *, header: bool = True) -> str:
+def markdown_table(keys: list[str], rows: list[list[str]], *, align: list[str] | None = None) -> str:
+    """A Markdown table (it always has a header row: Markdown needs one); align items are "l" or "r"."""
+
     def esc(text: str) -> str:
         return text.replace("\\", "\\\\").replace("|", "\\|")
 
     lines = []
     if keys:
         lines.append("| " + " | ".join(esc(k) for k in keys) + " |")
-        lines.append("|" + "|".join("---" for _ in keys) + "|")
+        marks = align or ["l"] * len(keys)
+        lines.append("|" + "|".join("---:" if a == "r" else "---" for a in marks) + "|")
     lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
     return "".join(line + "\n" for line in lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as _html
 
 from beibei_cli import queries
-from beibei_cli.output import cell, format_number
+from beibei_cli.output import cell, markdown_table
 from beibei_cli.output.labels import label
 
 TYPE_CHECKING = False
@@ -13,11 +13,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from beibei_cli.report import Report
-
-
-def _figure(m: dict[str, Any]) -> str:
-    shown = f"{format_number(m['value'])}{m.get('unit') or ''}"
-    return f"{shown}（{m['qualifier']}）" if m.get("qualifier") else shown
 
 
 def _sections(report: Report, lang: str) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -58,11 +53,12 @@ def markdown(report: Report, lang: str) -> str:
                         out += [""]
         elif key == "metrics":
             out += [f"## {label('metrics', lang)}", ""]
-            out += ["| " + " | ".join(label(k, lang) for k in ("name", "value", "pillar", "as_of", "quote")) + " |"]
-            out += ["|---|---:|---|---|---|"]
-            for m in rows:
-                cells = [m["name"], _figure(m), m.get("pillar_name") or "", m.get("as_of") or "", f"“{m['quote']}”"]
-                out += ["| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"]
+            keys = [label(k, lang) for k in ("name", "value", "pillar", "as_of", "quote")]
+            cells = [
+                [m["name"], m["text"], m.get("pillar_name") or "", m.get("as_of") or "", f"“{m['quote']}”"]
+                for m in rows
+            ]
+            out += markdown_table(keys, cells, align=["l", "r", "l", "l", "l"]).splitlines()
             out += [""]
         else:
             out += [f"## {label('date', lang)}", ""]
@@ -127,7 +123,7 @@ def html(report: Report, lang: str) -> str:
                 if m.get("unit") == "%" and 0 <= m["value"] <= 100:
                     bar = f'<span class="bar" style="width:{m["value"]:.0f}%"></span>'
                 parts.append(
-                    f'<tr><td>{e(m["name"])}</td><td class="num">{e(_figure(m))}</td><td class="barcell">{bar}</td>'
+                    f'<tr><td>{e(m["name"])}</td><td class="num">{e(m["text"])}</td><td class="barcell">{bar}</td>'
                     f"<td class='pillar'>{e(m.get('pillar_name') or '')}</td><td>{e(cell(m.get('as_of')))}</td>"
                     f"<td>“{e(m['quote'])}”</td></tr>"
                 )

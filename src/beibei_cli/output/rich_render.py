@@ -55,11 +55,10 @@ def table(
     columns: list[str],
     *,
     lang: str,
-    title: str | None = None,
     width: int,
     color: bool,
 ) -> str:
-    t = Table(title=title, header_style="bold", expand=False, show_lines=False, title_justify="left")
+    t = Table(header_style="bold", expand=False, show_lines=False)
     if width < 80 and "bar" in columns:
         columns = [c for c in columns if c != "bar"]  # decoration only, when there is room: the figures stay
     for col in columns:
