@@ -64,6 +64,17 @@ def test_machine_formats_import_nothing_heavy(args: list[str]) -> None:
     assert heavy == "", f"{args} imported {heavy}"
 
 
+def test_no_cache_folder_means_no_text_libraries_for_figures() -> None:
+    """With nowhere to keep the index, a figures query does not build it (nor import pypinyin)."""
+    env = python_env(BEIBEI_CACHE_DIR="/dev/null/cache")
+    done = subprocess.run(
+        [PYTHON, "-c", PROBE, "metrics", "--format", "json"], capture_output=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    heavy = done.stderr.decode().rsplit("HEAVY=", 1)[1].strip()
+    assert "pypinyin" not in heavy and "opencc" not in heavy
+
+
 def test_table_imports_rich_but_not_typer() -> None:
     done = subprocess.run(
         [PYTHON, "-c", PROBE, "metrics", "--format", "table"], capture_output=True, env=python_env(), timeout=60

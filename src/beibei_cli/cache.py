@@ -82,6 +82,16 @@ def write(path: str, value: Any) -> bool:
     return True
 
 
+def writable() -> bool:
+    """Whether the cache folder exists (or can be made) and can be written."""
+    directory = cache_dir()
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK)
+
+
 def load(data_path: str) -> dict[str, Any] | None:
     """The cached report data for ``data_path`` if it is still fresh."""
     key = _stat_key(data_path)

@@ -90,24 +90,7 @@ def emit_record(ctx: Ctx, rec: Record, fmt: str | None) -> None:
 
         output.write(rich_render.record(rec, lang=ctx.lang, width=output.terminal_width(), color=ctx.use_color()))
     else:
-        output.write(plain_record(rec))
-
-
-def plain_record(rec: Record) -> str:
-    """``field: value`` lines (field names, not labels: stable for grep and cut)."""
-    lines = []
-    for key, value in rec.items():
-        if value is None or value == []:
-            continue
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            lines.append(f"{key}:")
-            lines.extend("  " + "\t".join(output.cell(v) for v in item.values()) for item in value)
-        elif isinstance(value, dict):
-            lines.append(f"{key}:")
-            lines.extend(f"  {k}: {output.cell(v)}" for k, v in value.items())
-        else:
-            lines.append(f"{key}: {output.cell(value)}")
-    return "\n".join(lines) + "\n"
+        output.write(output.plain_record(rec))
 
 
 # -- the commands ----------------------------------------------------------
@@ -179,22 +162,9 @@ def show(ctx: Ctx, *, id: str, format: str | None = None) -> int:
 
 
 def info(ctx: Ctx, *, format: str | None = None) -> int:
-    from beibei_cli import SCHEMA_VERSION, __version__, queries
+    from beibei_cli import queries
 
-    report = ctx.report
-    meta = queries.localize(report.meta, ctx.lang)
-    rec: Record = {
-        "title": meta["title"],
-        "region": meta.get("region_en") if ctx.lang == "en" and meta.get("region_en") else meta["region"],
-        "date": report.meta.get("date"),
-        "date_inferred": report.meta.get("date_inferred"),
-        "data_file": report.data_path,
-        "source_file": report.source_path,
-        "schema_version": SCHEMA_VERSION,
-        "version": __version__,
-        "counts": queries.counts(report),
-    }
-    emit_record(ctx, rec, format)
+    emit_record(ctx, queries.info_record(ctx.report, ctx.lang), format)
     return ExitCode.OK
 
 
@@ -252,7 +222,9 @@ def search(
     if limit is not None:
         hits = hits[:limit]
     if ctx.lang == "en":
-        _english_titles(ctx.report, hits)
+        from beibei_cli.queries import english_titles
+
+        english_titles(ctx.report, hits)
     code = ExitCode.OK if hits else ExitCode.NO_MATCH
     if quiet:
         return code
@@ -285,16 +257,6 @@ def search(
         fallback_fields=SEARCH_FIELDS,
     )
     return code
-
-
-def _english_titles(report: Report, hits: list[Record]) -> None:
-    """Under --lang en a hit's title is its record's English name (the Chinese goes to title_zh)."""
-    for hit in hits:
-        rec = report.get(hit["id"]) or {}
-        english = next((rec[k] for k in ("title_en", "name_en", "text_en") if rec.get(k)), None)
-        hit["title_zh"] = hit["title"]
-        if english:
-            hit["title"] = english
 
 
 def timeline(

@@ -293,6 +293,34 @@ def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> lis
     return [{k: v for k, v in p.items() if k not in PRIVATE} for p in paras]
 
 
+def info_record(report: Report, lang: str) -> Record:
+    """What is loaded: the report's title, region and date, its files, versions and counts."""
+    from beibei_cli import SCHEMA_VERSION, __version__
+
+    meta = localize(report.meta, lang)
+    return {
+        "title": meta["title"],
+        "region": meta.get("region_en") if lang == "en" and meta.get("region_en") else meta["region"],
+        "date": report.meta.get("date"),
+        "date_inferred": report.meta.get("date_inferred"),
+        "data_file": report.data_path,
+        "source_file": report.source_path,
+        "schema_version": SCHEMA_VERSION,
+        "version": __version__,
+        "counts": counts(report),
+    }
+
+
+def english_titles(report: Report, hits: list[Record]) -> None:
+    """Under --lang en a hit's title is its record's English name (the Chinese goes to title_zh)."""
+    for hit in hits:
+        rec = report.get(hit["id"]) or {}
+        english = next((rec[k] for k in ("title_en", "name_en", "text_en") if rec.get(k)), None)
+        hit["title_zh"] = hit["title"]
+        if english:
+            hit["title"] = english
+
+
 def counts(report: Report) -> dict[str, int]:
     out = {kind: len(recs) for kind, recs in report.records.items()}
     out["paragraph"] = len(report.paragraphs)

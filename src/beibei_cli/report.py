@@ -310,7 +310,9 @@ def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Re
         if more:
             more.append(f"{len(problems)} problems; run 'beibei validate {data_path}' for the list")
         raise DataError(first, details=more)
-    if use_cache:
+    if use_cache and cache.writable():
+        # The index costs the text libraries' import: build it now only if it will
+        # be kept; otherwise a search builds it when (and if) it needs it.
         from beibei_cli.search.build import build_index
 
         data["index"] = build_index(data)

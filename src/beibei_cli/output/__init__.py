@@ -126,6 +126,23 @@ def cell(value: Any) -> str:
     return " ".join(str(value).split()) if ("\n" in str(value) or "\t" in str(value)) else str(value)
 
 
+def plain_record(rec: dict[str, Any]) -> str:
+    """``field: value`` lines (field names, not labels: stable for grep and cut)."""
+    lines = []
+    for key, value in rec.items():
+        if value is None or value == []:
+            continue
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            lines.append(f"{key}:")
+            lines.extend("  " + "\t".join(cell(v) for v in item.values()) for item in value)
+        elif isinstance(value, dict):
+            lines.append(f"{key}:")
+            lines.extend(f"  {k}: {cell(v)}" for k, v in value.items())
+        else:
+            lines.append(f"{key}: {cell(value)}")
+    return "\n".join(lines) + "\n"
+
+
 def format_number(value: float | int) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
