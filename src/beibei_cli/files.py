@@ -1,8 +1,23 @@
-"""Writing files so that a reader never sees half of one."""
+"""Writing files without ever destroying one.
+
+Two ways to write, for two kinds of destination:
+
+``write_atomic``
+    The cache's own files: written to a temporary file beside the path and
+    renamed over it, so a reader never sees half of one.
+
+``write_output``
+    A user's ``-o PATH``, which may be anything. A regular file (or a new path)
+    is replaced atomically, keeping its permission bits; a symlink is followed
+    and its target written (the link stays a link); a FIFO or a character
+    device is written in place, as a shell's ``>`` would; a directory and any
+    other kind of file (a socket, a block device) are refused untouched.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 
 
 def write_atomic(path: str, data: bytes) -> None:
@@ -16,6 +31,78 @@ def write_atomic(path: str, data: bytes) -> None:
             handle.write(data)
         os.replace(tmp, path)
     except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class RefusedOutput(OSError):
+    """An output path that is not replaced or written, and why (in ``strerror``)."""
+
+
+def output_kind(path: str) -> str:
+    """What ``-o PATH`` would do: "new", "replace", "in-place"; or raise RefusedOutput.
+
+    Symlinks are followed (``os.stat``), so a link to a regular file is "replace".
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "new"  # also a dangling symlink: its target is created, the link stays
+    if stat.S_ISREG(st.st_mode):
+        return "replace"
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        return "in-place"
+    if stat.S_ISDIR(st.st_mode):
+        raise RefusedOutput(21, "is a directory")
+    raise RefusedOutput(22, "is not a regular file, a FIFO or a character device; refusing to replace it")
+
+
+def write_output(path: str, data: bytes) -> None:
+    """Write ``data`` to a user's output path without destroying anything (see the module text).
+
+    Raises OSError on failure; the file that was there before is then unchanged
+    (except a FIFO or device, which may have received part of ``data``).
+    """
+    kind = output_kind(path)
+    if kind == "in-place":
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+        finally:
+            os.close(fd)
+        return
+    target = os.path.realpath(path)  # write through symlinks: the link stays a link
+    _replace(target, data, keep_mode=kind == "replace")
+
+
+def _replace(target: str, data: bytes, *, keep_mode: bool) -> None:
+    import tempfile
+
+    folder, name = os.path.split(target)
+    if keep_mode:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            try:
+                os.fsync(handle.fileno())
+            except OSError:
+                pass  # a filesystem without fsync: the rename is still atomic
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
