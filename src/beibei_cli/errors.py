@@ -60,3 +60,12 @@ class NoMatch(BeibeiError):
     """Nothing matched: exit 1 with nothing on stderr."""
 
     exit_code = ExitCode.NO_MATCH
+
+
+class OutputError(BeibeiError):
+    """The output could not be written: stdout closed, a full disk, an I/O error (exit 2)."""
+
+    @classmethod
+    def from_os(cls, exc: OSError, where: str | None = None) -> OutputError:
+        reason = exc.strerror or type(exc).__name__
+        return cls(f"cannot write output{f' to {where}' if where else ''}: {reason}")

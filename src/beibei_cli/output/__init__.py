@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from beibei_cli.errors import UsageError
+from beibei_cli.errors import OutputError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -65,27 +65,76 @@ def default_format(fmt: str | None) -> str:
 
 
 def write(text: str) -> None:
-    """Write UTF-8 to stdout whatever the locale says."""
+    """Write UTF-8 to stdout whatever the locale says.
+
+    A closed pipe raises BrokenPipeError (the caller ends quietly); any other
+    failure -- stdout closed, a full disk, an I/O error -- raises OutputError
+    (exit 2), after pointing stdout at the null device so that the
+    interpreter's own flush at exit cannot fail again.
+    """
     if text and not text.endswith("\n"):
         text += "\n"
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is not None:
-        sys.stdout.flush()
-        buffer.write(text.encode("utf-8", "surrogateescape"))
-        buffer.flush()
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError("cannot write output: standard output is closed")
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            stream.flush()
+            write_all(buffer, text.encode("utf-8", "surrogateescape"))
+            buffer.flush()
+        else:
+            stream.write(text)
+            stream.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:  # ValueError: "I/O operation on closed file"
+        discard_stdout()
+        if isinstance(exc, OSError):
+            raise OutputError.from_os(exc) from None
+        raise OutputError("cannot write output: standard output is closed") from None
+
+
+def write_all(stream: Any, data: bytes) -> None:
+    """Write every byte: an unbuffered stream (PYTHONUNBUFFERED=1) may write only part
+    and return the count, and the next write then raises the real error (e.g. ENOSPC)."""
+    view = memoryview(data)
+    while view:
+        written = stream.write(view)
+        if written is None:  # a non-blocking descriptor that is full: wait until it drains
+            import select
+
+            select.select([], [stream.fileno()], [])
+            continue
+        view = view[written:]
+
+
+def discard_stdout() -> None:
+    """Point file descriptor 1 at the null device, so later flushes of stdout succeed quietly."""
+    try:
+        fd = sys.stdout.fileno() if sys.stdout is not None else 1
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def write_err(text: str) -> None:
-    buffer = getattr(sys.stderr, "buffer", None)
-    if buffer is not None:
-        sys.stderr.flush()
-        buffer.write((text + "\n").encode("utf-8", "replace"))
-        buffer.flush()
-    else:
-        sys.stderr.write(text + "\n")
+    """A line on stderr; a closed or failing stderr is ignored (it must not change the exit code)."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            stream.flush()
+            write_all(buffer, (text + "\n").encode("utf-8", "replace"))
+            buffer.flush()
+        else:
+            stream.write(text + "\n")
+    except (OSError, ValueError):
+        pass
 
 
 # -- fields ----------------------------------------------------------------
