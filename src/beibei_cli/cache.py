@@ -1,16 +1,25 @@
 """A cache of the validated report and its search index.
 
-One marshal file per data file, in ``$XDG_CACHE_HOME/beibei`` (or
-``~/.cache/beibei``; ``BEIBEI_CACHE_DIR`` overrides). It is keyed on the data
-file's and the source text's path, size and mtime and on the tool version,
-written atomically, and ignored (then rebuilt) when stale or corrupt. A missing
-or read-only cache directory means no cache, never a failure.
+One marshal file per data file and Python version, in ``$XDG_CACHE_HOME/beibei``
+(or ``~/.cache/beibei``; ``BEIBEI_CACHE_DIR`` overrides). It is written
+atomically, and ignored (then rebuilt) when stale or corrupt. A missing or
+read-only cache directory means no cache, never a failure.
+
+The key is the identity and content stamp of the data file and of the source
+text -- device, inode, size, mtime_ns and ctime_ns, after following symlinks --
+plus the tool's version, the Python version and marshal's format version. Any
+write to a file changes its ctime, which no one can set back (``touch -r`` and
+``os.utime`` restore only the mtime); a retargeted symlink or a file renamed
+into place has another inode. A stat costs ~0.03 ms; hashing the content would
+cost ~0.4 ms at 1x and grow with the file (see docs/hostile-inputs.md).
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import sys
+from stat import S_ISREG
 
 from beibei_cli import __version__
 
@@ -18,12 +27,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-FORMAT = 1
+FORMAT = 2
+# marshal's format and the bytecode-level details it depends on change between Pythons
+PYTHON_KEY = (sys.version_info[0], sys.version_info[1], marshal.version)
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # The code that shapes the cached data: a change to any of them invalidates it.
 CODE_FILES = [
     os.path.join(_HERE, *p)
-    for p in (("models.py",), ("report.py",), ("search", "build.py"), ("search", "normalize.py"))
+    for p in (("models.py",), ("report.py",), ("queries.py",), ("search", "build.py"), ("search", "normalize.py"))
 ]
 
 
@@ -46,25 +57,30 @@ def cache_dir() -> str:
     return os.path.join(base, "beibei")
 
 
-def _stat_key(path: str) -> tuple[str, int, int] | None:
+def _stat_key(path: str) -> tuple[str, int, int, int, int, int] | None:
+    """The file's identity and content stamp (symlinks followed), or None if it cannot be read."""
     try:
         st = os.stat(path)
-    except OSError:
+    except (OSError, ValueError):
         return None
-    return (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+    return (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _file_for(name: str, data_path: str) -> str:
     import zlib
 
     digest = zlib.crc32(os.path.abspath(data_path).encode("utf-8", "surrogateescape"))
-    return os.path.join(cache_dir(), f"{name}-{digest:08x}.marshal")
+    python = f"py{PYTHON_KEY[0]}{PYTHON_KEY[1]}"
+    return os.path.join(cache_dir(), f"{name}-{python}-{digest:08x}.marshal")
 
 
 def read(path: str) -> Any:
     """The marshalled value in ``path``, or None if missing or unreadable."""
     try:
-        with open(path, "rb") as handle:
+        # non-blocking, and regular files only: a FIFO put in the cache folder cannot hang us
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            if not S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
             return marshal.loads(handle.read())
     except (OSError, ValueError, EOFError, TypeError):
         return None
@@ -103,6 +119,7 @@ def load(data_path: str) -> dict[str, Any] | None:
     if (
         payload.get("format") != FORMAT
         or payload.get("version") != __version__
+        or payload.get("python") != PYTHON_KEY
         or payload.get("key") != key
         or payload.get("code") != code_key()
     ):
@@ -113,13 +130,21 @@ def load(data_path: str) -> dict[str, Any] | None:
     return data
 
 
-def store(data_path: str, data: dict[str, Any]) -> bool:
-    key = _stat_key(data_path)
+def stamp(path: str) -> Any:
+    """The key of ``path`` now: take it before reading the file, and give it to ``store``."""
+    return _stat_key(path)
+
+
+def store(data_path: str, data: dict[str, Any], key: Any = None) -> bool:
+    """Keep ``data`` for ``data_path``; ``key`` is its stamp from before it was read
+    (so that an edit made while the cache was being built is not hidden)."""
+    key = key or _stat_key(data_path)
     if key is None:
         return False
     payload = {
         "format": FORMAT,
         "version": __version__,
+        "python": PYTHON_KEY,
         "key": key,
         "code": code_key(),
         "source_key": _stat_key(data["source_path"]),

@@ -55,27 +55,29 @@ def find_pillar(report: Report, key: str) -> Record:
 
 
 def pillar_rows(report: Report, *, detail: bool, lang: str) -> list[Record]:
-    recs = report.records
+    # each kind grouped by pillar once: linear in the records, however many pillars
+    by_pillar: dict[str, dict[str | None, list[Record]]] = {}
+    if detail:
+        for kind in ("goal", "plan", "case", "metric"):
+            groups = by_pillar[kind] = {}
+            for rec in report.records[kind]:
+                groups.setdefault(rec["pillar"], []).append(rec)
     rows = []
     for p in report.pillars():
         row = localize(p, lang)
         if detail:
             pid = p["id"]
-            row["goals"] = [
-                _brief(g, lang, ("id", "text", "quote", "para")) for g in recs["goal"] if g["pillar"] == pid
-            ]
+            row["goals"] = [_brief(g, lang, ("id", "text", "quote", "para")) for g in by_pillar["goal"].get(pid, [])]
             row["plans"] = [
-                _brief(g, lang, ("id", "text", "year", "quote", "para")) for g in recs["plan"] if g["pillar"] == pid
+                _brief(g, lang, ("id", "text", "year", "quote", "para")) for g in by_pillar["plan"].get(pid, [])
             ]
             row["cases"] = [
                 _brief(c, lang, ("id", "title", "dates", "summary", "quote", "para"))
-                for c in recs["case"]
-                if c["pillar"] == pid
+                for c in by_pillar["case"].get(pid, [])
             ]
             row["metrics"] = [
                 _brief(m, lang, ("id", "name", "value", "unit", "text", "qualifier", "as_of", "quote", "para"))
-                for m in recs["metric"]
-                if m["pillar"] == pid
+                for m in by_pillar["metric"].get(pid, [])
             ]
         rows.append(row)
     return rows
@@ -223,17 +225,48 @@ def _by_name(report: Report, name: str) -> Record | None:
 
 def entity_mentions(report: Report, entity: Record) -> list[Record]:
     """The records that name ``entity`` (by its name or an alias) or link to it."""
-    names = [entity["name"], *entity.get("aliases", [])]
-    out = []
-    for kind, recs in report.records.items():
+    return list(report.mentions().get(entity["id"], []))
+
+
+LINK_FIELDS = ("organisations", "places", "people")
+
+
+def mentions_table(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
+    """Entity id -> the records that name it (in a quote) or link to it, in report order.
+
+    One pass over the quotes, looking up only the substrings that start with the
+    first character of some name and have the length of one: time linear in the
+    text, whatever the number of entities (computed once, when the cache is built).
+    """
+    entities = records.get("entity", [])
+    table: dict[str, list[Record]] = {e["id"]: [] for e in entities}
+    by_name: dict[str, list[str]] = {}
+    for e in entities:
+        for name in dict.fromkeys([e["name"], *(e.get("aliases") or [])]):
+            if name:
+                by_name.setdefault(name, []).append(e["id"])
+    lengths: dict[str, list[int]] = {}
+    for name in by_name:
+        lengths.setdefault(name[0], [])
+        if len(name) not in lengths[name[0]]:
+            lengths[name[0]].append(len(name))
+    for kind, recs in records.items():
+        if kind == "entity":
+            continue
         for r in recs:
-            if r is entity or kind == "entity":
-                continue
-            linked = entity["id"] in (r.get("organisations") or []) + (r.get("places") or []) + (r.get("people") or [])
+            found: dict[str, None] = {}
+            for field in LINK_FIELDS:
+                for ref in r.get(field) or []:
+                    if ref in table:
+                        found[ref] = None
             text = r.get("quote") or ""
-            if linked or any(n in text for n in names):
-                out.append({"id": r["id"], "record": kind, "para": r.get("para")})
-    return out
+            for i, ch in enumerate(text):
+                for n in lengths.get(ch, ()):
+                    for eid in by_name.get(text[i : i + n], ()):
+                        found[eid] = None
+            for eid in found:
+                table[eid].append({"id": r["id"], "record": kind, "para": r.get("para")})
+    return table
 
 
 def entity_rows(report: Report, *, type_: str | None, lang: str) -> list[Record]:

@@ -232,6 +232,15 @@ class Report:
             self._by_id = table
         return self._by_id
 
+    def mentions(self) -> dict[str, list[Record]]:
+        """Entity id -> the records that mention it: from the cache, or computed once now."""
+        if self.data.get("mentions") is None:
+            from beibei_cli.queries import mentions_table
+
+            self.data["mentions"] = mentions_table(self.records)
+        table: dict[str, list[Record]] = self.data["mentions"]
+        return table
+
     def get(self, rid: str) -> Record | None:
         return self.by_id().get(rid)
 
@@ -303,6 +312,7 @@ def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Re
         cached = cache.load(data_path)
         if cached is not None:
             return Report(cached, data_path)
+    stamp = cache.stamp(data_path) if use_cache else None
     data, problems = check(data_path)
     if data is None:
         first = problem_line(problems[0])
@@ -313,10 +323,12 @@ def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Re
     if use_cache and cache.writable():
         # The index costs the text libraries' import: build it now only if it will
         # be kept; otherwise a search builds it when (and if) it needs it.
+        from beibei_cli.queries import mentions_table
         from beibei_cli.search.build import build_index
 
         data["index"] = build_index(data)
-        cache.store(data_path, data)
+        data["mentions"] = mentions_table(data["records"])
+        cache.store(data_path, data, stamp)
     return Report(data, data_path)
 
 
