@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
 
 import typer
+from typer.models import TyperPath
 
 from beibei_cli import commands
 from beibei_cli.models import SCHEMA
@@ -33,6 +34,10 @@ or after the command: 'beibei --lang en metrics' = 'beibei metrics --lang en'.
 \b
 Exit codes: 0 ok, 1 a search found nothing, 2 usage or data error,
 70 a bug in beibei (one line; the traceback with --debug), 130 interrupted.
+Output that cannot be written (stdout closed, disk full, I/O error) is exit 2,
+"beibei: cannot write output: ..."; a closed pipe (| head) is a quiet exit 0;
+a closed stderr never changes the exit code. An empty path (--data "",
+BEIBEI_DATA="", -o "") is exit 2, never a silent default.
 \b
 Environment:
   BEIBEI_DATA       report file to load (like --data)
@@ -42,6 +47,18 @@ Environment:
   BEIBEI_MAX_BYTES  largest report file accepted (default 32 MiB)
   NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb   colour, as usual
 """
+
+
+class NonEmptyPath(TyperPath):
+    """A path parameter that refuses "" (Path("") would silently be the current folder)."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and value == "":
+            self.fail("empty path", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+PathType = NonEmptyPath()
 
 GLOBAL_HINT = "\b\nGlobal options (--data, --lang, --color, --no-cache, --debug): see 'beibei --help'.\n"
 
@@ -211,7 +228,11 @@ def main(
     data: Annotated[
         Optional[Path],
         typer.Option(
-            "--data", envvar="BEIBEI_DATA", help="Report YAML to load (default: the packaged report).", show_envvar=True
+            "--data",
+            envvar="BEIBEI_DATA",
+            help="Report YAML to load (default: the packaged report).",
+            show_envvar=True,
+            click_type=PathType,
         ),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
@@ -456,7 +477,14 @@ def export(
         typer.Option("--format", "-f", help="md or html."),
     ] = "md",
     output_path: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-' is stdout).")
+        Optional[Path],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to FILE instead of stdout ('-' is stdout). A regular file is replaced atomically, a "
+            "symlink's target is written, a FIFO or device is written in place; a directory is refused.",
+            click_type=PathType,
+        ),
     ] = None,
 ) -> None:
     """The whole report as one Markdown document or one self-contained HTML page."""
@@ -471,9 +499,12 @@ Examples:
 """
 )
 def validate(
-    path: Annotated[Optional[Path], typer.Argument(help="Report file to check (default: the loaded one).")] = None,
+    path: Annotated[
+        Optional[Path], typer.Argument(help="Report file to check (default: the loaded one).", click_type=PathType)
+    ] = None,
     source: Annotated[
-        Optional[Path], typer.Option("--source", help="The article text to check quotes against.")
+        Optional[Path],
+        typer.Option("--source", help="The article text to check quotes against.", click_type=PathType),
     ] = None,
     format: Annotated[
         Optional[RecordFormat],  # type: ignore[valid-type]

@@ -422,12 +422,13 @@ def export(ctx: Ctx, *, format: str = "md", output_path: str | None = None) -> i
 
     text = exporter.markdown(ctx.report, ctx.lang) if format == "md" else exporter.html(ctx.report, ctx.lang)
     if output_path and output_path != "-":
-        from beibei_cli.files import write_atomic
+        from beibei_cli.errors import OutputError
+        from beibei_cli.files import write_output
 
         try:
-            write_atomic(output_path, text.encode("utf-8"))
+            write_output(output_path, text.encode("utf-8"))
         except OSError as exc:
-            raise UsageError(f"{output_path}: cannot write: {exc.strerror}") from None
+            raise OutputError.from_os(exc, output_path) from None
         output.write_err(f"wrote {output_path}")
     else:
         output.write(text)

@@ -65,8 +65,9 @@ def run(argv: list[str] | None = None) -> int:
     if commands is not None:
         commands.Ctx.current = None  # in-process callers run several times
     try:
-        from beibei_cli import fastpath
+        from beibei_cli import fastpath, output
 
+        output.guard_stdout()
         args = fastpath.prepare(fastpath.load_spec(), args)
         code = fastpath.try_run(args)
         if code is None:

@@ -201,6 +201,8 @@ def _convert(param: Param, raw: str) -> Any:
         if (param["min"] is not None and value < param["min"]) or (param["max"] is not None and value > param["max"]):
             raise Decline
         return value
+    if ptype == "path" and raw == "":
+        raise Decline  # "empty path": Typer says so
     if ptype in ("str", "path"):
         return raw
     if ptype == "boolean":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from beibei_cli.errors import DataError
+from beibei_cli.errors import DataError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,9 +33,13 @@ def default_data_path() -> str:
 
 def resolve_data_path(option: str | None) -> str:
     """``--data``, then ``BEIBEI_DATA``, then the packaged default."""
+    if option == "":
+        raise UsageError("--data: empty path (leave --data out for the packaged report)")
     if option:
         return option
     env = os.environ.get("BEIBEI_DATA")
+    if env == "":
+        raise UsageError("BEIBEI_DATA is set but empty: empty path (unset it for the packaged report)")
     if env:
         return env
     return default_data_path()

@@ -7,6 +7,7 @@ built by ``beibei_cli.output.rich_render``, imported only when one is needed.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 
@@ -74,7 +75,7 @@ def write(text: str) -> None:
     if text and not text.endswith("\n"):
         text += "\n"
     stream = sys.stdout
-    if stream is None:
+    if stream is None or isinstance(stream, _ClosedStdout):
         raise OutputError("cannot write output: standard output is closed")
     try:
         buffer = getattr(stream, "buffer", None)
@@ -108,6 +109,65 @@ def write_all(stream: Any, data: bytes) -> None:
         view = view[written:]
 
 
+def guard_stdout() -> None:
+    """Make every write to ``sys.stdout`` -- Click's help and messages too -- complete or fail as OutputError.
+
+    Under PYTHONUNBUFFERED=1 stdout's text layer sits on a raw FileIO and drops the
+    rest of a partial write without a word; a BufferedWriter between them retries
+    it, so the real error (ENOSPC, EIO, EFBIG) surfaces. Idempotent; a stdout that
+    is not a real file (closed, or a test's capture) is left alone.
+    """
+    stream = sys.stdout
+    if stream is None:  # file descriptor 1 was closed: writing anything is an error, printing nothing is not
+        sys.stdout = _ClosedStdout()
+        return
+    if isinstance(stream, _GuardedStdout) or type(stream) is not io.TextIOWrapper:
+        return
+    buffer = stream.buffer
+    if isinstance(buffer, io.FileIO):
+        buffer = io.BufferedWriter(buffer)
+    elif not isinstance(buffer, io.BufferedWriter):
+        return
+    stream.flush()
+    sys.stdout = _GuardedStdout(
+        buffer, encoding=stream.encoding, errors=stream.errors, line_buffering=stream.line_buffering
+    )
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stands in for a closed stdout: any text written to it is an OutputError."""
+
+    def write(self, text: str) -> int:
+        if text:
+            raise OutputError("cannot write output: standard output is closed")
+        return 0
+
+    def isatty(self) -> bool:
+        return False
+
+
+class _GuardedStdout(io.TextIOWrapper):
+    """stdout whose write and flush turn an I/O failure (not a closed pipe) into OutputError."""
+
+    def write(self, text: str) -> int:
+        try:
+            return super().write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            discard_stdout()
+            raise OutputError.from_os(exc) from None
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            discard_stdout()
+            raise OutputError.from_os(exc) from None
+
+
 def discard_stdout() -> None:
     """Point file descriptor 1 at the null device, so later flushes of stdout succeed quietly."""
     try:
@@ -119,6 +179,14 @@ def discard_stdout() -> None:
         pass
 
 
+def encode_err(text: str) -> bytes:
+    """UTF-8, with a path's undecodable bytes (surrogate escapes) given back as they were."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace")
+
+
 def write_err(text: str) -> None:
     """A line on stderr; a closed or failing stderr is ignored (it must not change the exit code)."""
     stream = sys.stderr
@@ -128,7 +196,7 @@ def write_err(text: str) -> None:
         buffer = getattr(stream, "buffer", None)
         if buffer is not None:
             stream.flush()
-            write_all(buffer, (text + "\n").encode("utf-8", "replace"))
+            write_all(buffer, encode_err(text + "\n"))
             buffer.flush()
         else:
             stream.write(text + "\n")
