@@ -294,3 +294,60 @@ def test_validate_reports_loader_errors_with_their_position(run, tmp_path: Path)
     assert problems[0]["message"].startswith("YAML syntax error")
     missing = json.loads(run("validate", str(tmp_path / "nope.yaml"), "--format", "json").out)
     assert missing[0]["line"] is None and "no such report file" in missing[0]["message"]
+
+
+# -- --regex runs in linear time (RE2) ---------------------------------------------
+
+PATHOLOGICAL = [r"(\S+)+!", r"(.*)*x", r"(a|aa)+$", r"([^，]+)+。。", r"(\w+\s?)+\$"]
+
+TIMED_SEARCH = """
+import sys, time
+from beibei_cli.report import load_report
+from beibei_cli.search.query import Index, search
+index = Index(load_report(None).index())
+search(index, ["x"], regex=True)
+for pattern in sys.argv[1:]:
+    started = time.perf_counter()
+    search(index, [pattern], regex=True)
+    print(pattern, time.perf_counter() - started)
+"""
+
+
+def test_pathological_patterns_finish_fast() -> None:
+    """Each ran past 20 s with Python's backtracking engine; RE2 takes milliseconds.
+    The child is killed after 60 s, so the old engine fails this test rather than hanging it."""
+    done = subprocess.run(
+        [PYTHON, "-c", TIMED_SEARCH, *PATHOLOGICAL], capture_output=True, env=python_env(), timeout=60, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    times = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in done.stdout.splitlines()}
+    assert set(times) == set(PATHOLOGICAL)
+    assert max(times.values()) < 2, times
+
+
+@pytest.mark.parametrize(
+    "pattern, feature",
+    [
+        (r"(招商)\1", "backreferences"),
+        (r"招商(?=体系)", "lookahead"),
+        (r"招商(?!体系)", "negative lookahead"),
+        (r"(?<=全力)招商", "lookbehind"),
+        (r"(?<!全力)招商", "negative lookbehind"),
+        (r"(?P<x>招)(?P=x)", "named backreferences"),
+        (r"(?>招商)", "atomic groups"),
+        (r"招++", "possessive quantifiers"),
+    ],
+)
+def test_regex_features_re2_lacks_are_named(run, pattern: str, feature: str) -> None:  # type: ignore[no-untyped-def]
+    r = run("search", "--regex", pattern)
+    assert r.code == 2 and r.out == ""
+    assert r.err.startswith(f"beibei: --regex '{pattern}': {feature} ")
+    assert "not supported (RE2 syntax" in r.err and len(r.err.splitlines()) == 1
+
+
+def test_regex_still_finds_and_ignores_case(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("search", "--regex", "招商.{0,4}体系", "-l")
+    assert r.code == 0 and "case-investment-system" in r.out
+    upper = run("search", "--regex", "GDP", "-l")
+    lower = run("search", "--regex", "gdp", "-l")
+    assert upper.code == 0 and upper.out == lower.out

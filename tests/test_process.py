@@ -34,7 +34,7 @@ def test_python_dash_m_and_version() -> None:
     assert done.returncode == 0 and done.stdout.decode() == f"beibei {__version__}\n"
 
 
-HEAVY = ("rich", "typer", "yaml", "pypinyin", "opencc", "click")
+HEAVY = ("rich", "typer", "yaml", "pypinyin", "opencc", "click", "re2")
 
 PROBE = """
 import sys
@@ -200,3 +200,37 @@ def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(commands, "metrics", boom)
     assert run(["metrics", "-f", "json"]) == 130
+
+
+C_LOCALE = {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0", "PYTHONIOENCODING": ""}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX locales")
+@pytest.mark.parametrize("fast", ["", "1"])
+def test_chinese_paths_with_spaces_under_the_c_locale(tmp_path, fast: str) -> None:  # type: ignore[no-untyped-def]
+    """Paths stay the OS's strings: only query text is repaired (they exited 70 with UnicodeEncodeError)."""
+    from tests.conftest import DATA, SOURCE
+
+    folder = tmp_path / "中文 路径"
+    folder.mkdir()
+    report = folder / "报告 数据.yaml"
+    report.write_bytes(DATA.read_bytes())
+    source = folder / "原文 全文.txt"
+    source.write_bytes(SOURCE.read_bytes())
+    (folder / "source.txt").write_bytes(SOURCE.read_bytes())
+    env = {**C_LOCALE, "BEIBEI_NO_FASTPATH": fast}
+    rel = os.path.relpath(report, tmp_path)
+
+    info = beibei("--data", rel, "info", "-f", "json", env=env, cwd=tmp_path)
+    assert info.returncode == 0, info.stderr
+    assert json.loads(info.stdout)["data_file"] == str(rel)
+    after = beibei("search", "招商", "-l", "--data", rel, env=env, cwd=tmp_path)
+    assert after.returncode == 0 and b"case-investment-system" in after.stdout
+    checked = beibei("validate", rel, "--source", os.path.relpath(source, tmp_path), env=env, cwd=tmp_path)
+    assert checked.returncode == 0 and checked.stderr.decode("utf-8") == f"{rel}: ok\n"
+    out = tmp_path / "导出 报告.md"
+    exported = beibei("export", "-o", out.name, env=env, cwd=tmp_path)
+    assert exported.returncode == 0 and exported.stderr.decode("utf-8") == f"wrote {out.name}\n"
+    assert out.read_text(encoding="utf-8").startswith("# 聚焦")
+    missing = beibei("--data", "没有 这个.yaml", "info", env=env, cwd=tmp_path)
+    assert missing.returncode == 2 and "没有 这个.yaml: no such report file" in missing.stderr.decode("utf-8")

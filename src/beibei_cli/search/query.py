@@ -261,7 +261,7 @@ RE2_MISSING = (
     ("invalid perl operator: (?!", "negative lookahead (?!...)"),
     ("invalid perl operator: (?<=", "lookbehind (?<=...)"),
     ("invalid perl operator: (?<!", "negative lookbehind (?<!...)"),
-    ("invalid perl operator: (?P=", "named backreferences (?P=name)"),
+    ("invalid perl operator: (?P", "named backreferences (?P=name)"),
     ("invalid perl operator: (?>", "atomic groups (?>...)"),
     ("invalid perl operator: (?#", "comments (?#...)"),
     ("bad repetition operator: ++", "possessive quantifiers (++, *+, ?+)"),
