@@ -6,12 +6,16 @@ Runs with public tools only (subprocess + time.perf_counter + os.wait4):
     python benchmarks/bench.py --runs 31     # more runs per command
     python benchmarks/bench.py --no-scale    # skip the 100x report
     python benchmarks/bench.py --check       # exit 1 if any figure is OVER its budget
+    python benchmarks/bench.py --scale-commands   # only every command warm at 1x and 100x
 
 Every command runs with its output piped, alternating with the floor
 (``python -c pass``) so that machine drift hits both alike; the table gives each
 command's median wall time, its ratio to the floor's median and the budget of
 the performance issue, and the peak memory (max RSS) of the slowest run.
 Each figure past its budget is marked OVER; ``--check`` makes that exit 1.
+The scale run also times every command warm on the 1x and the 100x synthetic
+report, interleaved: each must stay within 15x its 1x time (cost linear in the
+report, the interpreter's start-up shared).
 """
 
 from __future__ import annotations
@@ -165,6 +169,12 @@ def synthetic(scale: int, folder: Path) -> Path:
                         copy[name] = [f"{r}-k{k}" for r in copy.get(name) or []]
                 if kind == "section" and k > 0:
                     copy["heading"] = copy.get("heading")  # same headings: they are lines of the source
+                if kind == "entity" and k > 0:
+                    # A bigger report names more entities, not the same ones N times over: with
+                    # the names repeated, each would be mentioned by all N copies of the article
+                    # and `entities` would print N^2 mentions (25 KB at 1x, 62 MB at 100x).
+                    copy["name"] = f"{rec['name']}（{k}）"
+                    copy["aliases"] = [f"{a}（{k}）" for a in rec.get("aliases") or []]
                 records.append(copy)
         out[key] = records
     path = folder / f"report-x{scale}.yaml"
@@ -214,12 +224,15 @@ def phases(path: Path) -> dict[str, float]:
     return t
 
 
-def scale_run(scale: int, env: dict[str, str]) -> None:
+def scale_run(scale: int, env: dict[str, str], only_commands: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         big = synthetic(scale, folder)
         small = synthetic(1, folder / "one") if (folder / "one").mkdir() is None else None
         assert small is not None
+        if only_commands:
+            scale_commands(scale, env, small, big)
+            return
         print(f"\nscale run: {big.stat().st_size / 1e6:.1f} MB report ({scale}x), in-process seconds per phase")
         os.environ["BEIBEI_CACHE_DIR"] = env["BEIBEI_CACHE_DIR"]
         one = phases(small)
@@ -229,6 +242,63 @@ def scale_run(scale: int, env: dict[str, str]) -> None:
             growth = many[name] / one[name] if one[name] > 0 else float("nan")
             print(f"{name:18} {one[name] * 1000:8.1f}ms {many[name] * 1000:8.1f}ms {growth:7.1f}x")
         cache_build(3, env, big)
+        scale_commands(scale, env, small, big)
+
+
+# Every command, warm, on the 1x and the Nx synthetic report: each within SCALE_BUDGET
+# times its 1x time (the reports' ids carry the -k0 suffix of the first copy).
+SCALE_BUDGET = 15
+SCALE_COMMANDS = [
+    ["info", "--format", "json"],
+    ["metrics", "--format", "json"],
+    ["metrics", "--sort", "value", "--limit", "5", "--format", "json"],
+    ["pillars", "--detail", "--format", "json"],
+    ["timeline", "--format", "json"],
+    ["entities", "--format", "json"],
+    ["source"],
+    ["source", "--grep", "招商"],
+    ["search", "招商", "--format", "json"],
+    ["search", "zhaoshang", "--format", "json"],
+    ["search", "--regex", "招商.{0,4}体系", "--format", "json"],
+    ["search", "(\\S+)+!", "--regex", "--count"],
+    ["show", "metric-rd-intensity-k0", "--format", "json"],
+    ["show", "org-cq-party-committee-k0", "--format", "json"],
+    ["show", "para-3", "--format", "json"],
+    ["cite", "metric-rd-intensity-k0"],
+    ["export"],
+    ["export", "--format", "html"],
+    ["validate"],
+]
+
+
+def scale_commands(scale: int, env: dict[str, str], small: Path, big: Path, runs: int = 5) -> None:
+    bb = beibei_cmd()
+    print(f"\nwarm commands, 1x and {scale}x (budget {SCALE_BUDGET}x the 1x time; median of {runs}, interleaved)")
+    print(f"{'command (output piped)':46} {'1x':>9} {f'{scale}x':>10} {'growth':>8} {'budget':>7} {'output bytes':>24}")
+    for args in SCALE_COMMANDS:
+        cmds = [
+            [*bb, "validate", str(data)] if args[0] == "validate" else [*bb, "--data", str(data), *args]
+            for data in (small, big)
+        ]
+        sizes = [_output_size(cmd, env) for cmd in cmds]  # also warms the cache
+        walls: list[list[float]] = [[], []]
+        for _ in range(runs):
+            for i, cmd in enumerate(cmds):
+                wall, _rss, code = timed(cmd, env)
+                assert code in (0, 1), (args, code)
+                walls[i].append(wall)
+        medians = [statistics.median(w) for w in walls]
+        label = " ".join(args)
+        growth = medians[1] / medians[0]
+        text = (
+            f"{label:46} {medians[0] * 1000:7.0f}ms {medians[1] * 1000:8.0f}ms {growth:7.1f}x "
+            f"{SCALE_BUDGET:6}x {sizes[0]:>8,}B → {sizes[1]:>10,}B"
+        )
+        VERDICTS.row(f"{scale}x {label}", growth, SCALE_BUDGET, text)
+
+
+def _output_size(cmd: list[str], env: dict[str, str]) -> int:
+    return len(subprocess.run(cmd, capture_output=True, env=env, timeout=600).stdout)
 
 
 def main() -> None:
@@ -236,6 +306,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--no-scale", action="store_true")
+    parser.add_argument("--scale-commands", action="store_true", help="only the warm 1x/Nx command rows")
     parser.add_argument("--check", action="store_true", help="exit 1 if any figure is over its budget")
     args = parser.parse_args()
     import beibei_cli
@@ -247,17 +318,24 @@ def main() -> None:
     for var in ("BEIBEI_DATA", "BEIBEI_LANG", "BEIBEI_NO_FASTPATH"):
         env.pop(var, None)
     try:
-        budgets(args.runs, env)
-        cache_build(5, env)
-        if not args.no_scale:
-            scale_run(args.scale, env)
+        if args.scale_commands:
+            scale_run(args.scale, env, only_commands=True)
+        else:
+            budgets(args.runs, env)
+            cache_build(5, env)
+            if not args.no_scale:
+                scale_run(args.scale, env)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    _verdict(args.check)
+
+
+def _verdict(check: bool) -> None:
     if VERDICTS.over:
         print(f"\nOVER budget: {', '.join(VERDICTS.over)}")
     else:
         print("\nevery figure within its budget")
-    if args.check and VERDICTS.over:
+    if check and VERDICTS.over:
         sys.exit(1)
 
 

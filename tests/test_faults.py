@@ -391,3 +391,21 @@ def test_too_many_search_terms_is_exit_2(run) -> None:  # type: ignore[no-untype
     r = run("search", *[f"词{i}" for i in range(10_000)])
     assert r.code == 2 and f"too many search terms (10000); the limit is {MAX_TERMS}" in r.err
     assert run("search", *[f"词{i}" for i in range(MAX_TERMS)]).code == 1  # at the limit: searched, no match
+
+
+def test_validate_trusts_a_fresh_cache_entry_only(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A cached report passed this exact check (same file, source and code): validate
+    answers from it, which keeps it linear at scale; --no-cache or --source re-check."""
+    from beibei_cli import report
+
+    path = copy_report(tmp_path)
+    assert run("--data", str(path), "info").code == 0
+    calls: list[str] = []
+    real = report.check
+    monkeypatch.setattr(report, "check", lambda *a, **k: calls.append("check") or real(*a, **k))
+    r = run("validate", str(path))
+    assert r.code == 0 and r.err == f"{path}: ok\n" and calls == []
+    assert run("--no-cache", "validate", str(path)).code == 0 and calls == ["check"]
+    assert run("validate", str(path), "--source", str(SOURCE)).code == 0 and calls == ["check", "check"]
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 53.16", 'value: "abc"', 1), encoding="utf-8")
+    assert run("validate", str(path)).code == 2 and len(calls) == 3

@@ -397,7 +397,11 @@ def validate(ctx: Ctx, *, path: str | None = None, source: str | None = None, fo
     from beibei_cli.report import check, problem_line, resolve_data_path
 
     data_path = path or resolve_data_path(ctx.data)
-    _, problems = check(data_path, source)
+    problems: list[Record] = []
+    # The cache holds only reports that passed, keyed on the exact file, source and code:
+    # a fresh entry is that same check already done (and keeps validate linear at scale).
+    if source is not None or ctx.no_cache or _cached(data_path) is None:
+        _, problems = check(data_path, source)
     if format == "json":
         output.write(output.to_json(problems))
     elif problems:
@@ -409,6 +413,12 @@ def validate(ctx: Ctx, *, path: str | None = None, source: str | None = None, fo
     if format != "json":
         output.write_err(f"{data_path}: ok")
     return ExitCode.OK
+
+
+def _cached(data_path: str) -> object:
+    from beibei_cli import cache
+
+    return cache.load(data_path)
 
 
 def version() -> int:
