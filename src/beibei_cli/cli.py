@@ -374,7 +374,14 @@ def search(
     ] = None,
     any_: Annotated[bool, typer.Option("--any", help="Match any term instead of all.")] = False,
     or_: Annotated[bool, typer.Option("--or", hidden=True, help="Old name of --any.")] = False,
-    regex: Annotated[bool, typer.Option("--regex", "-e", help="Treat the query as a regular expression.")] = False,
+    regex: Annotated[
+        bool,
+        typer.Option(
+            "--regex",
+            "-e",
+            help="Treat the query as a regular expression (RE2 syntax: linear time, no backreferences or lookaround).",
+        ),
+    ] = False,
     context: Annotated[int, typer.Option("--context", "-C", min=0, help="Characters of context on each side.")] = 20,
     count: Annotated[bool, typer.Option("--count", "-c", help="Print only the number of hits of each kind.")] = False,
     ids: Annotated[bool, typer.Option("--ids", "-l", help="Print only the ids of the hits.")] = False,
