@@ -1,4 +1,7 @@
 """beibei: query the Beibei district report from the command line."""
 
 __version__ = "0.1.0"
-SCHEMA_VERSION = 1
+# The version of data/report.yaml this tool reads (docs/schema.md); defined here only.
+SCHEMA_VERSION = 2
+# The id of the group that holds what belongs to the report as a whole (records with no pillar).
+GENERAL = "general"

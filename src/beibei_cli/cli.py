@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from beibei_cli import __version__, commands
-from beibei_cli.models import SCHEMA
+from beibei_cli.models import ENTITY_TYPES
 from beibei_cli.output import FORMATS
 
 EPILOG = """\b
@@ -92,19 +92,8 @@ class Sort(str, Enum):
     pillar = "pillar"
 
 
-class EntityType(str, Enum):
-    government = "government"
-    party = "party"
-    company = "company"
-    university = "university"
-    institution = "institution"
-    person = "person"
-    place = "place"
-    project = "project"
-    programme = "programme"
-
-
-assert [t.value for t in EntityType] == SCHEMA["entity"]["type"].removeprefix("choice:").split("|")
+# The choices come from the schema (models.py), defined there once.
+EntityType = Enum("EntityType", {t: t for t in ENTITY_TYPES}, type=str)  # type: ignore[misc]
 
 # -- dynamic completion ----------------------------------------------------
 
@@ -290,7 +279,7 @@ def metrics(
     epilog="""\b
 Examples:
   beibei show metric-forest-coverage
-  beibei show case-tenghai-land-deal --format json
+  beibei show case-tenghai-land --format json
   beibei search -l 招商 | xargs -n1 beibei show
 """
 )
@@ -404,7 +393,7 @@ def timeline(
 Examples:
   beibei entities
   beibei entities --type company
-  beibei show org-southwest-university
+  beibei show org-swu
 """
 )
 def entities(
@@ -442,7 +431,7 @@ def source(
     epilog="""\b
 Examples:
   beibei cite metric-rd-intensity
-  beibei cite case-tenghai-land-deal --format md
+  beibei cite case-tenghai-land --format md
 """
 )
 def cite(
