@@ -81,6 +81,9 @@ def test_parse_amount_reads_chinese_units() -> None:
     assert quantity.parse_amount("1e8") == 100_000_000
     with pytest.raises(quantity.QuantityError):
         quantity.parse_amount("lots")
+    with pytest.raises(quantity.QuantityError, match="count figures are in"):
+        quantity.parse_amount("1亿元", "count")
+    assert quantity.parse_amount("1万", "count") == 10_000
 
 
 # -- figures in the report --------------------------------------------------------
@@ -404,3 +407,13 @@ def test_every_id_named_in_help_readme_and_docs_exists(rep: report_mod.Report) -
         }
     )
     assert dead == []
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_kind_min_max_flags(run, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("metrics", "--kind", "money", "--min", "1亿", "--max", "5e9", "-f", "json", fast=fast).out)
+    assert [r["text"] for r in rows] == ["超过6亿元", "约3亿元", "36.55亿元"]
+    refused = run("metrics", "--min", "1", fast=fast)
+    assert refused.code == 2 and "add --kind" in refused.err
+    general = json.loads(run("metrics", "--pillar", "general", "-f", "json", fast=fast).out)
+    assert [r["id"] for r in general] == ["metric-plan-horizon"]

@@ -25,6 +25,7 @@ CODE_FILES = [
     os.path.join(_HERE, *p)
     for p in (
         ("models.py",),
+        ("schema.py",),
         ("quantity.py",),
         ("dates.py",),
         ("report.py",),

@@ -109,8 +109,11 @@ def amount(value: float | int, unit: str | None) -> int | float:
     return int(exact) if exact == exact.to_integral_value() else float(exact)
 
 
-def parse_amount(text: str) -> int | float:
-    """A bound typed by a user: ``1e8``, ``86300``, ``1亿``, ``2000万元``, ``8.63万户`` -> base units."""
+def parse_amount(text: str, kind: str | None = None) -> int | float:
+    """A bound typed by a user: ``1e8``, ``86300``, ``1亿``, ``2000万元``, ``8.63万户`` -> base units.
+
+    With ``kind``, a unit must be one that kind is stated in (no 元 for a count).
+    """
     import re
 
     match = re.fullmatch(r"\s*([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*(\S*)\s*", text)
@@ -119,6 +122,9 @@ def parse_amount(text: str) -> int | float:
     number, unit = match.groups()
     if "e" in number.lower():
         number = repr(float(number))
+    base = base_unit(unit or None)
+    if kind in KINDS and base and base not in KINDS[kind][1]:
+        raise QuantityError(f"{text!r} is in {base}, but {kind} figures are in {', '.join(KINDS[kind][1])}")
     return amount(float(number) if "." in number else int(number), unit or None)
 
 

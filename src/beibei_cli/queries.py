@@ -181,7 +181,6 @@ def metric_rows(
     maximum: str | float | None = None,
     sort: str = "report",
     reverse: bool = False,
-    limit: int | None = None,
     lang: str = "zh",
 ) -> list[Record]:
     """The figures, filtered and sorted.
@@ -218,7 +217,7 @@ def metric_rows(
         if bound is None:
             continue
         try:
-            limit_amount = bound if isinstance(bound, (int, float)) else quantity.parse_amount(bound)
+            limit_amount = bound if isinstance(bound, (int, float)) else quantity.parse_amount(bound, kind)
         except quantity.QuantityError as exc:
             raise UsageError(f"{label}: {exc}") from None
         metrics = [m for m in metrics if keep(m["amount"], limit_amount)]
@@ -232,16 +231,8 @@ def metric_rows(
     elif sort == "pillar":
         pillar_order = {p["id"]: i for i, p in enumerate(report.pillars())}
         metrics.sort(key=lambda m: pillar_order.get(m["pillar"] or "", len(pillar_order)))
-    elif sort != "report":
-        from beibei_cli.models import METRIC_SORTS
-
-        raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(METRIC_SORTS)}")
     if reverse:
         metrics.reverse()
-    if limit is not None:
-        if limit < 0:
-            raise UsageError("--limit must not be negative")
-        metrics = metrics[:limit]
     names = pillar_names(report, lang)
     rows = []
     for m in metrics:
@@ -282,7 +273,8 @@ def kind_of(rec: Record) -> str:
     return str(rec.get("_kind", "paragraph"))
 
 
-def show_record(report: Report, rid: str, lang: str) -> Record:
+def find_record(report: Report, rid: str) -> Record:
+    """A record by id, or by exact name; else a usage error with suggestions."""
     rec = report.get(rid) or _by_name(report, rid)
     if rec is None:
         import difflib
@@ -293,6 +285,11 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
             close = [i for i in ids if rid.casefold() in i][:3]
         hint = f"; did you mean {', '.join(close)}?" if close else "; list ids with 'beibei search -l WORD'"
         raise UsageError(f"no record with id {rid!r}{hint}")
+    return rec
+
+
+def show_record(report: Report, rid: str, lang: str) -> Record:
+    rec = find_record(report, rid)
     rid = rec["id"]
     kind = kind_of(rec)
     out: Record = {"id": rec["id"], "record": kind}
@@ -412,16 +409,14 @@ def timeline_rows(report: Report, *, since: str | None, until: str | None, lang:
 def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> list[Record]:
     paras = report.paragraphs
     if para is not None:
-        if not 1 <= para <= len(paras):
+        if para > len(paras):
             raise UsageError(f"--para must be between 1 and {len(paras)}")
         paras = [paras[para - 1]]
-    if grep:
+    if grep is not None:
         # the same normalisation as search: full-width, case, traditional characters
-        from beibei_cli.report import index_blob
         from beibei_cli.search.normalize import normalize_query
-        from beibei_cli.search.query import Index
 
-        t2s = Index(index_blob(report)).t2s
+        t2s = report.t2s()
         needle = normalize_query(grep, t2s)
         paras = [p for p in paras if needle in normalize_query(p["text"], t2s)]
     return [{k: v for k, v in p.items() if k not in PRIVATE} for p in paras]
@@ -477,10 +472,7 @@ def cite(report: Report, rid: str, fmt: str) -> str:
 
     Quotation marks inside the quote become 『』, as Chinese nests them.
     """
-    rec = report.get(rid)
-    if rec is None:
-        show_record(report, rid, "zh")  # raises with suggestions
-        raise AssertionError  # pragma: no cover
+    rec = find_record(report, rid)
     title = report.meta["title"]
     if kind_of(rec) == "paragraph":
         quote, para = rec["text"], rec["n"]

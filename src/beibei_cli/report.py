@@ -203,10 +203,10 @@ def build(
                 if not isinstance(extra, str):
                     continue
                 found = found_in(squash(extra))
-                if len(found) != 1:
-                    why = "is not found verbatim in one paragraph of" if not found else "occurs more than once in"
-                    problems.append(((key, i, "more_quotes", n_more), f"the passage {why} {source_path}"))
-                more += found
+                if not found:
+                    where = f"is not found verbatim within one paragraph of {source_path}"
+                    problems.append(((key, i, "more_quotes", n_more), f"the passage {where}"))
+                more += found  # a passage that recurs names every paragraph it is in
             rec["paras"] = sorted(set(occurs) | set(more)) if more else occurs
             if kind == "caption" and rec["para"] is not None and squashed[rec["para"] - 1] != needle:
                 problems.append(((key, i, "quote"), "a caption's quote must be its whole line"))
@@ -244,9 +244,34 @@ class Report:
         self.paragraphs: list[Record] = data["paragraphs"]
         self.source_path: str = data["source_path"]
         self.data_path = data_path
-        self.index_blob: bytes | None = data.get("index")
         self.data = data
         self._by_id: dict[str, Record] | None = None
+        self._t2s: dict[str, str] | None = None
+
+    def index(self) -> bytes:
+        """The search index: from the cache, or built now (slow: imports the text libraries).
+
+        The one place the index is built; ``load_report`` calls it before caching.
+        """
+        if self.data.get("index") is None:
+            from beibei_cli.search.build import build_index
+
+            self.data["index"] = build_index(self.data)
+        blob: bytes = self.data["index"]
+        return blob
+
+    def t2s(self) -> dict[str, str]:
+        """Traditional -> simplified for the report's characters (from the index when it is built)."""
+        if self._t2s is None:
+            if self.data.get("index") is not None:
+                from beibei_cli.search.query import Index
+
+                self._t2s = Index(self.data["index"]).t2s
+            else:
+                from beibei_cli.search.build import t2s_table
+
+                self._t2s = t2s_table({ch for p in self.paragraphs for ch in p["text"]})
+        return self._t2s
 
     def by_id(self) -> dict[str, Record]:
         if self._by_id is None:
@@ -293,7 +318,7 @@ def check(data_path: str, source_override: str | None = None) -> tuple[dict[str,
 
     Returns the built report data too when there is no problem.
     """
-    from beibei_cli.models import path_text, validate
+    from beibei_cli.schema import path_text, validate
 
     try:
         loaded = parse(data_path)
@@ -341,15 +366,14 @@ def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Re
         if more:
             more.append(f"{len(problems)} problems; run 'beibei validate {data_path}' for the list")
         raise DataError(first, details=more)
+    report = Report(data, data_path)
     if use_cache and cache.writable():
         # The index costs the text libraries' import: build it now only if it will
         # be kept; otherwise a search builds it when (and if) it needs it.
-        from beibei_cli.search.build import build_index
-
-        data["index"] = build_index(data)
-        data["readings"] = name_readings(data)
+        report.index()
+        report.name_readings()
         cache.store(data_path, data)
-    return Report(data, data_path)
+    return report
 
 
 def name_readings(data: dict[str, Any]) -> dict[str, str]:
@@ -369,12 +393,3 @@ def name_readings(data: dict[str, Any]) -> dict[str, str]:
                 syllables = lazy_pinyin(bare, style=Style.TONE3, neutral_tone_with_five=True)
                 out[rec["id"]] = " ".join(s.casefold() for s in syllables)
     return out
-
-
-def index_blob(report: Report) -> bytes:
-    """The search index: from the cache, or built now (slow: imports the text libraries)."""
-    if report.index_blob is None:
-        from beibei_cli.search.build import build_index
-
-        report.index_blob = build_index(report.data)
-    return report.index_blob
