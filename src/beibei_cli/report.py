@@ -175,8 +175,16 @@ def build(
 
     from beibei_cli.models import KINDS
 
+    # paragraphs with the same text are searched once, and so is a passage quoted twice
+    same_text: dict[str, list[int]] = {}
+    for n, text in enumerate(squashed, 1):
+        same_text.setdefault(text, []).append(n)
+    memo: dict[str, list[int]] = {}
+
     def found_in(needle: str) -> list[int]:
-        return [n for n, text in enumerate(squashed, 1) if needle in text]
+        if needle not in memo:
+            memo[needle] = sorted(n for text, ns in same_text.items() if needle in text for n in ns)
+        return memo[needle]
 
     for kind, key in KINDS.items():
         for i, rec in enumerate(records[kind]):
