@@ -209,6 +209,15 @@ def entity_types() -> list[str]:
     return str(SCHEMA["entity"]["type"]).removeprefix("choice:").split("|")
 
 
+def _limited(rows: list[Any], limit: int | None) -> list[Any]:
+    """At most ``limit`` rows, as ``-n/--limit`` (0: none)."""
+    if limit is None:
+        return rows
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise UsageError(f"limit must be a whole number, 0 or more, got {limit!r}")
+    return rows[:limit]
+
+
 def _lang(lang: str) -> str:
     value = str(lang).strip().lower()
     if value not in LANGS:
@@ -260,23 +269,20 @@ class Report:
         """
         from beibei_cli import queries
 
+        if sort not in queries.METRIC_SORTS:
+            raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(queries.METRIC_SORTS)}")
         rows = queries.metric_rows(
-            self._report,
-            pillar=pillar,
-            section=section,
-            sort=sort,
-            reverse=reverse,
-            limit=limit,
-            lang=self.lang,
-            **filters,
+            self._report, pillar=pillar, section=section, sort=sort, reverse=reverse, lang=self.lang, **filters
         )
+        rows = _limited(rows, limit)
         return cast("list[Metric]", rows)
 
-    def pillars(self, *, detail: bool = False, **options: Any) -> list[Pillar]:
+    def pillars(self, *, detail: bool = False, limit: int | None = None, **options: Any) -> list[Pillar]:
         """The two positionings and four articles; ``detail=True`` adds goals, plans, cases, metrics."""
         from beibei_cli import queries
 
-        return cast("list[Pillar]", queries.pillar_rows(self._report, detail=detail, lang=self.lang, **options))
+        rows = queries.pillar_rows(self._report, detail=detail, lang=self.lang, **options)
+        return cast("list[Pillar]", _limited(rows, limit))
 
     def search(
         self,
@@ -300,19 +306,21 @@ class Report:
         """
         from beibei_cli import queries
 
-        words = query if isinstance(query, str) else list(query)
+        if context < 0:
+            raise UsageError(f"context must not be negative, got {context}")
+        words = [query] if isinstance(query, str) else list(query)
         scope = kinds if kinds is None or isinstance(kinds, str) else list(kinds)
         hits = queries.search_hits(
             self._report,
             words,
-            kinds=scope,
+            kinds=queries.parse_kinds(scope, "kinds"),
             any_term=any_term,
             regex=regex,
-            limit=limit,
             context=context,
             lang=self.lang,
             **options,
         )
+        hits = _limited(hits, limit)
         # the JSON rows leave out the highlight offsets of the snippet
         return cast("list[Hit]", [{k: v for k, v in h.items() if k != "snippet_matches"} for h in hits])
 
@@ -334,7 +342,9 @@ class Report:
             raise UsageError(f"cite prints plain or md, not {format!r}")
         return queries.cite(self._report, str(id).strip(), format)
 
-    def timeline(self, *, since: str | None = None, until: str | None = None, **options: Any) -> list[Event]:
+    def timeline(
+        self, *, since: str | None = None, until: str | None = None, limit: int | None = None, **options: Any
+    ) -> list[Event]:
         """Dated events in date order, as ``beibei timeline``; ``since``/``until`` take 2022, 2022-04 or 2022-04-01.
 
         >>> [e["date"] for e in load().timeline(until="2021")][:2]
@@ -343,9 +353,9 @@ class Report:
         from beibei_cli import queries
 
         rows = queries.timeline_rows(self._report, since=since, until=until, lang=self.lang, **options)
-        return cast("list[Event]", rows)
+        return cast("list[Event]", _limited(rows, limit))
 
-    def entities(self, *, type: str | None = None, **options: Any) -> list[Entity]:
+    def entities(self, *, type: str | None = None, limit: int | None = None, **options: Any) -> list[Entity]:
         """Organisations, companies, people, places and projects, as ``beibei entities``.
 
         >>> [e["id"] for e in load().entities(type="university")]
@@ -355,9 +365,12 @@ class Report:
 
         if type is not None and type not in entity_types():
             raise UsageError(f"unknown entity type {type!r}; choose from {', '.join(entity_types())}")
-        return cast("list[Entity]", queries.entity_rows(self._report, type_=type, lang=self.lang, **options))
+        rows = queries.entity_rows(self._report, type_=type, lang=self.lang, **options)
+        return cast("list[Entity]", _limited(rows, limit))
 
-    def source(self, *, para: int | None = None, grep: str | None = None, **options: Any) -> list[Paragraph]:
+    def source(
+        self, *, para: int | None = None, grep: str | None = None, limit: int | None = None, **options: Any
+    ) -> list[Paragraph]:
         """The article's paragraphs, as ``beibei source``: only paragraph ``para``, or those containing ``grep``.
 
         >>> load().source(para=31)[0]["text"][:12]
@@ -365,4 +378,8 @@ class Report:
         """
         from beibei_cli import queries
 
-        return cast("list[Paragraph]", queries.paragraph_rows(self._report, para=para, grep=grep, **options))
+        last = len(self._report.paragraphs)
+        if para is not None and not 1 <= para <= last:
+            raise UsageError(f"para must be between 1 and {last}, got {para}")
+        rows = queries.paragraph_rows(self._report, para=para, grep=grep, **options)
+        return cast("list[Paragraph]", _limited(rows, limit))

@@ -483,6 +483,19 @@ def validate(
     """Check a report file and print every problem, one per line."""
 
 
+@command(
+    epilog="""\b
+Needs the optional MCP SDK: pip install 'beibei[mcp]'. Every tool's answer
+carries the verbatim quote and its paragraph number.
+\b
+Register it with a desktop assistant (e.g. claude_desktop_config.json):
+  {"mcpServers": {"beibei": {"command": "beibei", "args": ["--lang", "en", "mcp"]}}}
+"""
+)
+def mcp() -> None:
+    """Serve the report to an AI assistant: a Model Context Protocol server on stdin/stdout."""
+
+
 @command(cache_app, "clear")
 def cache_clear() -> None:
     """Remove the cached report and search index."""

@@ -348,12 +348,11 @@ def any_fields(rows: list[dict[str, Any]]) -> list[str]:
 # -- search ----------------------------------------------------------------
 
 
-def parse_kinds(scope: str | list[str] | tuple[str, ...] | set[str] | None) -> set[str] | None:
-    """``"cases,metrics"`` or ``["case", "metrics"]`` -> ``{"case", "metric"}``; None or empty: every kind."""
+def parse_kinds(scope: str | list[str] | None, option: str = "--in") -> set[str] | None:
+    """``"cases,metrics"`` or ``["case", "metrics"]`` -> ``{"case", "metric"}`` (None: every kind)."""
     if scope is None:
         return None
-    from beibei_cli.models import KINDS
-    from beibei_cli.search.build import KIND_ORDER
+    from beibei_cli.models import KIND_ORDER, KINDS
 
     parts = scope.split(",") if isinstance(scope, str) else [p for item in scope for p in str(item).split(",")]
     scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
@@ -364,41 +363,31 @@ def parse_kinds(scope: str | list[str] | tuple[str, ...] | set[str] | None) -> s
             continue
         kind = scopes.get(name) or (name if name in KIND_ORDER else None)
         if kind is None:
-            raise UsageError(f"unknown scope {part.strip()!r} in --in; choose from {', '.join(scopes)}")
+            raise UsageError(f"unknown scope {part.strip()!r} in {option}; choose from {', '.join(scopes)}")
         kinds.add(kind)
-    return kinds or None
+    if not kinds:
+        raise UsageError(f"{option} is empty; choose from {', '.join(scopes)}")
+    return kinds
 
 
 def search_hits(
     report: Report,
-    query: str | list[str],
+    query: list[str],
     *,
-    kinds: str | list[str] | tuple[str, ...] | set[str] | None = None,
+    kinds: set[str] | None = None,
     any_term: bool = False,
     regex: bool = False,
     context: int = 20,
-    limit: int | None = None,
     lang: str = "zh",
     **options: Any,
 ) -> list[Record]:
-    """Ranked search hits, as ``beibei search`` finds them (``snippet_matches`` included).
-
-    ``options`` go to the search engine unchanged (its newer switches).
-    """
-    from beibei_cli.report import index_blob
+    """Every ranked hit of ``beibei search`` (``snippet_matches`` included); ``options``
+    go to the search engine unchanged (its newer switches)."""
     from beibei_cli.search.query import Index
     from beibei_cli.search.query import search as run_search
 
-    if context < 0:
-        raise UsageError("--context must not be negative")
-    if limit is not None and limit < 0:
-        raise UsageError("--limit must not be negative")
-    words = [query] if isinstance(query, str) else list(query)
-    wanted = parse_kinds(kinds)
-    index = Index(index_blob(report))
-    hits = run_search(index, words, kinds=wanted, any_term=any_term, regex=regex, context=context, **options)
-    if limit is not None:
-        hits = hits[:limit]
+    index = Index(report.index())
+    hits = run_search(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, **options)
     if lang == "en":
         english_titles(report, hits)
     return hits
