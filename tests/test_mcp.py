@@ -191,6 +191,7 @@ def test_resources(exchange: dict[str, Any], run) -> None:  # type: ignore[no-un
     assert exchange["beibei://article"] == run("source").out
     for uri in ("beibei://paragraph/0", "beibei://paragraph/56", "beibei://paragraph/x"):
         assert isinstance(exchange[uri], MCPError)
+        assert exchange[uri].code == -32602  # invalid params: no such resource
         assert "the article has paragraphs 1 to 55" in str(exchange[uri])
 
 

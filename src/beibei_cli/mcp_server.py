@@ -82,7 +82,7 @@ def _answer(rows: list[Any]) -> dict[str, Any]:
 def build_server(report: "Report") -> "MCPServer":
     """The server, its tools and resources bound to ``report`` (a loaded ``beibei_cli.Report``)."""
     from mcp.server.mcpserver import MCPServer
-    from mcp.server.mcpserver.exceptions import ResourceError
+    from mcp.server.mcpserver.exceptions import ResourceNotFoundError
     from pydantic import Field
 
     server: MCPServer = MCPServer(
@@ -205,7 +205,7 @@ def build_server(report: "Report") -> "MCPServer":
     def paragraph(n: str) -> str:
         last = report.info()["counts"]["paragraph"]
         if not (n.isascii() and n.isdigit() and 1 <= int(n) <= last):
-            raise ResourceError(f"no paragraph {n!r}: the article has paragraphs 1 to {last}")
+            raise ResourceNotFoundError(f"no paragraph {n!r}: the article has paragraphs 1 to {last}")
         return report.source(para=int(n))[0]["text"]
 
     return server
