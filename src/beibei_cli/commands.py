@@ -206,27 +206,6 @@ def info(ctx: Ctx, *, format: str | None = None) -> int:
 SEARCH_FIELDS = ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"]
 
 
-def parse_scope(scope: str | None) -> set[str] | None:
-    """``--in cases,metrics`` -> {"case", "metric"} (singular kind names work too)."""
-    if scope is None:
-        return None
-    from beibei_cli.models import KIND_ORDER, KINDS
-
-    scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
-    kinds = set()
-    for part in scope.split(","):
-        name = part.strip().lower()
-        if not name:
-            continue
-        kind = scopes.get(name) or (name if name in KIND_ORDER else None)
-        if kind is None:
-            raise UsageError(f"unknown scope {part.strip()!r} in --in; choose from {', '.join(scopes)}")
-        kinds.add(kind)
-    if not kinds:
-        raise UsageError(f"--in is empty; choose from {', '.join(scopes)}")
-    return kinds
-
-
 def search(
     ctx: Ctx,
     *,
@@ -244,20 +223,17 @@ def search(
     fields: str | None = None,
     no_header: bool = False,
 ) -> int:
-    from beibei_cli.search.query import Index
-    from beibei_cli.search.query import search as run_search
+    from beibei_cli import queries
 
-    kinds = parse_scope(in_)
-    hits = run_search(Index(ctx.report.index()), query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context)
+    kinds = queries.parse_kinds(in_)
+    hits = queries.search_hits(
+        ctx.report, query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context, lang=ctx.lang
+    )
     code = ExitCode.OK if hits else ExitCode.NO_MATCH
     if quiet:
         return code
     if limit is not None:
         hits = hits[:limit]
-    if ctx.lang == "en":
-        from beibei_cli.queries import english_titles
-
-        english_titles(ctx.report, hits)
     fmt = output.default_format(format)
     if ids:
         _emit_values(ctx, [h["id"] for h in hits], "id", fmt, fields=fields, no_header=no_header)
@@ -445,3 +421,9 @@ def export(ctx: Ctx, *, format: str = "md", output_path: str | None = None) -> i
     else:
         output.write(text)
     return ExitCode.OK
+
+
+def mcp(ctx: Ctx) -> int:
+    from beibei_cli.mcp_server import serve
+
+    return serve(data=ctx.data, lang=ctx.lang, use_cache=not ctx.no_cache)

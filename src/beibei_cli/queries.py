@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from beibei_cli import GENERAL
 from beibei_cli.errors import UsageError
+from beibei_cli.models import METRIC_SORTS as METRIC_SORTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def pillar_rows(report: Report, *, detail: bool, lang: str) -> list[Record]:
     rows = []
     groups: list[tuple[str | None, Record]] = [(p["id"], localize(dict(p), lang)) for p in report.pillars()]
     if detail:
-        groups.append((None, general_group(lang)))
+        groups.append((None, general_group(lang, report)))
     for pid, row in groups:
         if detail:
             row.update(pillar_detail(report, pid, lang))
@@ -75,13 +76,17 @@ def pillar_rows(report: Report, *, detail: bool, lang: str) -> list[Record]:
     return rows
 
 
-def general_group(lang: str) -> Record:
-    """The pseudo-pillar that holds the report's general aims."""
+def general_group(lang: str, report: Report | None = None) -> Record:
+    """The pseudo-pillar that holds the report's general aims; its quote is the report's title."""
     name, name_en = "总体", "The report as a whole"
     summary = "不专属某一定位或某篇文章、针对全篇的目标、部署和案例。"
     summary_en = "Aims, plans and cases of the whole report, tied to no one positioning or article."
     row: Record = {"id": GENERAL, "kind": GENERAL, "name": name, "name_en": name_en, "heading": None}
-    row.update({"summary": summary, "summary_en": summary_en, "quote": None, "para": None})
+    quote, para = None, None
+    if report is not None:
+        title = next((p for p in report.paragraphs if p["type"] == "title"), None)
+        quote, para = (title["text"], title["n"]) if title else (None, None)
+    row.update({"summary": summary, "summary_en": summary_en, "quote": quote, "para": para})
     return localize(row, lang)
 
 
@@ -505,3 +510,51 @@ def any_fields(rows: list[dict[str, Any]]) -> list[str]:
             if k not in keys:
                 keys.append(k)
     return keys
+
+
+# -- search ----------------------------------------------------------------
+
+
+def parse_kinds(scope: str | list[str] | None, option: str = "--in") -> set[str] | None:
+    """``"cases,metrics"`` or ``["case", "metrics"]`` -> ``{"case", "metric"}`` (None: every kind)."""
+    if scope is None:
+        return None
+    from beibei_cli.models import KIND_ORDER, KINDS
+
+    parts = scope.split(",") if isinstance(scope, str) else [p for item in scope for p in str(item).split(",")]
+    scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
+    kinds = set()
+    for part in parts:
+        name = part.strip().lower()
+        if not name:
+            continue
+        kind = scopes.get(name) or (name if name in KIND_ORDER else None)
+        if kind is None:
+            raise UsageError(f"unknown scope {part.strip()!r} in {option}; choose from {', '.join(scopes)}")
+        kinds.add(kind)
+    if not kinds:
+        raise UsageError(f"{option} is empty; choose from {', '.join(scopes)}")
+    return kinds
+
+
+def search_hits(
+    report: Report,
+    query: list[str],
+    *,
+    kinds: set[str] | None = None,
+    any_term: bool = False,
+    regex: bool = False,
+    context: int = 20,
+    lang: str = "zh",
+    **options: Any,
+) -> list[Record]:
+    """Every ranked hit of ``beibei search`` (``snippet_matches`` included); ``options``
+    go to the search engine unchanged (its newer switches)."""
+    from beibei_cli.search.query import Index
+    from beibei_cli.search.query import search as run_search
+
+    index = Index(report.index())
+    hits = run_search(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, **options)
+    if lang == "en":
+        english_titles(report, hits)
+    return hits
