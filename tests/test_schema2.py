@@ -417,3 +417,11 @@ def test_kind_min_max_flags(run, fast: bool) -> None:  # type: ignore[no-untyped
     assert refused.code == 2 and "add --kind" in refused.err
     general = json.loads(run("metrics", "--pillar", "general", "-f", "json", fast=fast).out)
     assert [r["id"] for r in general] == ["metric-plan-horizon"]
+
+
+def test_fields_value_never_hides_a_qualifier_silently(run) -> None:  # type: ignore[no-untyped-def]
+    hidden = run("metrics", "--fields", "id,value,unit")
+    assert hidden.code == 0 and "10\t倍" in hidden.out
+    assert "qualifier" in hidden.err and "10余倍" in hidden.err
+    assert run("metrics", "--fields", "id,text,value,unit").err == ""
+    assert run("metrics", "--section", "results", "--fields", "id,value").err == ""  # none qualified there

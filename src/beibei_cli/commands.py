@@ -184,6 +184,9 @@ def metrics(
         fallback_fields=["id", "name", "value", "unit", "pillar", "quote"],
         limit=limit,
     )
+    note = queries.hidden_qualifiers(rows if limit is None else rows[:limit], fields)
+    if note:
+        output.write_err(note)
     return ExitCode.OK
 
 

@@ -251,6 +251,25 @@ def metric_rows(
     return rows
 
 
+def hidden_qualifiers(rows: list[Record], fields: str | None) -> str | None:
+    """A note when ``--fields`` keeps ``value`` but drops every field that shows its qualifier.
+
+    ``--fields id,value,unit`` would print 10余倍 as ``10 倍``: the figure must never
+    lose its 余, 超过, 以上 or 约 silently.
+    """
+    wanted = {f.strip() for f in (fields or "").split(",")}
+    if "value" not in wanted or wanted & {"text", "qualifier", "figure", "qualifier_meaning"}:
+        return None
+    qualified = [r["text"] for r in rows if r.get("qualifier")]
+    if not qualified:
+        return None
+    shown = "、".join(qualified[:3]) + ("…" if len(qualified) > 3 else "")
+    return (
+        f"note: {len(qualified)} of these figures carry a qualifier that --fields leaves out ({shown}); "
+        "add text (the figure as written) or qualifier"
+    )
+
+
 def pillar_names(report: Report, lang: str) -> dict[str | None, str]:
     out: dict[str | None, str] = {
         p["id"]: (p["name_en"] if lang == "en" else None) or p["name"] for p in report.pillars()
