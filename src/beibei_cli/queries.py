@@ -327,6 +327,7 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
     if kind == "pillar":
         out.update(pillar_detail(report, rid, lang))
     elif kind == "case":
+        out["dates"] = [localize(dict(d), lang, ("label",)) for d in rec["dates"]]
         out["metrics"] = [
             _brief(m, lang, ("id", "name", "value", "unit", "text")) for m in recs["metric"] if m["case"] == rid
         ]

@@ -127,7 +127,9 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
             lines = [_brief_line(v) for v in value]
             grid.add_row(label(key, lang), Text("\n".join(lines)))
         elif isinstance(value, dict):
-            grid.add_row(label(key, lang), Text("\n".join(f"{k}: {cell(v)}" for k, v in value.items())))
+            grid.add_row(
+                label(key, lang), Text("\n".join(f"{k}: {cell(v)}" for k, v in value.items() if v is not None))
+            )
         elif isinstance(value, list):
             grid.add_row(label(key, lang), Text(", ".join(str(v) for v in value)))
         else:
