@@ -425,3 +425,34 @@ def test_fields_value_never_hides_a_qualifier_silently(run) -> None:  # type: ig
     assert "qualifier" in hidden.err and "10余倍" in hidden.err
     assert run("metrics", "--fields", "id,text,value,unit").err == ""
     assert run("metrics", "--section", "results", "--fields", "id,value").err == ""  # none qualified there
+
+
+# -- one schema -----------------------------------------------------------------------------
+
+
+def test_the_typed_records_are_the_loaded_records(rep: report_mod.Report) -> None:
+    from beibei_cli import schema
+
+    for kind, cls in schema.RECORD_TYPES.items():
+        for rec in rep.records[kind]:
+            assert set(rec) == set(schema.fields_of(cls)), (kind, set(rec) ^ set(schema.fields_of(cls)))
+    assert set(rep.meta) == set(schema.fields_of(schema.Meta))
+
+
+def test_the_cli_offers_the_schema_choices() -> None:
+    from beibei_cli import cli, models, schema
+
+    assert tuple(m.value for m in cli.EntityType) == models.ENTITY_TYPES
+    assert tuple(m.value for m in cli.MetricKind) == models.METRIC_KINDS == tuple(quantity.KINDS)
+    assert tuple(m.value for m in cli.Sort) == models.METRIC_SORTS
+    assert schema.fields_of(schema.Entity)["type"].mark(schema.Choice).choices is models.ENTITY_TYPES
+    assert schema.fields_of(schema.Metric)["kind"].mark(schema.Choice).choices is models.METRIC_KINDS
+
+
+def test_models_is_cheap_and_schema_version_is_defined_once() -> None:
+    code = "import sys, beibei_cli.models, beibei_cli.queries; print('typing' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=python_env(), check=True)
+    assert done.stdout.strip() == "False"
+    sources = list((ROOT / "src" / "beibei_cli").rglob("*.py"))
+    defined = [p.name for p in sources if re.search(r"^SCHEMA_VERSION\s*=", p.read_text(encoding="utf-8"), re.M)]
+    assert defined == ["__init__.py"]
