@@ -386,7 +386,7 @@ def test_mentions_table_is_linear_in_the_number_of_entities() -> None:
 
 
 def test_too_many_search_terms_is_exit_2(run) -> None:  # type: ignore[no-untyped-def]
-    from beibei_cli.commands import MAX_TERMS
+    from beibei_cli.queries import MAX_TERMS
 
     r = run("search", *[f"词{i}" for i in range(10_000)])
     assert r.code == 2 and f"too many search terms (10000); the limit is {MAX_TERMS}" in r.err
