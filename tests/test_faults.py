@@ -409,3 +409,16 @@ def test_validate_trusts_a_fresh_cache_entry_only(run, tmp_path: Path, monkeypat
     assert run("validate", str(path), "--source", str(SOURCE)).code == 0 and calls == ["check", "check"]
     path.write_text(path.read_text(encoding="utf-8").replace("value: 53.16", 'value: "abc"', 1), encoding="utf-8")
     assert run("validate", str(path)).code == 2 and len(calls) == 3
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renaming over a file needs only the folder's permission; -o asks the file's, as `>` does."""
+    path = tmp_path / "read-only.md"
+    path.write_text("old\n", encoding="utf-8")
+    path.chmod(0o444)
+    monkeypatch.setattr(
+        files.os, "access", lambda p, mode: not str(p).endswith("read-only.md")
+    )  # root may write anything
+    with pytest.raises(PermissionError):
+        files.write_output(str(path), b"new\n")
+    assert path.read_text(encoding="utf-8") == "old\n"

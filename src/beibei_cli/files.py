@@ -78,6 +78,8 @@ def write_output(path: str, data: bytes) -> None:
             os.close(fd)
         return
     target = os.path.realpath(path)  # write through symlinks: the link stays a link
+    if kind == "replace" and not os.access(target, os.W_OK):
+        raise PermissionError(13, "Permission denied")  # as the shell's > would: a read-only file stays
     _replace(target, data, keep_mode=kind == "replace")
 
 
