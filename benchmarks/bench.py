@@ -148,18 +148,52 @@ def cache_build(runs: int, env: dict[str, str], data: Path | None = None) -> Non
 
 
 def synthetic(scale: int, folder: Path) -> Path:
-    """The real report repeated ``scale`` times (ids suffixed; the article repeated)."""
+    """The real report ``scale`` times over, as a report that size would be: every copy's
+    ids, entity names and text its own.
+
+    Copy k's article is the real one with each paragraph starting 〔k〕, and each quote
+    runs from that mark to its end (so it is still verbatim, and found in one paragraph
+    only). With the article merely repeated, every quote would be in ``scale``
+    paragraphs and every name in ``scale`` copies, and the paragraph lists and
+    mentions would grow as scale^2 (25 KB of entities at 1x, 62 MB at 100x).
+    """
     import yaml
 
     from beibei_cli import schema
     from beibei_cli.models import KINDS
-    from beibei_cli.report import load_report
+    from beibei_cli.report import load_report, split_paragraphs, squash
 
     doc = yaml.safe_load((ROOT / "data" / "report.yaml").read_text(encoding="utf-8"))
     real = load_report(str(ROOT / "data" / "report.yaml"), use_cache=False)
-    n_paras = len(real.paragraphs)
+    source = (ROOT / "data" / "source.txt").read_text(encoding="utf-8")
+    joins = doc["report"].get("line_joins") or []
+    paragraphs = [squash(p) for p in split_paragraphs(source, joins)[0]]
+    assert len(paragraphs) == len(real.paragraphs)
+    joined = {squash(j) for j in joins}
+    lines, starts, carry = [], [], False  # which lines begin a paragraph
+    for line in source.splitlines():
+        lines.append(line)
+        starts.append(bool(line.strip()) and not carry)
+        if line.strip():
+            carry = squash(line) in joined
+
+    def marked(k: int, text: str) -> str:
+        """``text`` (a quote, heading or caption) as copy k's article has it."""
+        needle = squash(text)
+        for para in paragraphs:
+            at = para.find(needle)
+            if at >= 0:
+                return f"〔{k}〕{para[: at + len(needle)]}"
+        raise AssertionError(f"not in the article: {text}")
+
     out = {"schema_version": doc["schema_version"], "report": dict(doc["report"])}
     out["report"]["source"] = "source.txt"
+    out["report"]["line_joins"] = [
+        f"〔{k}〕{line.strip()}" if start else line.strip()
+        for k in range(scale)
+        for line, start in zip(lines, starts, strict=True)
+        if line.strip() and squash(line) in joined
+    ]
     for kind, key in KINDS.items():
         records = []
         for k in range(scale):
@@ -173,24 +207,29 @@ def synthetic(scale: int, folder: Path) -> Path:
                         copy[name] = [f"{r}-k{k}" for r in copy.get(name) or []]
                     elif copy.get(name):
                         copy[name] = f"{copy[name]}-k{k}"
-                if "quote" in rec:  # the article repeats: each copy quotes its own copy of the paragraph
+                if isinstance(copy.get("quote"), str):
+                    copy["quote"] = marked(k, copy["quote"])
                     original = real.get(rec["id"])
                     assert original is not None
-                    copy["para"] = original["para"] + k * n_paras
-                if kind == "section" and k > 0:
-                    copy["heading"] = copy.get("heading")  # same headings: they are lines of the source
-                if kind == "entity" and k > 0:
-                    # A bigger report names more entities, not the same ones N times over: with
-                    # the names repeated, each would be mentioned by all N copies of the article
-                    # and `entities` would print N^2 mentions (25 KB at 1x, 62 MB at 100x).
+                    copy["para"] = original["para"] + k * len(paragraphs)
+                if copy.get("more_quotes"):
+                    copy["more_quotes"] = [marked(k, q) for q in copy["more_quotes"]]
+                if kind == "section" and copy.get("heading"):
+                    copy["heading"] = marked(k, copy["heading"])
+                if kind == "entity" and k > 0:  # a bigger report names more entities
                     copy["name"] = f"{rec['name']}（{k}）"
                     copy["aliases"] = [f"{a}（{k}）" for a in rec.get("aliases") or []]
                 records.append(copy)
         out[key] = records
     path = folder / f"report-x{scale}.yaml"
     path.write_text(yaml.safe_dump(out, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    source = (ROOT / "data" / "source.txt").read_text(encoding="utf-8")
-    (folder / "source.txt").write_text(source * scale, encoding="utf-8")
+    text = "".join(
+        "".join(
+            f"〔{k}〕{line.lstrip()}\n" if start else f"{line}\n" for line, start in zip(lines, starts, strict=True)
+        )
+        for k in range(scale)
+    )
+    (folder / "source.txt").write_text(text, encoding="utf-8")
     return path
 
 
