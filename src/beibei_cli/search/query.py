@@ -11,7 +11,7 @@ import marshal
 import math
 
 from beibei_cli.errors import UsageError
-from beibei_cli.search.build import KIND_ORDER
+from beibei_cli.models import KIND_ORDER
 from beibei_cli.search.fallback import (
     EXACT,
     FUZZY,
@@ -52,25 +52,29 @@ class Index:
         # the words of the report's region (北碚, 北碚区, 重庆…): every record is about them
         self.subject: frozenset[str] = frozenset(raw.get("subject") or ())
         self.longest_word = 0
-        self._corpora: dict[str, tuple[str, list[int]]] = {}
+        # built on first use, for the docs (and pinyin rows) they were built from
+        self._corpora: dict[str, tuple[list[Any], str, list[int]]] = {}
 
     def _corpus(self, name: str) -> tuple[str, list[int]]:
         """Every record's normalised text (or pinyin, or initials) joined by NULs,
         and where each record starts: one C-speed scan finds the records to look at."""
-        if name not in self._corpora:
-            if name == "text":
-                texts = [d[6] for d in self.docs]
-            else:
-                self.pinyin(0) if self.docs else None
-                assert self._pinyin is not None or not self.docs
-                texts = [row[0 if name == "pinyin" else 2] for row in self._pinyin or []]
-            starts = []
-            at = 0
-            for text in texts:
-                starts.append(at)
-                at += len(text) + 1
-            self._corpora[name] = ("\x00".join(texts), starts)
-        return self._corpora[name]
+        if name == "text":
+            source: list[Any] = self.docs
+        else:
+            if self.docs:
+                self.pinyin(0)
+            source = self._pinyin or []
+        cached = self._corpora.get(name)
+        if cached is not None and cached[0] is source:
+            return cached[1], cached[2]
+        texts = [d[6] for d in source] if name == "text" else [row[0 if name == "pinyin" else 2] for row in source]
+        starts = []
+        at = 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        self._corpora[name] = (source, "\x00".join(texts), starts)
+        return self._corpora[name][1], self._corpora[name][2]
 
     def holding(self, needle: str, name: str = "text") -> set[int]:
         """The records whose normalised text (pinyin, initials) contains ``needle``."""
