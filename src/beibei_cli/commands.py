@@ -7,6 +7,8 @@ identically whichever way it was parsed. Each returns an exit code.
 
 from __future__ import annotations
 
+import sys
+
 from beibei_cli import output
 from beibei_cli.errors import ExitCode, UsageError
 
@@ -190,7 +192,8 @@ def info(ctx: Ctx, *, format: str | None = None) -> int:
 
 
 # The JSON contract of a search hit.
-SEARCH_FIELDS = ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"]
+# ``match`` says how a hit was found: exact, parts, partial or fuzzy-pinyin.
+SEARCH_FIELDS = ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches", "match"]
 
 
 def parse_scope(scope: str | None) -> set[str] | None:
@@ -222,6 +225,7 @@ def search(
     any_: bool = False,
     or_: bool = False,
     regex: bool = False,
+    exact: bool = False,
     context: int = 20,
     count: bool = False,
     ids: bool = False,
@@ -231,14 +235,19 @@ def search(
     fields: str | None = None,
     no_header: bool = False,
 ) -> int:
-    from beibei_cli.search.query import Index
-    from beibei_cli.search.query import search as run_search
+    from beibei_cli.search.query import Index, run
 
     kinds = parse_scope(in_)
-    hits = run_search(Index(ctx.report.index()), query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context)
+    found = run(
+        Index(ctx.report.index()), query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context, exact=exact
+    )
+    hits = found.hits
     code = ExitCode.OK if hits else ExitCode.NO_MATCH
     if quiet:
         return code
+    if found.note and _stderr_is_tty():
+        # for the person at the terminal; a pipeline reads each hit's "match" instead
+        output.write_err(found.note)
     if limit is not None:
         hits = hits[:limit]
     if ctx.lang == "en":
@@ -278,6 +287,13 @@ def search(
             fallback_fields=SEARCH_FIELDS,
         )
     return code
+
+
+def _stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _emit_values(ctx: Ctx, values: list[str], name: str, fmt: str, *, fields: str | None, no_header: bool) -> None:
