@@ -150,9 +150,13 @@ def _word_pieces(text: str) -> list[str]:
     and other punctuation split it), those of two characters or more that hold Han."""
     pieces: list[str] = []
     run: list[str] = []
-    for ch in [*text, " "]:
+    chars = [*text, " "]
+    for i, ch in enumerate(chars):
         if is_han(ch) or ch.isalnum():
             run.append(ch)
+            continue
+        if ch in ".%" and run and run[-1].isdigit() and (ch == "%" or chars[i + 1].isdigit()):
+            run.append(ch)  # a figure: 93.9, 53.16%
             continue
         piece = "".join(run)
         if len(piece) >= 2 and any(is_han(c) for c in piece):

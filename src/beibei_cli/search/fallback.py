@@ -61,7 +61,8 @@ def split_term(term: str, vocab: set[str], longest: int) -> list[str]:
     i = 0
     n = len(term)
     while i < n:
-        for size in range(min(longest, n - i), 1, -1):
+        inside = i > 0 and _latin_or_digit(term[i - 1]) and _latin_or_digit(term[i])
+        for size in range(0 if inside else min(longest, n - i), 1, -1):
             if term[i : i + size] in vocab:
                 flush()
                 parts.append(term[i : i + size])
@@ -76,6 +77,10 @@ def split_term(term: str, vocab: set[str], longest: int) -> list[str]:
         if part not in unique:
             unique.append(part)
     return unique
+
+
+def _latin_or_digit(ch: str) -> bool:
+    return (ch.isalnum() or ch in ".%") and not is_han(ch)
 
 
 def _script_runs(text: str) -> list[str]:

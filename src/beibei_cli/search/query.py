@@ -374,7 +374,9 @@ def _run(
             score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * len(text) / avg_len))
         merged = _merge([s for term_spans in per_term for s, _ in term_spans])
         snip, snip_spans = snippet(text, merged, context, skip=title_len)
-        tier = max((TIERS.index(tiers[t]) for t, spans in enumerate(per_term) if spans), default=0)
+        # all terms: the loosest tier any of them needed; any term: the strictest that found it
+        pick = min if any_term else max
+        tier = pick((TIERS.index(tiers[t]) for t, spans in enumerate(per_term) if spans), default=0)
         shared = [share[t].get(pos, (0, 0)) for t in range(n_terms)]
         hits.append(
             {
