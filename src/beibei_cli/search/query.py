@@ -432,20 +432,25 @@ def _fallback(
         return EXACT, {}, {}, pieces
     # a part naming the report's subject (北碚招商) is implied: every record is about it
     required = [p for p in pieces if p not in index.subject] or pieces
-    held: dict[int, list[str]] = {}
+    # One scan of the joined text for the longest part (likely the rarest); the
+    # other parts are looked for only in the records that scan found.
     pos_of = _positions(index, docs)
-    for part in required:
-        for i in index.holding(part):
-            pos = pos_of(i)
-            if pos is not None:
-                held.setdefault(pos, []).append(part)
-    whole = {pos: present for pos, present in held.items() if len(present) == len(required)}
+    scan = sorted(required, key=len, reverse=True)
+
+    def scanned(part: str) -> set[int]:
+        return {pos for pos in map(pos_of, index.holding(part)) if pos is not None}
+
+    def holds(candidates: set[int]) -> dict[int, list[str]]:
+        return {pos: [p for p in required if p in docs[pos][1][6]] for pos in sorted(candidates)}
+
+    first = scanned(scan[0])
+    whole = {pos: present for pos, present in holds(first).items() if len(present) == len(required)}
     tier = PARTS if whole else PARTIAL
-    if not whole:
+    if not whole and len(required) >= 2:
+        # a record holding k of the n parts holds one of any n - k + 1 of them
         k = needed(len(required))
-        whole = {pos: present for pos, present in held.items() if len(present) >= k}
-        if len(required) < 2:
-            whole = {}
+        candidates = first.union(*(scanned(p) for p in scan[1 : len(required) - k + 1]))
+        whole = {pos: present for pos, present in holds(candidates).items() if len(present) >= k}
     implied = [p for p in pieces if p not in required]
     chars = set(term)
     spans_by_doc: dict[int, list[tuple[Span, float]]] = {}
