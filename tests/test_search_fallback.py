@@ -375,3 +375,9 @@ def test_fuzzy_query_does_not_import_pypinyin() -> None:
 def test_a_word_never_starts_inside_a_figure() -> None:
     # even if the vocabulary held 9亿元, 93.9亿元 is not cut into 93. + 9亿元
     assert split_term("93.9亿元增长", {"9亿元"}, 3) == ["93.9", "亿元", "增长"]
+
+
+def test_fuzzy_pattern_is_bounded() -> None:
+    # a pattern of optional letters backtracks: a very long Latin term is not tried fuzzily
+    assert fuzzy_pattern("zhang" * 9) is not None
+    assert fuzzy_pattern("zhang" * 10) is None

@@ -111,6 +111,9 @@ def needed(n_parts: int) -> int:
 
 
 _VOWELS = frozenset("aeiou")
+# The longest Latin term tried with fuzzy sounds (about ten syllables); the
+# pattern's optional letters backtrack, so their number stays bounded.
+MAX_FUZZY = 48
 
 
 def fuzzy_pattern(key: str) -> str | None:
@@ -121,6 +124,8 @@ def fuzzy_pattern(key: str) -> str | None:
     syllables start: z, zh -> zh?; n after a, e or i (a final) -> ng? (or an l
     starting the next syllable); n or l starting a syllable -> [nl].
     """
+    if len(key) > MAX_FUZZY:
+        return None
     out: list[str] = []
     fuzzy = False
     i = 0
