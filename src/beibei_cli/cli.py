@@ -23,9 +23,8 @@ from typing import Annotated, Any, Optional, TypeVar
 import typer
 
 from beibei_cli import commands
-from beibei_cli.models import SCHEMA
+from beibei_cli.models import ENTITY_TYPES, METRIC_KINDS, METRIC_SORTS
 from beibei_cli.output import COLOR_CHOICES, FORMATS
-from beibei_cli.queries import METRIC_SORTS
 
 EPILOG = """\b
 Global options (--data, --lang, --color, --no-cache, --debug) may come before
@@ -73,7 +72,8 @@ ExportFormat = _choice("ExportFormat", ("md", "html"))
 Color = _choice("Color", COLOR_CHOICES)
 Lang = _choice("Lang", ("zh", "en"))
 Sort = _choice("Sort", METRIC_SORTS)
-EntityType = _choice("EntityType", SCHEMA["entity"]["type"].removeprefix("choice:").split("|"))
+EntityType = _choice("EntityType", ENTITY_TYPES)
+MetricKind = _choice("MetricKind", METRIC_KINDS)
 
 # -- dynamic completion ----------------------------------------------------
 
@@ -136,6 +136,7 @@ FieldsOpt = Annotated[
     Optional[str],
     typer.Option(
         "--fields",
+        metavar="FIELDS",
         help="Comma-separated fields to print, in this order (e.g. id,name,text).",
         autocompletion=complete_fields,
     ),
@@ -143,7 +144,9 @@ FieldsOpt = Annotated[
 NoHeaderOpt = Annotated[bool, typer.Option("--no-header", help="Leave out the header row of tsv and csv.")]
 LimitOpt = Annotated[
     Optional[int],
-    typer.Option("--limit", "-n", min=0, help="Print at most N rows (0 prints none; the exit code is unchanged)."),
+    typer.Option(
+        "--limit", "-n", min=0, metavar="N", help="Print at most N rows (0 prints none; the exit code is unchanged)."
+    ),
 ]
 RecordFormatOpt = Annotated[
     Optional[RecordFormat],  # type: ignore[valid-type]
@@ -211,7 +214,11 @@ def main(
     data: Annotated[
         Optional[Path],
         typer.Option(
-            "--data", envvar="BEIBEI_DATA", help="Report YAML to load (default: the packaged report).", show_envvar=True
+            "--data",
+            metavar="FILE",
+            envvar="BEIBEI_DATA",
+            help="Report YAML to load (default: the packaged report).",
+            show_envvar=True,
         ),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
@@ -275,15 +282,19 @@ def pillars(
 Examples:
   beibei metrics
   beibei metrics --pillar 科技创新 --sort value
+  beibei metrics --kind money --min 1亿 --sort value
   beibei metrics --section results --format csv > figures.csv
-  beibei metrics --format json | jq '.[] | select(.unit == "亿元")'
+  beibei metrics --format json | jq '.[] | select(.kind == "money") | .amount'
 """
 )
 def metrics(
     pillar: Annotated[
         Optional[str],
         typer.Option(
-            "--pillar", "-p", help="Only this pillar: its id or name (e.g. 科技创新).", autocompletion=complete_pillars
+            "--pillar",
+            "-p",
+            help="Only this pillar: its id or name (e.g. 科技创新), or general (the report as a whole).",
+            autocompletion=complete_pillars,
         ),
     ] = None,
     section: Annotated[
@@ -294,9 +305,26 @@ def metrics(
             help="Only figures stated in this section: results (数说成效), narrative (the body), or a section id.",
         ),
     ] = None,
+    kind: Annotated[
+        Optional[MetricKind],  # type: ignore[valid-type]
+        typer.Option("--kind", "-k", help="Only figures of this kind (money, count, share, rate-of-change, ...)."),
+    ] = None,
+    minimum: Annotated[
+        Optional[str],
+        typer.Option(
+            "--min",
+            help="Only amounts of at least this, in base units (1e8, or with a unit: 1亿, 2000万元); needs --kind.",
+        ),
+    ] = None,
+    maximum: Annotated[
+        Optional[str], typer.Option("--max", help="Only amounts of at most this (as --min); needs --kind.")
+    ] = None,
     sort: Annotated[
         Sort,  # type: ignore[valid-type]
-        typer.Option("--sort", help="Order: report (as in the article), value, name, pillar."),
+        typer.Option(
+            "--sort",
+            help="Order: report (as in the article), value (kinds grouped, each by amount), name (pinyin), pillar.",
+        ),
     ] = "report",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
     limit: LimitOpt = None,
@@ -350,6 +378,7 @@ def search(
         Optional[str],
         typer.Option(
             "--in",
+            metavar="KINDS",
             help="Only these kinds: cases,pillars,goals,plans,metrics,honours,events,entities,captions,paragraphs.",
         ),
     ] = None,
@@ -363,7 +392,9 @@ def search(
             help="Exact matches only: no parts of a compound, no partial or fuzzy-pinyin matches.",
         ),
     ] = False,
-    context: Annotated[int, typer.Option("--context", "-C", min=0, help="Characters of context on each side.")] = 20,
+    context: Annotated[
+        int, typer.Option("--context", "-C", min=0, metavar="N", help="Characters of context on each side.")
+    ] = 20,
     count: Annotated[bool, typer.Option("--count", "-c", help="Print only the number of hits of each kind.")] = False,
     ids: Annotated[bool, typer.Option("--ids", "-l", help="Print only the ids of the hits.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; exit 0 on a hit, 1 on none.")] = False,
@@ -425,7 +456,7 @@ Examples:
 """
 )
 def source(
-    para: Annotated[Optional[int], typer.Option("--para", min=1, help="Only paragraph N.")] = None,
+    para: Annotated[Optional[int], typer.Option("--para", min=1, metavar="N", help="Only paragraph N.")] = None,
     grep: Annotated[Optional[str], typer.Option("--grep", "-g", help="Only paragraphs containing this text.")] = None,
     limit: LimitOpt = None,
     format: FormatOpt = None,
@@ -465,7 +496,8 @@ def export(
         typer.Option("--format", "-f", help="md or html."),
     ] = "md",
     output_path: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-' is stdout).")
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout ('-' is stdout)."),
     ] = None,
 ) -> None:
     """The whole report as one Markdown document or one self-contained HTML page."""
@@ -482,7 +514,7 @@ Examples:
 def validate(
     path: Annotated[Optional[Path], typer.Argument(help="Report file to check (default: the loaded one).")] = None,
     source: Annotated[
-        Optional[Path], typer.Option("--source", help="The article text to check quotes against.")
+        Optional[Path], typer.Option("--source", metavar="FILE", help="The article text to check quotes against.")
     ] = None,
     format: Annotated[
         Optional[RecordFormat],  # type: ignore[valid-type]
@@ -490,6 +522,19 @@ def validate(
     ] = None,
 ) -> None:
     """Check a report file and print every problem, one per line."""
+
+
+@command(
+    epilog="""\b
+Needs the optional MCP SDK: pip install 'beibei[mcp]'. Every tool's answer
+carries the verbatim quote and its paragraph number.
+\b
+Register it with a desktop assistant (e.g. claude_desktop_config.json):
+  {"mcpServers": {"beibei": {"command": "beibei", "args": ["--lang", "en", "mcp"]}}}
+"""
+)
+def mcp() -> None:
+    """Serve the report to an AI assistant: a Model Context Protocol server on stdin/stdout."""
 
 
 @command(cache_app, "clear")

@@ -153,6 +153,9 @@ def metrics(
     *,
     pillar: str | None = None,
     section: str | None = None,
+    kind: str | None = None,
+    minimum: str | None = None,
+    maximum: str | None = None,
     sort: str = "report",
     reverse: bool = False,
     limit: int | None = None,
@@ -162,7 +165,17 @@ def metrics(
 ) -> int:
     from beibei_cli import queries
 
-    rows = queries.metric_rows(ctx.report, pillar=pillar, section=section, sort=sort, reverse=reverse, lang=ctx.lang)
+    rows = queries.metric_rows(
+        ctx.report,
+        pillar=pillar,
+        section=section,
+        kind=kind,
+        minimum=minimum,
+        maximum=maximum,
+        sort=sort,
+        reverse=reverse,
+        lang=ctx.lang,
+    )
     emit_rows(
         ctx,
         rows,
@@ -173,6 +186,9 @@ def metrics(
         fallback_fields=["id", "name", "value", "unit", "pillar", "quote"],
         limit=limit,
     )
+    note = queries.hidden_qualifiers(rows if limit is None else rows[:limit], fields)
+    if note:
+        output.write_err(note)
     return ExitCode.OK
 
 
@@ -196,27 +212,6 @@ def info(ctx: Ctx, *, format: str | None = None) -> int:
 SEARCH_FIELDS = ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches", "match"]
 
 
-def parse_scope(scope: str | None) -> set[str] | None:
-    """``--in cases,metrics`` -> {"case", "metric"} (singular kind names work too)."""
-    if scope is None:
-        return None
-    from beibei_cli.models import KIND_ORDER, KINDS
-
-    scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
-    kinds = set()
-    for part in scope.split(","):
-        name = part.strip().lower()
-        if not name:
-            continue
-        kind = scopes.get(name) or (name if name in KIND_ORDER else None)
-        if kind is None:
-            raise UsageError(f"unknown scope {part.strip()!r} in --in; choose from {', '.join(scopes)}")
-        kinds.add(kind)
-    if not kinds:
-        raise UsageError(f"--in is empty; choose from {', '.join(scopes)}")
-    return kinds
-
-
 def search(
     ctx: Ctx,
     *,
@@ -235,25 +230,20 @@ def search(
     fields: str | None = None,
     no_header: bool = False,
 ) -> int:
-    from beibei_cli.search.query import Index, run
+    from beibei_cli import queries
 
-    kinds = parse_scope(in_)
-    found = run(
-        Index(ctx.report.index()), query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context, exact=exact
+    kinds = queries.parse_kinds(in_)
+    hits, note = queries.search_outcome(
+        ctx.report, query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context, lang=ctx.lang, exact=exact
     )
-    hits = found.hits
     code = ExitCode.OK if hits else ExitCode.NO_MATCH
     if quiet:
         return code
-    if found.note and _stderr_is_tty():
+    if note and _stderr_is_tty():
         # for the person at the terminal; a pipeline reads each hit's "match" instead
-        output.write_err(found.note)
+        output.write_err(note)
     if limit is not None:
         hits = hits[:limit]
-    if ctx.lang == "en":
-        from beibei_cli.queries import english_titles
-
-        english_titles(ctx.report, hits)
     fmt = output.default_format(format)
     if ids:
         _emit_values(ctx, [h["id"] for h in hits], "id", fmt, fields=fields, no_header=no_header)
@@ -448,3 +438,9 @@ def export(ctx: Ctx, *, format: str = "md", output_path: str | None = None) -> i
     else:
         output.write(text)
     return ExitCode.OK
+
+
+def mcp(ctx: Ctx) -> int:
+    from beibei_cli.mcp_server import serve
+
+    return serve(data=ctx.data, lang=ctx.lang, use_cache=not ctx.no_cache)
