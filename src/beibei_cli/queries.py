@@ -104,7 +104,6 @@ def metric_rows(
     section: str | None = None,
     sort: str = "report",
     reverse: bool = False,
-    limit: int | None = None,
     lang: str = "zh",
 ) -> list[Record]:
     metrics = list(report.records["metric"])
@@ -124,14 +123,8 @@ def metric_rows(
     elif sort == "pillar":
         order = {p["id"]: i for i, p in enumerate(report.pillars())}
         metrics.sort(key=lambda m: order.get(m["pillar"], len(order)))
-    elif sort != "report":
-        raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(METRIC_SORTS)}")
     if reverse:
         metrics.reverse()
-    if limit is not None:
-        if limit < 0:
-            raise UsageError("--limit must not be negative")
-        metrics = metrics[:limit]
     fields = ("id", "name", "value", "unit", "pillar", "quote")
     names = pillar_names(report, lang)
     rows = []
@@ -168,7 +161,8 @@ def kind_of(rec: Record) -> str:
     return str(rec.get("_kind", "paragraph"))
 
 
-def show_record(report: Report, rid: str, lang: str) -> Record:
+def find_record(report: Report, rid: str) -> Record:
+    """A record by id, or by exact name; else a usage error with suggestions."""
     rec = report.get(rid) or _by_name(report, rid)
     if rec is None:
         import difflib
@@ -179,6 +173,11 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
             close = [i for i in ids if rid.casefold() in i][:3]
         hint = f"; did you mean {', '.join(close)}?" if close else "; list ids with 'beibei search -l WORD'"
         raise UsageError(f"no record with id {rid!r}{hint}")
+    return rec
+
+
+def show_record(report: Report, rid: str, lang: str) -> Record:
+    rec = find_record(report, rid)
     rid = rec["id"]
     kind = kind_of(rec)
     out: Record = {"id": rec["id"], "record": kind}
@@ -278,16 +277,14 @@ def timeline_rows(report: Report, *, since: str | None, until: str | None, lang:
 def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> list[Record]:
     paras = report.paragraphs
     if para is not None:
-        if not 1 <= para <= len(paras):
+        if para > len(paras):
             raise UsageError(f"--para must be between 1 and {len(paras)}")
         paras = [paras[para - 1]]
-    if grep:
+    if grep is not None:
         # the same normalisation as search: full-width, case, traditional characters
-        from beibei_cli.report import index_blob
         from beibei_cli.search.normalize import normalize_query
-        from beibei_cli.search.query import Index
 
-        t2s = Index(index_blob(report)).t2s
+        t2s = report.t2s()
         needle = normalize_query(grep, t2s)
         paras = [p for p in paras if needle in normalize_query(p["text"], t2s)]
     return [{k: v for k, v in p.items() if k not in PRIVATE} for p in paras]
@@ -328,10 +325,7 @@ def counts(report: Report) -> dict[str, int]:
 
 
 def cite(report: Report, rid: str, fmt: str) -> str:
-    rec = report.get(rid)
-    if rec is None:
-        show_record(report, rid, "zh")  # raises with suggestions
-        raise AssertionError  # pragma: no cover
+    rec = find_record(report, rid)
     title = report.meta["title"]
     if kind_of(rec) == "paragraph":
         quote, para = rec["text"], rec["n"]
@@ -349,3 +343,51 @@ def any_fields(rows: list[dict[str, Any]]) -> list[str]:
             if k not in keys:
                 keys.append(k)
     return keys
+
+
+# -- search ----------------------------------------------------------------
+
+
+def parse_kinds(scope: str | list[str] | None, option: str = "--in") -> set[str] | None:
+    """``"cases,metrics"`` or ``["case", "metrics"]`` -> ``{"case", "metric"}`` (None: every kind)."""
+    if scope is None:
+        return None
+    from beibei_cli.models import KIND_ORDER, KINDS
+
+    parts = scope.split(",") if isinstance(scope, str) else [p for item in scope for p in str(item).split(",")]
+    scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
+    kinds = set()
+    for part in parts:
+        name = part.strip().lower()
+        if not name:
+            continue
+        kind = scopes.get(name) or (name if name in KIND_ORDER else None)
+        if kind is None:
+            raise UsageError(f"unknown scope {part.strip()!r} in {option}; choose from {', '.join(scopes)}")
+        kinds.add(kind)
+    if not kinds:
+        raise UsageError(f"{option} is empty; choose from {', '.join(scopes)}")
+    return kinds
+
+
+def search_hits(
+    report: Report,
+    query: list[str],
+    *,
+    kinds: set[str] | None = None,
+    any_term: bool = False,
+    regex: bool = False,
+    context: int = 20,
+    lang: str = "zh",
+    **options: Any,
+) -> list[Record]:
+    """Every ranked hit of ``beibei search`` (``snippet_matches`` included); ``options``
+    go to the search engine unchanged (its newer switches)."""
+    from beibei_cli.search.query import Index
+    from beibei_cli.search.query import search as run_search
+
+    index = Index(report.index())
+    hits = run_search(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, **options)
+    if lang == "en":
+        english_titles(report, hits)
+    return hits

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "yaml", "md")
-MACHINE = ("plain", "tsv", "csv", "json", "jsonl", "yaml")
 COLOR_CHOICES = ("auto", "always", "never")
 
 
@@ -102,7 +101,7 @@ def write_err(text: str) -> None:
 
 def select_fields(rows: list[dict[str, Any]], fields: str | None, available: list[str]) -> list[dict[str, Any]]:
     """Keep and order the named fields; an unknown name is a usage error."""
-    if not fields:
+    if fields is None:
         return rows
     wanted = [f.strip() for f in fields.split(",") if f.strip()]
     if not wanted:
