@@ -17,8 +17,8 @@ from tests.conftest import DATA, SOURCE
 
 # Each is text that would drive a terminal or hide what the user reads.
 PAYLOADS: dict[str, str] = {
-    # clear the screen, retitle the window, ring the bell
-    "terminal": "Investment \x1b[2J\x1b]0;pwned\x07 attracted",
+    # clear the screen, retitle the window, ring the bell, hide text (SGR 8: concealed)
+    "terminal": "Investment \x1b[2J\x1b]0;pwned\x07 attracted \x1b[8mhidden\x1b[0m",
     # the one-byte CSI, NEXT LINE, DEL, backspace, NUL, a lone carriage return
     "c1": "csi\x9b2J next\x85line del\x7f back\x08space nul\x00 over\rwrite",
     # "Trojan Source": digits shown reversed, an isolate

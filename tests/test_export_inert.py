@@ -178,3 +178,13 @@ def test_nothing_runs_in_a_browser(reports: tuple[Report, Report], tmp_path: Pat
     control.write_text(html.replace(export._html.escape(raw), raw), encoding="utf-8")
     _, console = open_page(tmp_path, control)
     assert any("PWNED-script" in line for line in console)
+
+
+def test_cite_is_text_only(reports: tuple[Report, Report]) -> None:
+    _, bad = reports
+    for rid in (bad.paragraphs[30]["id"], bad.records["metric"][0]["id"]):
+        text = queries.cite(bad, rid, "md")
+        assert "<" not in text and "\x1b" not in text and text.startswith("> ")
+        assert tags(rendered_markdown(text)) == {"blockquote": 1, "p": 2}  # the quote, then the reference
+        plain = queries.cite(bad, rid, "plain")
+        assert "\x1b" not in plain and "\\x1b[8m" in plain and "<script>" in plain
