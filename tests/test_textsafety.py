@@ -289,3 +289,18 @@ def test_property_write_and_write_err_show_them(text: str) -> None:
         written = raw.getvalue().decode("utf-8")
         assert not raw_refused(SGR.sub("", written))
         assert all(m.group() in text for m in SGR.finditer(written))  # only colour the caller wrote
+
+
+def test_a_flood_is_capped_and_counted() -> None:
+    from beibei_cli import yamlload
+    from beibei_cli.models import path_text
+
+    text = "".join(f"- a\x1b{i}\n" for i in range(30_000))
+    masked = textsafety.Masked(text, "f.yaml")
+    problems = masked.problems(yamlload.load(masked.text, "f.yaml"), path_text)
+    assert len(problems) == textsafety.MAX_REPORTED + 1
+    assert problems[0] == {"file": "f.yaml", "line": 1, "col": 4, "path": "[0]", "message": "contains U+001B (ESCAPE)"}
+    assert problems[-1]["message"] == f"{30_000 - textsafety.MAX_REPORTED} more refused characters"
+    source = textsafety.source_problems("\x1b\r\n" * 5000, "s.txt")
+    assert len(source) == textsafety.MAX_REPORTED + 1 and source[-1]["message"] == "4000 more refused characters"
+    assert source[1]["line"] == 2 and source[1]["col"] == 1

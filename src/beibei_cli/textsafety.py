@@ -53,6 +53,7 @@ UNSAFE_CLASS = _char_class(REFUSED_RANGES)
 UNSAFE_RE = re.compile(UNSAFE_CLASS)
 # What ``visible_keeping_sgr`` lets through: colour and style sequences (ESC [ ... m),
 # which cannot move the cursor, set a title or touch the clipboard.
+_STAND_IN_RE = re.compile("[\U00100000-\U0010fffd]")  # Masked's stand-ins: private-use plane 16
 _SGR_OR_UNSAFE = re.compile(r"(\x1b\[[0-9;:]{0,64}m)|" + UNSAFE_CLASS)
 
 MAX_REPORTED = 1000  # problems of this kind listed per file; then one line with the count of the rest
@@ -147,45 +148,63 @@ def json_escape(text: str) -> str:
 # -- input: refuse, with every position -------------------------------------
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+class _Lines:
+    """Line and column (1-based) of offsets in a text: the line starts are found once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] | None = None
+
+    def problem(self, offset: int, file: str, path: str) -> Problem:
+        import bisect
+
+        if self.starts is None:
+            self.starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self.starts, offset)
+        col = offset - self.starts[line - 1] + 1
+        return {
+            "file": file,
+            "line": line,
+            "col": col,
+            "path": path,
+            "message": f"contains {describe(self.text[offset])}",
+        }
 
 
-def _raw_hits(text: str) -> list[int]:
-    """Offsets of refused characters in a file's text (a CR ending a line is a line break)."""
+def _raw_hits(text: str, limit: int) -> tuple[list[int], int]:
+    """The first ``limit`` offsets of refused characters in a file's text, and how many there are.
+
+    A carriage return that ends a line is a line break, not a refused character.
+    """
+    if UNSAFE_RE.search(text) is None:
+        return [], 0
     hits = []
     for m in UNSAFE_RE.finditer(text):
         i = m.start()
         if text[i] == "\r" and text[i + 1 : i + 2] in ("\n", ""):
             continue
         hits.append(i)
-    return hits
+        if len(hits) == limit:
+            break
+    if len(hits) < limit:
+        return hits, len(hits)
+    line_end_crs = text.count("\r\n") + text.endswith("\r")
+    return hits, len(UNSAFE_RE.findall(text)) - line_end_crs
 
 
-def _capped(problems: list[Problem], total: int, file: str) -> list[Problem]:
-    """The first ``MAX_REPORTED`` problems, then one line counting the rest."""
+def _more(total: int, file: str) -> list[Problem]:
+    """One line counting the problems past ``MAX_REPORTED``, if there are any."""
     if total <= MAX_REPORTED:
-        return problems
-    more = {
-        "file": file,
-        "line": None,
-        "col": None,
-        "path": "",
-        "message": f"{total - MAX_REPORTED} more refused characters",
-    }
-    return [*problems[:MAX_REPORTED], more]
-
-
-def _problem(text: str, offset: int, file: str, path: str) -> Problem:
-    line, col = _position(text, offset)
-    return {"file": file, "line": line, "col": col, "path": path, "message": f"contains {describe(text[offset])}"}
+        return []
+    message = f"{total - MAX_REPORTED} more refused characters"
+    return [{"file": file, "line": None, "col": None, "path": "", "message": message}]
 
 
 def source_problems(text: str, file: str) -> list[Problem]:
     """Every refused character of a plain text file (the article), at its line and column."""
-    hits = _raw_hits(text)
-    return _capped([_problem(text, i, file, "") for i in hits[:MAX_REPORTED]], len(hits), file)
+    hits, total = _raw_hits(text, MAX_REPORTED)
+    lines = _Lines(text)
+    return [lines.problem(i, file, "") for i in hits] + _more(total, file)
 
 
 class Masked:
@@ -197,18 +216,20 @@ class Masked:
     then puts the original characters back, so other messages quote them as written.
     """
 
+    MAX_STAND_INS = 0x10FFFE - 0x100000  # the private-use plane 16; past that the rest stay raw
+
     def __init__(self, text: str, file: str) -> None:
         self.file = file
         self.original = text
+        self.lines = _Lines(text)
         self.hits: dict[str, int] = {}  # stand-in -> offset in the text
-        hits = _raw_hits(text)
-        self.total = len(hits)
+        hits, self.total = _raw_hits(text, self.MAX_STAND_INS)
         self.text = text
         if hits:
-            used = {ch for ch in text if ch >= "\U00100000"}
+            used = set(_STAND_IN_RE.findall(text))
             stand_ins = (chr(cp) for cp in range(0x100000, 0x10FFFE) if chr(cp) not in used)
             chars = list(text)
-            for i, stand_in in zip(hits, stand_ins, strict=False):  # past 65534 the rest stay raw
+            for i, stand_in in zip(hits, stand_ins, strict=False):
                 chars[i] = stand_in
                 self.hits[stand_in] = i
             self.text = "".join(chars)
@@ -217,7 +238,7 @@ class Masked:
     def unplaced(self) -> list[Problem]:
         """Every raw refused character, by position only (when the text did not parse)."""
         offsets = sorted(self.hits.values())[:MAX_REPORTED]
-        return _capped([_problem(self.original, i, self.file, "") for i in offsets], self.total, self.file)
+        return [self.lines.problem(i, self.file, "") for i in offsets] + _more(self.total, self.file)
 
     def problems(self, loaded: Loaded, path_text: Callable[[Path], str]) -> list[Problem]:
         """Every refused character in the document's keys and values, raw or made by an escape.
@@ -230,19 +251,23 @@ class Masked:
             return []  # no raw one, and without a backslash no YAML escape can have made one
         out: list[Problem] = []
         placed: set[int] = set()
+        total = 0
 
         def scan(text: str, path: Path, key: bool) -> None:
+            nonlocal total
             found = UNSAFE_RE.findall(text)
-            raw = [self.hits[ch] for ch in text if ch in self.hits] if self.hits else []
+            raw = [self.hits[ch] for ch in _STAND_IN_RE.findall(text) if ch in self.hits] if self.hits else []
             if not found and not raw:
                 return
+            placed.update(raw)
+            counts = {ch: found.count(ch) for ch in dict.fromkeys(found)}
+            total += len(raw) + len(counts)
+            if len(out) >= MAX_REPORTED:
+                return
             shown = path_text(self.restore(path)) + (" (key)" if key else "")
-            for offset in raw:
-                placed.add(offset)
-                out.append(_problem(self.original, offset, self.file, shown))
+            out.extend(self.lines.problem(offset, self.file, shown) for offset in raw)
             line, col = loaded.where(path)
-            for ch in dict.fromkeys(found):
-                n = found.count(ch)
+            for ch, n in counts.items():
                 message = f"contains {describe(ch)}" + (f" ({n} times)" if n > 1 else "")
                 out.append({"file": self.file, "line": line, "col": col, "path": shown, "message": message})
 
@@ -260,11 +285,13 @@ class Masked:
 
         walk(loaded.value, ())
         # raw characters that no value holds (in comments, say): their position alone
-        out += [_problem(self.original, i, self.file, "") for i in sorted(set(self.hits.values()) - placed)]
+        rest = sorted(set(self.hits.values()) - placed)
+        total += len(rest)
+        out += [self.lines.problem(i, self.file, "") for i in rest[: max(0, MAX_REPORTED - len(out))]]
         if self.hits:
             loaded.value = self.restore(loaded.value)
             loaded.marks = {self.restore(k): v for k, v in loaded.marks.items()}
-        return _capped(out[:MAX_REPORTED], len(out), self.file)
+        return out[:MAX_REPORTED] + _more(total, self.file)
 
     def restore(self, value: Any) -> Any:
         """``value`` with the stand-ins replaced by the characters they stand for."""
