@@ -4,7 +4,7 @@ A report file is data that other people may have written. Control characters,
 bidirectional overrides and invisible format characters in it could drive the
 user's terminal (clear the screen, retitle the window, write the clipboard) or
 reorder what the user sees (the "Trojan Source" trick). The loader refuses them
-(``unsafe_problems`` for the report, ``source_problems`` for the article), and
+(``Masked`` for the report file, ``source_problems`` for the article), and
 the output layer shows any that reach it anyway visibly (``visible``).
 
 The refused set, and why, is listed in docs/text-safety.md; keep both in step.
@@ -51,9 +51,9 @@ def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
 
 UNSAFE_CLASS = _char_class(REFUSED_RANGES)
 UNSAFE_RE = re.compile(UNSAFE_CLASS)
+_STAND_IN_RE = re.compile("[\U00100000-\U0010fffd]")  # Masked's stand-ins: private-use plane 16
 # What ``visible_keeping_sgr`` lets through: colour and style sequences (ESC [ ... m),
 # which cannot move the cursor, set a title or touch the clipboard.
-_STAND_IN_RE = re.compile("[\U00100000-\U0010fffd]")  # Masked's stand-ins: private-use plane 16
 _SGR_OR_UNSAFE = re.compile(r"(\x1b\[[0-9;:]{0,64}m)|" + UNSAFE_CLASS)
 
 MAX_REPORTED = 1000  # problems of this kind listed per file; then one line with the count of the rest
