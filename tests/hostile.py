@@ -47,7 +47,7 @@ def _refused(text: str) -> list[str]:
 
 def hostile_doc() -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The real report with every payload in every kind of field: (document, [(path, char)])."""
-    from beibei_cli.models import path_text
+    from beibei_cli.schema import path_text
 
     doc = copy.deepcopy(yaml.safe_load(DATA.read_text(encoding="utf-8")))
     expected: list[tuple[str, str]] = []

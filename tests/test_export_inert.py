@@ -27,9 +27,24 @@ ATTACK = HTML_PAYLOAD + PAYLOADS["terminal"] + PAYLOADS["bidi"]
 KEEP = {"_kind", "kind", "type", "precision", "unit"}  # choices the code branches on
 
 
+def _vocabulary() -> set[str]:
+    """Every fixed word the schema offers (kinds, units, qualifiers…): values the code looks up."""
+    from beibei_cli import models, quantity
+
+    words: set[str] = set()
+    for module in (models, quantity):
+        for name, value in vars(module).items():
+            if name.isupper() and isinstance(value, (tuple, dict)):
+                words.update(v for v in value if isinstance(v, str))
+    return words
+
+
+VOCABULARY = _vocabulary()
+
+
 def spoil(value: Any, key: str = "") -> Any:
     if isinstance(value, str):
-        return value if key in KEEP else value + ATTACK
+        return value if key in KEEP or value in VOCABULARY else value + ATTACK
     if isinstance(value, list):
         return [spoil(v, key) for v in value]
     if isinstance(value, dict):

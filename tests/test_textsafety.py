@@ -292,7 +292,7 @@ def test_property_write_and_write_err_show_them(text: str) -> None:
 
 def test_a_flood_is_capped_and_counted() -> None:
     from beibei_cli import yamlload
-    from beibei_cli.models import path_text
+    from beibei_cli.schema import path_text
 
     text = "".join(f"- a\x1b{i}\n" for i in range(30_000))
     masked = textsafety.Masked(text, "f.yaml")

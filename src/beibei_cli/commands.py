@@ -151,6 +151,9 @@ def metrics(
     *,
     pillar: str | None = None,
     section: str | None = None,
+    kind: str | None = None,
+    minimum: str | None = None,
+    maximum: str | None = None,
     sort: str = "report",
     reverse: bool = False,
     limit: int | None = None,
@@ -160,7 +163,17 @@ def metrics(
 ) -> int:
     from beibei_cli import queries
 
-    rows = queries.metric_rows(ctx.report, pillar=pillar, section=section, sort=sort, reverse=reverse, lang=ctx.lang)
+    rows = queries.metric_rows(
+        ctx.report,
+        pillar=pillar,
+        section=section,
+        kind=kind,
+        minimum=minimum,
+        maximum=maximum,
+        sort=sort,
+        reverse=reverse,
+        lang=ctx.lang,
+    )
     emit_rows(
         ctx,
         rows,
@@ -171,6 +184,9 @@ def metrics(
         fallback_fields=["id", "name", "value", "unit", "pillar", "quote"],
         limit=limit,
     )
+    note = queries.hidden_qualifiers(rows if limit is None else rows[:limit], fields)
+    if note:
+        output.write_err(note)
     return ExitCode.OK
 
 

@@ -40,13 +40,14 @@ def markdown(report: Report, lang: str) -> str:
     meta = _md(queries.localize(report.meta, lang))
     out = [f"# {meta['title']}", ""]
     region = meta.get("region_en") if lang == "en" else meta.get("region")
-    date = _md(report.meta.get("date") or "")
-    inferred = " (inferred)" if report.meta.get("date_inferred") else ""
+    date_rec = report.meta.get("date") or {}
+    date = _md(date_rec.get("iso") or "")
+    inferred = f" ({label('inferred', lang)})" if date_rec.get("inferred") else ""
     out += [f"- {region}", f"- {label('date', lang)}: {date}{inferred}", ""]
     for key, rows in _sections(report, lang):
         rows = _md(rows)
         if key == "pillars":
-            for kind in ("positioning", "article"):
+            for kind in ("positioning", "article", "general"):
                 out += [f"## {label(kind, lang)}", ""]
                 for p in (r for r in rows if r["kind"] == kind):
                     out += [f"### {p['name']}", ""]
@@ -57,18 +58,25 @@ def markdown(report: Report, lang: str) -> str:
                     for sub in ("goals", "plans"):
                         if p[sub]:
                             out += [f"**{label(sub, lang)}**", ""]
-                            out += [f"- {g['text']}" for g in p[sub]] + [""]
+                            for g in p[sub]:
+                                out += [f"- {g['text']}"]
+                                if g.get("year_inferred"):
+                                    out += [_inferred_line(g["year"], g["year_note"], lang)]
+                            out += [""]
                     if p["cases"]:
                         out += [f"**{label('cases', lang)}**", ""]
                         for c in p["cases"]:
                             dates = f"（{'、'.join(c['dates'])}）" if c.get("dates") else ""
                             out += [f"- **{c['title']}**{dates} — {c.get('summary') or ''} `{c['id']}`"]
+                            out += [
+                                _inferred_line(d["iso"], d["note"], lang) for d in c["date_details"] if d["inferred"]
+                            ]
                         out += [""]
         elif key == "metrics":
             out += [f"## {label('metrics', lang)}", ""]
             keys = [label(k, lang) for k in ("name", "value", "pillar", "as_of", "quote")]
             cells = [
-                [m["name"], m["text"], m.get("pillar_name") or "", m.get("as_of") or "", f"“{m['quote']}”"]
+                [m["name"], m["figure"], m.get("pillar_name") or "", m.get("as_of") or "", f"“{m['quote']}”"]
                 for m in rows
             ]
             out += markdown_table(keys, cells, align=["l", "r", "l", "l", "l"], escaped=True).splitlines()
@@ -78,9 +86,15 @@ def markdown(report: Report, lang: str) -> str:
             for e in rows:
                 mark = f" ({label('inferred', lang)})" if e.get("inferred") else ""
                 out += [f"- **{e['date']}**{mark} {e['title']}"]
+                if e.get("inferred") and e.get("date_note"):
+                    out += [f"  - {e['date_note']}"]
             out += [""]
     out += ["---", f"Source: {_md(report.meta['title'])} (quotes verbatim; structure curated by the beibei project)."]
     return "\n".join(out) + "\n"
+
+
+def _inferred_line(iso: str, note: str | None, lang: str) -> str:
+    return f"  - {iso} {label('inferred', lang)}: {note or ''}"
 
 
 CSS = """
@@ -109,7 +123,7 @@ def html(report: Report, lang: str) -> str:
     ]
     for key, rows in _sections(report, lang):
         if key == "pillars":
-            for kind in ("positioning", "article"):
+            for kind in ("positioning", "article", "general"):
                 parts.append(f"<h2>{e(label(kind, lang))}</h2>")
                 for p in (r for r in rows if r["kind"] == kind):
                     parts.append(f'<section class="pillar" id="{e(p["id"])}"><h3>{e(p["name"])}</h3>')
@@ -119,12 +133,27 @@ def html(report: Report, lang: str) -> str:
                         parts.append(f"<p>{e(p['summary'])}</p>")
                     for sub in ("goals", "plans"):
                         if p[sub]:
-                            items = "".join(f"<li>{e(g['text'])}</li>" for g in p[sub])
+                            items = "".join(
+                                f"<li>{e(g['text'])}"
+                                + (
+                                    f" <small>({e(g['year'])} {e(label('inferred', lang))}: {e(g['year_note'] or '')})</small>"
+                                    if g.get("year_inferred")
+                                    else ""
+                                )
+                                + "</li>"
+                                for g in p[sub]
+                            )
                             parts.append(f"<h4>{e(label(sub, lang))}</h4><ul>{items}</ul>")
                     if p["cases"]:
                         items = "".join(
                             f"<li><strong>{e(c['title'])}</strong> {e(' '.join(c.get('dates') or []))} — "
-                            f'{e(c.get("summary") or "")} <span class="id">{e(c["id"])}</span></li>'
+                            f'{e(c.get("summary") or "")} <span class="id">{e(c["id"])}</span>'
+                            + "".join(
+                                f"<br><small>{e(d['iso'])} {e(label('inferred', lang))}: {e(d['note'] or '')}</small>"
+                                for d in c["date_details"]
+                                if d["inferred"]
+                            )
+                            + "</li>"
                             for c in p["cases"]
                         )
                         parts.append(f"<h4>{e(label('cases', lang))}</h4><ul>{items}</ul>")
@@ -135,10 +164,10 @@ def html(report: Report, lang: str) -> str:
             parts.append("</tr></thead><tbody>")
             for m in rows:
                 bar = ""
-                if m.get("unit") == "%" and 0 <= m["value"] <= 100:
+                if m.get("kind") == "share" and 0 <= m["value"] <= 100:
                     bar = f'<span class="bar" style="width:{m["value"]:.0f}%"></span>'
                 parts.append(
-                    f'<tr><td>{e(m["name"])}</td><td class="num">{e(m["text"])}</td><td class="barcell">{bar}</td>'
+                    f'<tr><td>{e(m["name"])}</td><td class="num">{e(m["figure"])}</td><td class="barcell">{bar}</td>'
                     f"<td class='pillar'>{e(m.get('pillar_name') or '')}</td><td>{e(cell(m.get('as_of')))}</td>"
                     f"<td>“{e(m['quote'])}”</td></tr>"
                 )
@@ -146,7 +175,7 @@ def html(report: Report, lang: str) -> str:
         else:
             parts.append(f"<h2>{e(label('date', lang))}</h2><table><tbody>")
             for ev in rows:
-                mark = f" ({e(label('inferred', lang))})" if ev.get("inferred") else ""
+                mark = f" ({e(label('inferred', lang))}: {e(ev.get('date_note') or '')})" if ev.get("inferred") else ""
                 parts.append(f'<tr><td class="num">{e(ev["date"])}{mark}</td><td>{e(ev["title"])}</td></tr>')
             parts.append("</tbody></table>")
     parts.append(f"<footer><p>{e(report.meta['title'])} — quotes verbatim; structure curated by beibei.</p></footer>")

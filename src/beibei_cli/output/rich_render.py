@@ -40,9 +40,13 @@ def to_text(renderable: RenderableType, *, width: int, color: bool) -> str:
     return capture.get()
 
 
-def bar(value: float, unit: str | None, width: int = 6) -> Text:
-    """An inline bar for a percentage (other units get no bar)."""
-    if unit != "%" or not 0 <= value <= 100:
+def bar(value: float, unit: str | None, width: int = 6, kind: str | None = None) -> Text:
+    """An inline bar for a share; a signed marker for a rate of change; nothing for other kinds."""
+    if kind == "rate-of-change":
+        return Text(
+            ("▲ +" if value >= 0 else "▼ ") + f"{format_number(value)}%", style="green" if value >= 0 else "red"
+        )
+    if (kind is not None and kind != "share") or unit != "%" or not 0 <= value <= 100:
         return Text("")
     eighths = round(value / 100 * width * 8)
     full, part = divmod(eighths, 8)
@@ -77,13 +81,15 @@ def table(
         cells: list[RenderableType] = []
         for col in columns:
             if col == "bar":
-                cells.append(bar(row.get("value", 0), row.get("unit")))
+                cells.append(bar(row.get("value", 0), row.get("unit"), kind=row.get("kind")))
             elif col == "value":
                 cells.append(_value_text(row))
             elif col == "figure":  # the figure exactly as the article writes it
-                cells.append(Text(str(row.get("text") or _value_text(row)), style="bold green"))
+                shown = row.get("figure") or row.get("text")
+                cells.append(Text(str(shown) if shown else "", style="bold green") if shown else _value_text(row))
             elif col == "inferred":
-                cells.append(Text(label("inferred", lang) if row.get("inferred") else "", style="yellow"))
+                note = f"：{row['date_note']}" if row.get("inferred") and row.get("date_note") else ""
+                cells.append(Text(label("inferred", lang) + note if row.get("inferred") else "", style="yellow"))
             elif isinstance(row.get(col), list) and all(isinstance(v, str) for v in row[col]):
                 cells.append(", ".join(row[col]))
             elif col == "snippet" and "snippet_matches" in row:
@@ -123,7 +129,9 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
             lines = [_brief_line(v) for v in value]
             grid.add_row(label(key, lang), Text("\n".join(lines)))
         elif isinstance(value, dict):
-            grid.add_row(label(key, lang), Text("\n".join(f"{k}: {cell(v)}" for k, v in value.items())))
+            grid.add_row(
+                label(key, lang), Text("\n".join(f"{k}: {cell(v)}" for k, v in value.items() if v is not None))
+            )
         elif isinstance(value, list):
             grid.add_row(label(key, lang), Text(", ".join(str(v) for v in value)))
         else:
@@ -134,13 +142,15 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
 
 def _brief_line(item: dict[str, Any]) -> str:
     parts = [str(item.get("id", ""))]
-    for key in ("date", "name", "title", "text", "record"):
+    for key in ("date", "iso", "label", "name", "title", "text", "record"):
         if item.get(key):
             parts.append(str(item[key]))
     if item.get("value") is not None:
         parts.append(f"{format_number(item['value'])}{item.get('unit') or ''}")
     if item.get("para"):
         parts.append(f"¶{item['para']}")
+    if item.get("inferred") and item.get("note"):
+        parts.append(f"(inferred: {item['note']})")
     return "  ".join(parts)
 
 
@@ -148,7 +158,7 @@ def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int,
     """The two positionings and the four articles, as a briefing."""
     rows = visible_data(rows)
     parts: list[RenderableType] = []
-    for kind in ("positioning", "article"):
+    for kind in ("positioning", "article", "general"):
         group = [r for r in rows if r.get("kind") == kind]
         if not group:
             continue
@@ -175,6 +185,8 @@ def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str) -> Panel:
                 for item in items:
                     year = f"[{item['year']}] " if item.get("year") else ""
                     grid.add_row("  •", f"{year}{item['text']}")
+                    if item.get("year_inferred") and item.get("year_note"):
+                        grid.add_row("", Text(f"{label('inferred', lang)}: {item['year_note']}", style="yellow"))
                 body.append(grid)
         cases = row.get("cases") or []
         if cases:
@@ -190,6 +202,9 @@ def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str) -> Panel:
                 grid.add_row("  ▸", line)
                 if case.get("summary"):
                     grid.add_row("", Text(case["summary"]))
+                for d in case.get("date_details") or []:
+                    if d.get("inferred") and d.get("note"):
+                        grid.add_row("", Text(f"{d['iso']} {label('inferred', lang)}: {d['note']}", style="yellow"))
             body.append(grid)
         metrics = row.get("metrics") or []
         if metrics:
@@ -199,7 +214,9 @@ def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str) -> Panel:
             t.add_column(justify="right", style="bold green", no_wrap=True)
             t.add_column(no_wrap=True)
             for m in metrics:
-                t.add_row(f"  {m['name']}", m["text"], bar(m["value"], m["unit"]))
+                t.add_row(
+                    f"  {m['name']}", m.get("figure") or m["text"], bar(m["value"], m["unit"], kind=m.get("kind"))
+                )
             body.append(t)
     title = Text(row["name"], style="bold")
     if lang == "en" and row.get("name_zh"):
