@@ -368,7 +368,7 @@ def source(
     fmt = output.default_format(format)
     if fmt == "plain" and fields is None:
         shown = rows if limit is None else rows[:limit]
-        output.write("".join(f"{r['n']}\t{r['text']}\n" for r in shown))
+        output.write("".join(f"{r['n']}\t{output.cell(r['text'])}\n" for r in shown))
         return code
     emit_rows(
         ctx,

@@ -510,9 +510,12 @@ def cite(report: Report, rid: str, fmt: str) -> str:
     else:
         quote, para = rec["quote"], rec["para"]
     quote = nest_quotes(quote)
-    if fmt == "md":
-        return f"> {quote}\n>\n> — 《{title}》，第{para}段\n"
-    return f"“{quote}”（《{title}》，第{para}段）\n"
+    from beibei_cli.output import md_escape
+    from beibei_cli.textsafety import visible
+
+    if fmt == "md":  # report text is never markup, nor a control sequence
+        return f"> {md_escape(quote)}\n>\n> — 《{md_escape(title)}》，第{para}段\n"
+    return f"“{visible(quote)}”（《{visible(title)}》，第{para}段）\n"
 
 
 def nest_quotes(text: str) -> str:
