@@ -1,4 +1,4 @@
-"""Write docs/hostile-inputs.md from the cases in tests/hostile.py (run from anywhere).
+"""Write docs/hostile-inputs.md from the cases in tests/hostile_inputs.py (run from anywhere).
 
     python scripts/hostile_table.py          # write it
     python scripts/hostile_table.py --check  # exit 1 if it is stale
@@ -24,7 +24,7 @@ def render() -> str:
         os.environ["BEIBEI_CACHE_DIR"] = str(Path(tmp) / "cache")
         for var in ("BEIBEI_DATA", "BEIBEI_LANG", "BEIBEI_NO_FASTPATH", "BEIBEI_MAX_BYTES"):
             os.environ.pop(var, None)
-        from tests.hostile import run_all, table
+        from tests.hostile_inputs import run_all, table
 
         return table(run_all(Path(tmp)))
 

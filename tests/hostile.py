@@ -1,246 +1,95 @@
-"""Hostile inputs, each with the exit code and message it must give.
+"""A hostile report, made from the real one: attacks in names, notes, titles and aliases.
 
-``tests/test_hostile.py`` runs every case and checks it; ``scripts/hostile_table.py``
-runs them too and writes docs/hostile-inputs.md from what they actually print,
-and a test fails while that file differs. So the table cannot go stale.
+Generated rather than committed, so that it follows the schema of ``data/report.yaml``
+as that changes. ``write_hostile`` writes it (and a source text with a hostile line)
+into a folder; ``EXPECTED`` says which refused characters ``validate`` must report where.
 """
 
 from __future__ import annotations
 
-import errno
-import io
-import os
-import re
-import subprocess
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import copy
 from pathlib import Path
+from typing import Any
 
-from tests.conftest import PYTHON, ROOT, SOURCE
+import yaml
 
+from tests.conftest import DATA, SOURCE
 
-@dataclass
-class Case:
-    group: str
-    input: str  # what was tried, as a reader would type it
-    args: list[str]  # argv after `beibei`; {dir} is the case's own temporary folder
-    code: int
-    fragment: str  # must be in the first line of stderr ("" for none)
-    setup: Callable[[Path], None] | None = None
-    env: dict[str, str] = field(default_factory=dict)
-    shell: str | None = None  # run in a real process: `bash -c` with BEIBEI standing for the program
-    stdout_error: int | None = None  # in-process: every write to stdout fails with this errno
+# Each is text that would drive a terminal or hide what the user reads.
+PAYLOADS: dict[str, str] = {
+    # clear the screen, retitle the window, ring the bell, hide text (SGR 8: concealed)
+    "terminal": "Investment \x1b[2J\x1b]0;pwned\x07 attracted \x1b[8mhidden\x1b[0m",
+    # the one-byte CSI, NEXT LINE, DEL, backspace, NUL, a lone carriage return
+    "c1": "csi\x9b2J next\x85line del\x7f back\x08space nul\x00 over\rwrite",
+    # "Trojan Source": digits shown reversed, an isolate
+    "bidi": "总额\u202e91.0\u202c亿元 \u2066iso\u2069 mark\u200f",
+    # invisible text: zero-width, byte order mark, soft hyphen, tag characters (hidden ASCII)
+    "invisible": "zero\u200bwidth\ufeffbom so\u00adft tag\U000e0041\U000e007f",
+}
 
+# What the browser and Markdown must keep as text.
+HTML_PAYLOAD = (
+    '<script>console.log("PWNED-script")</script>'
+    "<img src=x onerror=console.log('PWNED-img')>"
+    '" onmouseover="console.log(\'PWNED-attr\')" autofocus onfocus="console.log(\'PWNED-focus\')" x="'
+    "' onmouseover='console.log(1)' "
+    "javascript:console.log('PWNED-url') [link](javascript:alert(1)) | pipe & amp"
+)
 
-def _report_file(content: str | bytes | None) -> Callable[[Path], None]:
-    def setup(folder: Path) -> None:
-        if content is None:
-            return
-        path = folder / "report.yaml"
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-        (folder / "source.txt").write_bytes(SOURCE.read_bytes())
-
-    return setup
-
-
-def _mkdir(name: str) -> Callable[[Path], None]:
-    return lambda folder: (folder / name).mkdir()
+FIELDS = ("name", "note", "title", "aliases")
 
 
-def _socket(folder: Path) -> None:
-    import socket
+def _refused(text: str) -> list[str]:
+    from beibei_cli.textsafety import is_refused
 
-    sock = socket.socket(socket.AF_UNIX)
-    sock.bind(str(folder / "sock"))
-    sock.close()  # the socket file stays
+    return list(dict.fromkeys(ch for ch in text if is_refused(ch)))
 
 
-def _report_cases() -> list[Case]:
-    from tests.test_bad_input import CASES
+def hostile_doc() -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The real report with every payload in every kind of field: (document, [(path, char)])."""
+    from beibei_cli.schema import path_text
 
-    return [
-        Case(
-            "report file",
-            f"--data FILE: {name}",
-            ["--data", "{dir}/report.yaml", "metrics", "--format", "json"],
-            2,
-            fragment,
-            setup=_report_file(content),
-        )
-        for name, content, fragment in CASES
-    ]
-
-
-CASES: list[Case] = [
-    *_report_cases(),
-    Case("paths", '--data ""', ["--data", "", "info"], 2, "empty path"),
-    Case("paths", 'BEIBEI_DATA=""', ["info"], 2, "BEIBEI_DATA is set but empty", env={"BEIBEI_DATA": ""}),
-    Case("paths", 'validate ""', ["validate", ""], 2, "empty path"),
-    Case("paths", "--data DIR (a directory)", ["--data", "{dir}", "info"], 2, "is a directory"),
-    Case("output", 'export -o ""', ["export", "-o", ""], 2, "empty path"),
-    Case(
-        "output", "export -o DIR (a directory)", ["export", "-o", "{dir}/folder"], 2, "is a directory", _mkdir("folder")
-    ),
-    Case("output", "export -o SOCKET", ["export", "-o", "{dir}/sock"], 2, "refusing to replace it", _socket),
-    Case("output", "export -o MISSING/x.md", ["export", "-o", "{dir}/missing/x.md"], 2, "No such file or directory"),
-    Case(
-        "output",
-        "stdout full (ENOSPC)",
-        ["metrics"],
-        2,
-        "cannot write output: No space left",
-        stdout_error=errno.ENOSPC,
-    ),
-    Case(
-        "output",
-        "stdout I/O error (EIO)",
-        ["metrics"],
-        2,
-        "cannot write output: Input/output error",
-        stdout_error=errno.EIO,
-    ),
-    Case(
-        "output", "BEIBEI metrics >&- (stdout closed)", [], 2, "standard output is closed", shell="BEIBEI metrics >&-"
-    ),
-    Case("output", "BEIBEI --help >&- (stdout closed)", [], 2, "standard output is closed", shell="BEIBEI --help >&-"),
-    Case(
-        "output",
-        "BEIBEI source | head -c 0 (pipe closed)",
-        [],
-        0,
-        "",
-        shell="set -o pipefail; BEIBEI source | head -c 0",
-    ),
-    Case("output", "BEIBEI metrics --bogus 2>&- (stderr closed)", [], 2, "", shell="BEIBEI metrics --bogus 2>&-"),
-    Case("search", 'search ""', ["search", ""], 2, "empty"),
-    Case(
-        "search", "search with 10,000 terms", ["search", *[f"t{i}" for i in range(10_000)]], 2, "too many search terms"
-    ),
-    Case(
-        "search",
-        r"search --regex '(\S+)+!' (catastrophic for a backtracking engine)",
-        ["search", "--regex", r"(\S+)+!"],
-        1,
-        "",
-    ),
-    Case("search", r"search --regex '(.*)*x'", ["search", "--regex", "(.*)*x"], 0, ""),
-    Case("search", "search --regex '[unclosed'", ["search", "--regex", "[unclosed"], 2, "invalid regular expression"),
-    Case("search", r"search --regex '(招商)\1'", ["search", "--regex", r"(招商)\1"], 2, "backreferences"),
-    Case("search", "search --regex '招商(?=体系)'", ["search", "--regex", "招商(?=体系)"], 2, "lookahead"),
-    Case("search", "search --regex '(?<=全力)招商'", ["search", "--regex", "(?<=全力)招商"], 2, "lookbehind"),
-    Case("search", "search --regex 'x{5000}'", ["search", "--regex", "x{5000}"], 2, "repetition counts over 1000"),
-    Case("arguments", "metrics --fields id,colour", ["metrics", "--fields", "id,colour"], 2, "unknown field 'colour'"),
-    Case("arguments", "metrics --pillar tourism", ["metrics", "--pillar", "tourism"], 2, "valid pillars"),
-    Case("arguments", "metrics --limit -1", ["metrics", "--limit", "-1"], 2, "-1"),
-    Case("arguments", "bogus (no such command)", ["bogus"], 2, "No such command"),
-    Case("arguments", "metrics --bogus", ["metrics", "--bogus"], 2, "No such option"),
-    Case("arguments", "--lang fr metrics", ["--lang", "fr", "metrics"], 2, "fr"),
-    Case("arguments", 'show ""', ["show", ""], 2, "no record"),
-    Case(
-        "environment",
-        "BEIBEI_MAX_BYTES=lots (with --no-cache)",
-        ["--no-cache", "metrics"],
-        2,
-        "BEIBEI_MAX_BYTES",
-        env={"BEIBEI_MAX_BYTES": "lots"},
-    ),
-    Case(
-        "environment",
-        "BEIBEI_CACHE_DIR=/dev/null/cache (cannot exist)",
-        ["metrics", "-f", "json"],
-        0,
-        "",
-        env={"BEIBEI_CACHE_DIR": "/dev/null/cache"},
-    ),
-]
-
-
-class _FailingStdout(io.TextIOBase):
-    def __init__(self, err: int) -> None:
-        self.err = err
-        self.buffer = self
-
-    def write(self, data: object) -> int:  # type: ignore[override]
-        raise OSError(self.err, os.strerror(self.err))
-
-
-def run_case(case: Case, folder: Path) -> tuple[int, str, str]:
-    """(exit code, first line of stderr, all of it), the case's folder written DIR."""
-    if case.setup is not None:
-        case.setup(folder)
-    args = [a.replace("{dir}", str(folder)) for a in case.args]
-    if case.shell is not None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        done = subprocess.run(
-            ["bash", "-c", case.shell.replace("BEIBEI", f"{PYTHON} -m beibei_cli")],
-            capture_output=True,
-            env={**env, **case.env},
-            timeout=60,
-        )
-        code, err = done.returncode, done.stderr.decode("utf-8", "replace")
-    else:
-        code, err = _in_process(case, args)
-    err = err.replace(str(folder), "DIR").replace(str(ROOT), ".")
-    first = err.splitlines()[0] if err else ""
-    # positions in the copied report move with every edit of data/report.yaml: not in the table
-    first = re.sub(r"(report\.yaml):\d+:\d+:", r"\1:LINE:COL:", first)
-    return code, first, err
-
-
-def _in_process(case: Case, args: list[str]) -> tuple[int, str]:
-    from beibei_cli.entry import run
-
-    saved_env = {k: os.environ.get(k) for k in case.env}
-    saved = sys.stdout, sys.stderr
-    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
-    os.environ.update(case.env)
-    sys.stdout = _FailingStdout(case.stdout_error) if case.stdout_error else io.TextIOWrapper(io.BytesIO())
-    sys.stderr = err
-    try:
-        code = run(args)
-    finally:
-        sys.stdout, sys.stderr = saved
-        for k, v in saved_env.items():
-            if v is None:
-                os.environ.pop(k, None)
+    doc = copy.deepcopy(yaml.safe_load(DATA.read_text(encoding="utf-8")))
+    expected: list[tuple[str, str]] = []
+    used: set[tuple[str, int]] = set()
+    for field in FIELDS:
+        for payload in PAYLOADS.values():
+            key, i = next(
+                (key, i)
+                for key, records in doc.items()
+                if isinstance(records, list)
+                for i, rec in enumerate(records)
+                if isinstance(rec, dict) and field in rec and (key, i) not in used
+            )
+            used.add((key, i))
+            rec = doc[key][i]
+            if field == "aliases":
+                path = path_text((key, i, field, len(rec[field])))
+                rec[field].append(payload)
             else:
-                os.environ[k] = v
-    err.flush()
-    return code, err.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+                path = path_text((key, i, field))
+                rec[field] = payload
+            expected += [(path, ch) for ch in _refused(payload)]
+    doc["report"]["title_en"] = PAYLOADS["terminal"] + PAYLOADS["bidi"]
+    expected += [("report.title_en", ch) for ch in _refused(doc["report"]["title_en"])]
+    return doc, expected
 
 
-def table(results: list[tuple[Case, int, str]]) -> str:
-    """docs/hostile-inputs.md: one row per case, grouped."""
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|") if text else "(nothing)"
-
-    lines = [
-        "# Hostile inputs",
-        "",
-        "What `beibei` does with inputs meant to break it: the exit code and the first line",
-        "it prints on stderr. Generated by `python scripts/hostile_table.py` from the cases",
-        "in `tests/hostile.py`, which `tests/test_hostile.py` runs; that test fails while",
-        "this file differs from what the cases print. DIR is the case's temporary folder,",
-        "LINE:COL a position in the report file; `BEIBEI` in a shell line stands for the program.",
-        "",
-        "Exit codes: 0 ok, 1 nothing found, 2 usage, data or output error, 70 a bug (none below).",
-    ]
-    group = None
-    for case, code, message in results:
-        if case.group != group:
-            group = case.group
-            lines += ["", f"## {group}", "", "| input | exit | message |", "|---|---:|---|"]
-        lines.append(f"| `{cell(case.input)}` | {code} | {cell(message)} |")
-    return "\n".join(lines) + "\n"
+def hostile_source() -> str:
+    """The article with one more line that holds every payload."""
+    return SOURCE.read_text(encoding="utf-8") + "\n" + "".join(PAYLOADS.values()).replace("\r", "") + "\n"
 
 
-def run_all(base: Path) -> list[tuple[Case, int, str]]:
-    out = []
-    for i, case in enumerate(CASES):
-        folder = base / f"case-{i}"
-        folder.mkdir()
-        code, message, _ = run_case(case, folder)
-        out.append((case, code, message))
-    return out
+def write_hostile(folder: Path, *, html: bool = False) -> Path:
+    """Write ``report.yaml`` and ``source.txt`` into ``folder``; with ``html``, every text also gets HTML_PAYLOAD."""
+    doc, _ = hostile_doc()
+    if html:
+        for records in doc.values():
+            for rec in records if isinstance(records, list) else []:
+                for field in ("name", "name_en", "title", "title_en", "summary", "summary_en", "note", "text_en"):
+                    if isinstance(rec.get(field), str):
+                        rec[field] += HTML_PAYLOAD
+    path = folder / "report.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (folder / "source.txt").write_text(hostile_source(), encoding="utf-8")
+    return path

@@ -41,6 +41,7 @@ CODE_FILES = [
         ("dates.py",),
         ("report.py",),
         ("queries.py",),
+        ("textsafety.py",),
         ("search", "build.py"),
         ("search", "normalize.py"),
     )

@@ -7,6 +7,8 @@ identically whichever way it was parsed. Each returns an exit code.
 
 from __future__ import annotations
 
+import sys
+
 from beibei_cli import output
 from beibei_cli.errors import ExitCode
 
@@ -206,7 +208,8 @@ def info(ctx: Ctx, *, format: str | None = None) -> int:
 
 
 # The JSON contract of a search hit.
-SEARCH_FIELDS = ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"]
+# ``match`` says how a hit was found: exact, parts, partial or fuzzy-pinyin.
+SEARCH_FIELDS = ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches", "match"]
 
 
 def search(
@@ -217,6 +220,7 @@ def search(
     any_: bool = False,
     or_: bool = False,
     regex: bool = False,
+    exact: bool = False,
     context: int = 20,
     count: bool = False,
     ids: bool = False,
@@ -229,12 +233,15 @@ def search(
     from beibei_cli import queries
 
     kinds = queries.parse_kinds(in_)
-    hits = queries.search_hits(
-        ctx.report, query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context, lang=ctx.lang
+    hits, note = queries.search_outcome(
+        ctx.report, query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context, lang=ctx.lang, exact=exact
     )
     code = ExitCode.OK if hits else ExitCode.NO_MATCH
     if quiet:
         return code
+    if note and _stderr_is_tty():
+        # for the person at the terminal; a pipeline reads each hit's "match" instead
+        output.write_err(note)
     if limit is not None:
         hits = hits[:limit]
     fmt = output.default_format(format)
@@ -270,6 +277,13 @@ def search(
             fallback_fields=SEARCH_FIELDS,
         )
     return code
+
+
+def _stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _emit_values(ctx: Ctx, values: list[str], name: str, fmt: str, *, fields: str | None, no_header: bool) -> None:
@@ -354,7 +368,7 @@ def source(
     fmt = output.default_format(format)
     if fmt == "plain" and fields is None:
         shown = rows if limit is None else rows[:limit]
-        output.write("".join(f"{r['n']}\t{r['text']}\n" for r in shown))
+        output.write("".join(f"{r['n']}\t{output.cell(r['text'])}\n" for r in shown))
         return code
     emit_rows(
         ctx,

@@ -38,6 +38,17 @@ def write_atomic(path: str, data: bytes) -> None:
         raise
 
 
+def os_text(text: str) -> str:
+    """Text with the surrogate escapes of OS strings (a UTF-8 file name read under
+    LANG=C) turned back into the characters their bytes spell (\\xNN if not UTF-8).
+
+    For messages and output only: a path to open stays the OS string it was.
+    """
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class RefusedOutput(OSError):
     """An output path that is not replaced or written, and why (in ``strerror``)."""
 

@@ -492,14 +492,15 @@ def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> lis
 def info_record(report: Report, lang: str) -> Record:
     """What is loaded: the report's title, region and date, its files, versions and counts."""
     from beibei_cli import SCHEMA_VERSION, __version__
+    from beibei_cli.files import os_text
 
     meta = localize(report.meta, lang)
     return {
         "title": meta["title"],
         "region": meta.get("region_en") if lang == "en" and meta.get("region_en") else meta["region"],
         **_report_date(report),
-        "data_file": report.data_path,
-        "source_file": report.source_path,
+        "data_file": os_text(report.data_path),
+        "source_file": os_text(report.source_path),
         "schema_version": SCHEMA_VERSION,
         "version": __version__,
         "counts": counts(report),
@@ -552,9 +553,12 @@ def cite(report: Report, rid: str, fmt: str) -> str:
     else:
         quote, para = rec["quote"], rec["para"]
     quote = nest_quotes(quote)
-    if fmt == "md":
-        return f"> {quote}\n>\n> — 《{title}》，第{para}段\n"
-    return f"“{quote}”（《{title}》，第{para}段）\n"
+    from beibei_cli.output import md_escape
+    from beibei_cli.textsafety import visible
+
+    if fmt == "md":  # report text is never markup, nor a control sequence
+        return f"> {md_escape(quote)}\n>\n> — 《{md_escape(title)}》，第{para}段\n"
+    return f"“{visible(quote)}”（《{visible(title)}》，第{para}段）\n"
 
 
 def nest_quotes(text: str) -> str:
@@ -616,16 +620,35 @@ def search_hits(
     **options: Any,
 ) -> list[Record]:
     """Every ranked hit of ``beibei search`` (``snippet_matches`` included); ``options``
-    go to the search engine unchanged (its newer switches)."""
-    from beibei_cli.search.query import Index, parse_terms
-    from beibei_cli.search.query import search as run_search
+    go to the search engine unchanged (its newer switches, such as ``exact``)."""
+    hits, _ = search_outcome(
+        report, query, kinds=kinds, any_term=any_term, regex=regex, context=context, lang=lang, **options
+    )
+    return hits
+
+
+def search_outcome(
+    report: Report,
+    query: list[str],
+    *,
+    kinds: set[str] | None = None,
+    any_term: bool = False,
+    regex: bool = False,
+    context: int = 20,
+    lang: str = "zh",
+    **options: Any,
+) -> tuple[list[Record], str | None]:
+    """The hits of ``search_hits`` and a one-line note on the looser matching that
+    found them (``no exact match for 斯太宝芯片; showing records that contain 斯太宝
+    and 芯片``), or None when every term matched exactly."""
+    from beibei_cli.search.query import Index, parse_terms, run
 
     if not regex and len(terms := parse_terms(query)) > MAX_TERMS:
         raise UsageError(
             f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"
         )
     index = Index(report.index())
-    hits = run_search(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, **options)
+    found = run(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, **options)
     if lang == "en":
-        english_titles(report, hits)
-    return hits
+        english_titles(report, found.hits)
+    return found.hits, found.note

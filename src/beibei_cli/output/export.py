@@ -5,8 +5,9 @@ from __future__ import annotations
 import html as _html
 
 from beibei_cli import queries
-from beibei_cli.output import cell, markdown_table
+from beibei_cli.output import cell, markdown_table, md_escape
 from beibei_cli.output.labels import label
+from beibei_cli.textsafety import visible
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,15 +25,27 @@ def _sections(report: Report, lang: str) -> list[tuple[str, list[dict[str, Any]]
     ]
 
 
+def _md(value: Any) -> Any:
+    """Every text in ``value`` escaped for Markdown (report data is never markup)."""
+    if isinstance(value, str):
+        return md_escape(value)
+    if isinstance(value, list):
+        return [_md(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _md(v) for k, v in value.items()}
+    return value
+
+
 def markdown(report: Report, lang: str) -> str:
-    meta = queries.localize(report.meta, lang)
+    meta = _md(queries.localize(report.meta, lang))
     out = [f"# {meta['title']}", ""]
     region = meta.get("region_en") if lang == "en" else meta.get("region")
     date_rec = report.meta.get("date") or {}
-    date = date_rec.get("iso") or ""
+    date = _md(date_rec.get("iso") or "")
     inferred = f" ({label('inferred', lang)})" if date_rec.get("inferred") else ""
     out += [f"- {region}", f"- {label('date', lang)}: {date}{inferred}", ""]
     for key, rows in _sections(report, lang):
+        rows = _md(rows)
         if key == "pillars":
             for kind in ("positioning", "article", "general"):
                 out += [f"## {label(kind, lang)}", ""]
@@ -66,7 +79,7 @@ def markdown(report: Report, lang: str) -> str:
                 [m["name"], m["figure"], m.get("pillar_name") or "", m.get("as_of") or "", f"“{m['quote']}”"]
                 for m in rows
             ]
-            out += markdown_table(keys, cells, align=["l", "r", "l", "l", "l"]).splitlines()
+            out += markdown_table(keys, cells, align=["l", "r", "l", "l", "l"], escaped=True).splitlines()
             out += [""]
         else:
             out += [f"## {label('date', lang)}", ""]
@@ -76,7 +89,7 @@ def markdown(report: Report, lang: str) -> str:
                 if e.get("inferred") and e.get("date_note"):
                     out += [f"  - {e['date_note']}"]
             out += [""]
-    out += ["---", f"Source: {report.meta['title']} (quotes verbatim; structure curated by the beibei project)."]
+    out += ["---", f"Source: {_md(report.meta['title'])} (quotes verbatim; structure curated by the beibei project)."]
     return "\n".join(out) + "\n"
 
 
@@ -98,7 +111,9 @@ td.barcell{width:7rem}th,td.pillar{white-space:nowrap}
 
 
 def html(report: Report, lang: str) -> str:
-    e = _html.escape
+    def e(text: str) -> str:
+        return _html.escape(visible(text))  # markup-safe, and no control character for a terminal that cats it
+
     meta = queries.localize(report.meta, lang)
     parts = [
         "<!DOCTYPE html>",

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from beibei_cli.output import cell, format_number
+from beibei_cli.output import cell, format_number, visible_data
 from beibei_cli.output.labels import label
 
 TYPE_CHECKING = False
@@ -62,6 +62,7 @@ def table(
     width: int,
     color: bool,
 ) -> str:
+    rows, columns = visible_data(rows), visible_data(columns)  # escaped before layout, so widths stay right
     t = Table(header_style="bold", expand=False, show_lines=False)
     if width < 80 and "bar" in columns:
         columns = [c for c in columns if c != "bar"]  # decoration only, when there is room: the figures stay
@@ -117,6 +118,7 @@ def highlighted(text: str, spans: list[list[int]]) -> Text:
 
 def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
     """One record as a titled panel of label/value lines."""
+    rec = visible_data(rec)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -154,6 +156,7 @@ def _brief_line(item: dict[str, Any]) -> str:
 
 def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int, color: bool) -> str:
     """The two positionings and the four articles, as a briefing."""
+    rows = visible_data(rows)
     parts: list[RenderableType] = []
     for kind in ("positioning", "article", "general"):
         group = [r for r in rows if r.get("kind") == kind]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.hostile import CASES, Case, run_all, run_case, table
+from tests.hostile_inputs import CASES, Case, run_all, run_case, table
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.input for c in CASES])
