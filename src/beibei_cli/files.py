@@ -44,9 +44,14 @@ def os_text(text: str) -> str:
 
     For messages and output only: a path to open stays the OS string it was.
     """
-    if not any("\udc80" <= ch <= "\udcff" for ch in text):
-        return text
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    try:
+        text.encode("utf-8")  # at C speed: only a surrogate fails
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate that is no escape: left for the text-safety escaping
+            return text
+    return text
 
 
 class RefusedOutput(OSError):
