@@ -127,7 +127,7 @@ def cache_build(runs: int, env: dict[str, str], data: Path | None = None) -> Non
     timed([*bb, *extra, "info"], env)  # make sure the spec exists
     walls, peaks = [], []
     for _ in range(runs):
-        for f in cache.glob("report-*.marshal"):
+        for f in [*cache.glob("report-*.marshal"), *cache.glob("index-*.marshal")]:
             f.unlink()
         wall, rss, code = timed([*bb, *extra, "metrics", "--format", "json"], env)
         assert code == 0

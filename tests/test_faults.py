@@ -422,3 +422,22 @@ def test_a_read_only_file_is_not_replaced(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(PermissionError):
         files.write_output(str(path), b"new\n")
     assert path.read_text(encoding="utf-8") == "old\n"
+
+
+def test_the_index_has_a_cache_file_of_its_own(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Figures never read the search index (most of the cache); a lost or foreign index
+    file means the index is rebuilt once and written back, never a wrong one."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BEIBEI_CACHE_DIR", str(folder))
+    first = run("search", "招商", "-l")
+    assert first.code == 0
+    (index,) = folder.glob("index-*.marshal")
+    good = index.read_bytes()
+    index.write_bytes(b"\x00garbage")
+    assert run("metrics", "-f", "json").code == 0 and index.read_bytes() == b"\x00garbage"  # not read
+    assert run("search", "招商", "-l").out == first.out
+    assert index.read_bytes() == good  # rebuilt once, under the same token
+    index.unlink()
+    assert run("search", "招商", "-l").out == first.out and index.exists()
+    data = cache.load(str(DATA))
+    assert data is not None and data["meta"] and isinstance(data.get("index"), bytes)

@@ -27,7 +27,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-FORMAT = 2
+FORMAT = 3
 # marshal's format and the bytecode-level details it depends on change between Pythons
 PYTHON_KEY = (sys.version_info[0], sys.version_info[1], marshal.version)
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -137,7 +137,60 @@ def load(data_path: str) -> dict[str, Any] | None:
     data = payload.get("data")
     if not isinstance(data, dict) or payload.get("source_key") != _stat_key(data.get("source_path", "")):
         return None
+    token = payload.get("index_token")
+    if isinstance(token, str) and "index" not in data:
+        return _WithIndexFile(data, _file_for("index", data_path), token)
     return data
+
+
+class _WithIndexFile(dict):  # type: ignore[type-arg]
+    """The cached data, whose search index (most of the cache's bytes) is read from its
+    own file only when asked for: a figures query never reads it.
+
+    If that file is missing, corrupt or from another build (two builds at once), the
+    index is absent; the report then builds it, and setting it here writes the file
+    again under this payload's token, so it is rebuilt once, not on every search.
+    """
+
+    def __init__(self, data: dict[str, Any], path: str, token: str) -> None:
+        super().__init__(data)
+        self._path, self._token = path, token
+        self._state = "unread"
+
+    def _read_index(self) -> None:
+        if self._state != "unread":
+            return
+        payload = read(self._path)
+        if (
+            isinstance(payload, dict)
+            and payload.get("token") == self._token
+            and isinstance(payload.get("index"), bytes)
+        ):
+            dict.__setitem__(self, "index", payload["index"])
+            self._state = "read"
+        else:
+            self._state = "lost"
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key == "index":
+            self._read_index()
+        return super().get(key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        if key == "index":
+            self._read_index()
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        if key == "index":
+            self._read_index()
+        return super().__contains__(key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        if key == "index" and self._state == "lost" and isinstance(value, bytes):
+            self._state = "read"
+            write(self._path, {"token": self._token, "index": value})
 
 
 def stamp(path: str) -> Any:
@@ -158,8 +211,16 @@ def store(data_path: str, data: dict[str, Any], key: Any = None) -> bool:
         "key": key,
         "code": code_key(),
         "source_key": _stat_key(data["source_path"]),
-        "data": data,
+        "data": dict(data),
     }
+    index = data.get("index")
+    if isinstance(index, bytes):
+        # the index in a file of its own, tied to this payload by a token (written first)
+        token = f"{os.getpid()}-{os.urandom(8).hex()}"
+        if not write(_file_for("index", data_path), {"token": token, "index": index}):
+            return False
+        payload["data"] = {k: v for k, v in data.items() if k != "index"}
+        payload["index_token"] = token
     return write(_file_for("report", data_path), payload)
 
 
