@@ -3,6 +3,19 @@
 Imported only when a terminal rendering is asked for; every function returns
 the rendered text (with ANSI codes only when colour is on), and the caller
 writes it through ``beibei_cli.output.write``.
+
+Tables are sized by priority, not left to Rich's even squeeze:
+
+- ids and figures are never wrapped nor cut (ids are what users copy into
+  ``show`` and ``cite``);
+- columns that are empty in every row are not shown;
+- names and other text wrap (with Chinese line-breaking rules, see
+  ``linebreak``) into at most ``MAX_NAME_LINES`` lines; when the terminal is too
+  narrow for that, columns are dropped in ``DROP_ORDER`` first;
+- the quote (or its start, ending in …) is shown at ``QUOTE_MIN_WIDTH`` columns
+  and wider;
+- when even the id, the name and the figure do not fit side by side, each row
+  is printed as a short block instead of a table row.
 """
 
 from __future__ import annotations
@@ -10,16 +23,67 @@ from __future__ import annotations
 import io
 
 from rich.console import Console, Group, RenderableType
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from beibei_cli.output import cell, format_number
-from beibei_cli.output.labels import label
+from beibei_cli.output import linebreak as lb
+from beibei_cli.output.labels import label, more, value_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from rich.console import ConsoleOptions, RenderResult
+
+# Dropped first to last when a table does not fit; columns not named here are never dropped.
+DROP_ORDER = (
+    "bar",
+    "as_of",
+    "inferred",
+    "unit",
+    "score",
+    "pillar",
+    "pillar_name",
+    "type",
+    "kind",
+    "quote",
+    "heading",
+    "summary",
+    "aliases",
+    "mentions",
+)
+# never wrapped, never cut
+NO_WRAP = {
+    "id",
+    "value",
+    "figure",
+    "unit",
+    "bar",
+    "as_of",
+    "date",
+    "kind",
+    "type",
+    "score",
+    "para",
+    "n",
+    "inferred",
+    "precision",
+    "mentions",
+    "amount",
+    "status",
+    "qualifier",
+    "year",
+    "pillar_name",
+}
+NUMERIC = {"value", "figure", "score", "para", "n", "mentions", "amount"}
+TRUNCATED = {"quote": 2, "text": 3}  # at most this many lines, then …
+MAX_NAME_LINES = 3  # a name wraps at most twice
+QUOTE_MIN_WIDTH = 120
+LIST_CAP = 3  # items of a list shown in one cell before "… and N more"
+BORDERS = 1  # the left edge; each column adds 3 (padding and a rule)
 
 
 def to_text(renderable: RenderableType, *, width: int, color: bool) -> str:
@@ -40,9 +104,40 @@ def to_text(renderable: RenderableType, *, width: int, color: bool) -> str:
     return capture.get()
 
 
+class Wrapped:
+    """A text wrapped by the Chinese line-breaking rules of ``linebreak`` (styles kept)."""
+
+    def __init__(self, text: Text | str, *, max_lines: int | None = None, style: str = "") -> None:
+        self.text = text if isinstance(text, Text) else Text(text, style=style)
+        self.max_lines = max_lines
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        plain = self.text.plain
+        widest = max((lb.cell_width(line) for line in plain.split("\n")), default=0)
+        return Measurement(min(lb.min_width(plain), options.max_width), min(widest, options.max_width))
+
+    def lines(self, width: int) -> list[Text]:
+        spans = lb.wrap(self.text.plain, width)
+        out = [self.text[s:e] for s, e in spans]
+        if self.max_lines and len(out) > self.max_lines:
+            out = out[: self.max_lines]
+            last = out[-1]
+            while last.plain and lb.cell_width(last.plain) + 1 > width:
+                last = last[:-1]
+            last.append("…")
+            out[-1] = last
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        joined = Text("\n").join(self.lines(options.max_width))
+        joined.no_wrap = True
+        joined.overflow = "fold"
+        yield joined
+
+
 def bar(value: float, unit: str | None, width: int = 6) -> Text:
     """An inline bar for a percentage (other units get no bar)."""
-    if unit != "%" or not 0 <= value <= 100:
+    if unit != "%" or not isinstance(value, (int, float)) or not 0 <= value <= 100:
         return Text("")
     eighths = round(value / 100 * width * 8)
     full, part = divmod(eighths, 8)
@@ -50,47 +145,48 @@ def bar(value: float, unit: str | None, width: int = 6) -> Text:
     return Text(blocks.ljust(width, "·"), style="cyan")
 
 
-def table(
-    rows: list[dict[str, Any]],
-    columns: list[str],
-    *,
-    lang: str,
-    width: int,
-    color: bool,
-) -> str:
-    t = Table(header_style="bold", expand=False, show_lines=False)
-    if width < 80 and "bar" in columns:
-        columns = [c for c in columns if c != "bar"]  # decoration only, when there is room: the figures stay
-    for col in columns:
-        numeric = col in ("value", "figure", "score", "para", "n")
-        t.add_column(
-            label(col, lang),
-            justify="right" if numeric else "left",
-            overflow="fold",
-            # ids stay whole (to copy into `beibei show`) when there is room for them
-            no_wrap=col in ("value", "figure", "unit", "bar", "as_of", "date", "kind") or (col == "id" and width >= 90),
-            style="bold" if col in ("name", "title") else ("dim" if col == "id" else None),
-            ratio=2 if col in ("name", "title", "snippet", "text") else None,
-        )
-    for row in rows:
-        cells: list[RenderableType] = []
-        for col in columns:
-            if col == "bar":
-                cells.append(bar(row.get("value", 0), row.get("unit")))
-            elif col == "value":
-                cells.append(_value_text(row))
-            elif col == "figure":  # the figure exactly as the article writes it
-                cells.append(Text(str(row.get("text") or _value_text(row)), style="bold green"))
-            elif col == "inferred":
-                cells.append(Text(label("inferred", lang) if row.get("inferred") else "", style="yellow"))
-            elif isinstance(row.get(col), list) and all(isinstance(v, str) for v in row[col]):
-                cells.append(", ".join(row[col]))
-            elif col == "snippet" and "snippet_matches" in row:
-                cells.append(highlighted(row["snippet"], row["snippet_matches"]))
-            else:
-                cells.append(cell(row.get(col)))
-        t.add_row(*cells)
-    return to_text(t, width=width, color=color)
+def _has_bar(row: dict[str, Any]) -> bool:
+    kind = row.get("kind")
+    if kind is not None and kind not in ("share", "intensity", "metric"):
+        return False  # schema 2: a rate of change is not a share of anything
+    return bool(bar(row.get("value", 0), row.get("unit")).plain)
+
+
+def capped(items: list[Any], lang: str, cap: int = LIST_CAP) -> str:
+    """A list in one cell: the first ``cap`` items, then "… and N more"."""
+    shown = [str(v) for v in items[:cap]]
+    text = ", " if lang == "en" else "、"
+    out = text.join(shown)
+    if len(items) > cap:
+        out += " " + more(len(items) - cap, lang) if lang == "en" else more(len(items) - cap, lang)
+    return out
+
+
+def cell_renderable(row: dict[str, Any], col: str, *, lang: str) -> Text:
+    """One table cell as styled text (not yet wrapped)."""
+    value = row.get(col)
+    if col == "bar":
+        return bar(row.get("value", 0), row.get("unit")) if _has_bar(row) else Text("")
+    if col == "value":
+        return _value_text(row)
+    if col == "figure":  # the figure exactly as the article writes it
+        return Text(str(row.get("text") or _value_text(row).plain), style="bold green")
+    if col == "inferred":
+        return Text(label("inferred", lang) if value else "", style="yellow")
+    if col in ("kind", "type", "record", "precision", "status") and isinstance(value, str):
+        return Text(value_name(value, lang), style="magenta" if col in ("kind", "record") else "")
+    if col == "mentions" and isinstance(value, list):
+        return Text(str(len(value)))
+    if col == "snippet" and "snippet_matches" in row:
+        return highlighted(str(value or ""), row["snippet_matches"])
+    if col == "id":
+        return Text(cell(value), style="dim")
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return Text(capped(value, lang))
+    style = "bold" if col in ("name", "title") else ""
+    if col == "quote" and value:
+        return Text(f"“{value}”", style="italic")
+    return Text(cell(value), style=style)
 
 
 def _value_text(row: dict[str, Any]) -> Text:
@@ -109,8 +205,135 @@ def highlighted(text: str, spans: list[list[int]]) -> Text:
     return out
 
 
+# -- sizing ----------------------------------------------------------------
+
+
+def _lines_at(texts: list[str], width: int) -> int:
+    return max((len(lb.wrap(t, width)) for t in texts if t), default=1)
+
+
+def _min_width(col: str, header: str, texts: list[str]) -> int:
+    natural = max([lb.cell_width(header)] + [lb.cell_width(t) for t in texts])
+    if col in NO_WRAP:
+        return natural
+    if col in TRUNCATED:
+        return min(natural, 20)
+    floor = max([lb.cell_width(header)] + [lb.min_width(t) for t in texts])
+    width = floor
+    while width < natural and _lines_at(texts, width) > MAX_NAME_LINES:
+        width += 1
+    return width
+
+
+def plan_columns(
+    columns: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int
+) -> dict[str, int] | None:
+    """The width of each column shown (in order), or None when even the essentials do not fit."""
+    shown = [c for c in columns if any(texts[c])]  # columns empty in every row are not shown
+    if width < QUOTE_MIN_WIDTH and len(shown) > 1:
+        shown = [c for c in shown if c != "quote"]
+    natural = {c: max([lb.cell_width(headers[c])] + [lb.cell_width(t) for t in texts[c]]) for c in shown}
+    minimum = {c: _min_width(c, headers[c], texts[c]) for c in shown}
+
+    def need(cols: list[str]) -> int:
+        return BORDERS + sum(minimum[c] + 3 for c in cols)
+
+    for drop in DROP_ORDER:
+        if need(shown) <= width:
+            break
+        if drop in shown and len(shown) > 1:
+            shown.remove(drop)
+    if need(shown) > width:
+        return None
+    widths = {c: minimum[c] for c in shown}
+    spare = width - need(shown)
+    # first the wrapping columns up to their natural width (names before quotes), in proportion
+    for group in ([c for c in shown if c not in NO_WRAP and c not in TRUNCATED], [c for c in shown if c in TRUNCATED]):
+        wants = {c: natural[c] - widths[c] for c in group if natural[c] > widths[c]}
+        total = sum(wants.values())
+        if not total or spare <= 0:
+            continue
+        if total <= spare:
+            for c, w in wants.items():
+                widths[c] += w
+            spare -= total
+            continue
+        given = 0
+        for c, w in wants.items():
+            extra = w * spare // total
+            widths[c] += extra
+            given += extra
+        spare -= given
+        for c in wants:  # rounding leftovers
+            if spare <= 0:
+                break
+            if widths[c] < natural[c]:
+                widths[c] += 1
+                spare -= 1
+    return widths
+
+
+def table(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    *,
+    lang: str,
+    width: int,
+    color: bool,
+) -> str:
+    width = max(width, 20)
+    cells = {c: [cell_renderable(row, c, lang=lang) for row in rows] for c in columns}
+    texts = {c: [t.plain for t in cells[c]] for c in columns}
+    headers = {c: label(c, lang) for c in columns}
+    widths = plan_columns(columns, headers, texts, width)
+    if widths is None:
+        return to_text(_stacked(rows, columns, cells, headers), width=width, color=color)
+    t = Table(header_style="bold", expand=False, show_lines=False)
+    for col, w in widths.items():
+        t.add_column(
+            headers[col],
+            justify="right" if col in NUMERIC else "left",
+            width=w,
+            no_wrap=col in NO_WRAP,
+            overflow="fold",  # never happens: every column is as wide as its content needs
+        )
+    for i in range(len(rows)):
+        out: list[RenderableType] = []
+        for col in widths:
+            text = cells[col][i]
+            out.append(text if col in NO_WRAP else Wrapped(text, max_lines=TRUNCATED.get(col)))
+        t.add_row(*out)
+    return to_text(t, width=width, color=color)
+
+
+def _stacked(
+    rows: list[dict[str, Any]], columns: list[str], cells: dict[str, list[Text]], headers: dict[str, str]
+) -> RenderableType:
+    """Each row as a block of lines, for terminals too narrow for a table."""
+    blocks: list[RenderableType] = []
+    for i in range(len(rows)):
+        lines: list[RenderableType] = []
+        for col in columns:
+            text = cells[col][i]
+            if not text.plain or col == "quote":
+                continue
+            if col in ("name", "title"):
+                lines.insert(0, Wrapped(text))
+            elif col == "id":
+                lines.append(Text(text.plain, style="dim", no_wrap=True, overflow="ignore"))
+            else:
+                labelled = Text(f"{headers[col]}: ", style="cyan")
+                labelled.append_text(text)
+                lines.append(Wrapped(labelled))
+        blocks.append(Group(*lines, Text("")))
+    return Group(*blocks)
+
+
+# -- one record ------------------------------------------------------------
+
+
 def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
-    """One record as a titled panel of label/value lines."""
+    """One record as a titled panel of label/value lines (the quote always shown in full)."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -118,28 +341,45 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
         if value is None or value == [] or key in ("id",):
             continue
         if isinstance(value, list) and value and isinstance(value[0], dict):
-            lines = [_brief_line(v) for v in value]
-            grid.add_row(label(key, lang), Text("\n".join(lines)))
+            grid.add_row(label(key, lang), Group(*(Wrapped(_brief_line(v, lang)) for v in value)))
         elif isinstance(value, dict):
-            grid.add_row(label(key, lang), Text("\n".join(f"{k}: {cell(v)}" for k, v in value.items())))
+            grid.add_row(
+                label(key, lang),
+                Group(*(Wrapped(f"{value_name(k, lang)}: {cell(v)}") for k, v in value.items())),
+            )
         elif isinstance(value, list):
-            grid.add_row(label(key, lang), Text(", ".join(str(v) for v in value)))
+            sep = ", " if lang == "en" else "、"
+            grid.add_row(label(key, lang), Wrapped(sep.join(str(v) for v in value)))
+        elif key in ("record", "kind", "type", "precision", "status") and isinstance(value, str):
+            grid.add_row(label(key, lang), Text(value_name(value, lang)))
+        elif isinstance(value, bool):
+            grid.add_row(label(key, lang), Text(label("yes" if value else "no", lang)))
+        elif key == "quote":
+            grid.add_row(label(key, lang), Wrapped(f"“{value}”"))
         else:
-            grid.add_row(label(key, lang), Text(cell(value) if not isinstance(value, str) else value))
+            grid.add_row(label(key, lang), Wrapped(cell(value) if not isinstance(value, str) else value))
     title = Text(str(rec.get("id") or rec.get("title") or ""), style="bold")
     return to_text(Panel(grid, title=title, title_align="left", border_style="blue"), width=width, color=color)
 
 
-def _brief_line(item: dict[str, Any]) -> str:
-    parts = [str(item.get("id", ""))]
-    for key in ("date", "name", "title", "text", "record"):
+def _brief_line(item: dict[str, Any], lang: str) -> Text:
+    out = Text()
+    if item.get("record"):
+        out.append(value_name(str(item["record"]), lang), style="magenta")
+        out.append("  ")
+    for key in ("date", "name", "title", "text"):
         if item.get(key):
-            parts.append(str(item[key]))
-    if item.get("value") is not None:
-        parts.append(f"{format_number(item['value'])}{item.get('unit') or ''}")
+            out.append(str(item[key]), style="bold" if key in ("name", "title") else "")
+            out.append("  ")
+    if item.get("value") is not None and not item.get("text"):
+        out.append(f"{format_number(item['value'])}{item.get('unit') or ''}  ")
     if item.get("para"):
-        parts.append(f"¶{item['para']}")
-    return "  ".join(parts)
+        out.append(f"¶{item['para']}  ")
+    out.append(str(item.get("id", "")), style="dim")
+    return out
+
+
+# -- the pillar briefing ---------------------------------------------------
 
 
 def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int, color: bool) -> str:
@@ -158,9 +398,9 @@ def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int,
 def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str) -> Panel:
     body: list[RenderableType] = []
     if row.get("heading"):
-        body.append(Text(row["heading"], style="italic"))
+        body.append(Wrapped(Text(row["heading"], style="italic")))
     if row.get("summary"):
-        body.append(Text(row["summary"]))
+        body.append(Wrapped(row["summary"]))
     if detail:
         for key in ("goals", "plans"):
             items = row.get(key) or []
@@ -168,35 +408,35 @@ def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str) -> Panel:
                 body.append(Text(label(key, lang), style="bold cyan"))
                 grid = Table.grid(padding=(0, 1))
                 grid.add_column(no_wrap=True)
-                grid.add_column(overflow="fold")
+                grid.add_column()
                 for item in items:
                     year = f"[{item['year']}] " if item.get("year") else ""
-                    grid.add_row("  •", f"{year}{item['text']}")
+                    grid.add_row("  •", Wrapped(f"{year}{item['text']}"))
                 body.append(grid)
         cases = row.get("cases") or []
         if cases:
             body.append(Text(label("cases", lang), style="bold cyan"))
             grid = Table.grid(padding=(0, 1))
             grid.add_column(no_wrap=True)
-            grid.add_column(overflow="fold")
+            grid.add_column()
             for case in cases:
                 dates = f" ({', '.join(case['dates'])})" if case.get("dates") else ""
                 line = Text(case["title"], style="bold")
                 line.append(dates, style="green")
                 line.append(f"  {case['id']}", style="dim")
-                grid.add_row("  ▸", line)
+                grid.add_row("  ▸", Wrapped(line))
                 if case.get("summary"):
-                    grid.add_row("", Text(case["summary"]))
+                    grid.add_row("", Wrapped(case["summary"]))
             body.append(grid)
         metrics = row.get("metrics") or []
         if metrics:
             body.append(Text(label("metrics", lang), style="bold cyan"))
             t = Table.grid(padding=(0, 2))
-            t.add_column(overflow="fold")
+            t.add_column()
             t.add_column(justify="right", style="bold green", no_wrap=True)
             t.add_column(no_wrap=True)
             for m in metrics:
-                t.add_row(f"  {m['name']}", m["text"], bar(m["value"], m["unit"]))
+                t.add_row(Wrapped(f"  {m['name']}"), m["text"], bar(m["value"], m["unit"]) if _has_bar(m) else "")
             body.append(t)
     title = Text(row["name"], style="bold")
     if lang == "en" and row.get("name_zh"):
