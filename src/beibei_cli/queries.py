@@ -198,7 +198,7 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
         ]
         out["events"] = [_brief(e, lang, ("id", "date", "title")) for e in recs["event"] if e["case"] == rid]
     elif kind == "entity":
-        out["mentions"] = entity_mentions(report, rec)
+        out["mentions"] = [_with_title(report, m, lang) for m in entity_mentions(report, rec)]
     elif kind == "paragraph":
         out["quoted_by"] = [
             {"id": r["id"], "record": kind_of(r)} for rs in recs.values() for r in rs if r.get("para") == rec["n"]
@@ -206,6 +206,13 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
     elif kind == "section":
         out["paragraphs"] = [p["n"] for p in report.paragraphs if p["section"] == rid]
     return out
+
+
+def _with_title(report: Report, mention: Record, lang: str) -> Record:
+    """A mention with the title (or name, or text) of the record that makes it, for people to read."""
+    rec = localize(report.get(mention["id"]) or {}, lang)
+    title = next((rec[k] for k in ("title", "name", "text") if rec.get(k)), None)
+    return {"id": mention["id"], "record": mention["record"], "title": title, "para": mention.get("para")}
 
 
 def _by_name(report: Report, name: str) -> Record | None:

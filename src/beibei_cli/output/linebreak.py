@@ -101,9 +101,12 @@ def atoms(text: str) -> list[tuple[int, int]]:
         if pending_open is not None:
             start = pending_open
             pending_open = None
-        if piece[0] in CLOSING and glued and not text[glued[-1][0] : glued[-1][1]].isspace():
-            glued[-1] = (glued[-1][0], end)
-            continue
+        if piece[0] in CLOSING and glued:
+            if text[glued[-1][0] : glued[-1][1]].isspace() and len(glued) > 1:
+                glued.pop()  # "word — dash": the space and the dash go with the word
+            if not text[glued[-1][0] : glued[-1][1]].isspace():
+                glued[-1] = (glued[-1][0], end)
+                continue
         if text[end - 1] in OPENING and not piece.isspace():
             pending_open = start
             continue
@@ -119,9 +122,14 @@ def _bad_cut(text: str, k: int) -> bool:
     if after in CLOSING or before in OPENING:
         return True
     numeric = before.isdigit() or before in ".．"
-    return (numeric and (after.isdigit() or after in UNIT_CHARS or after in ".．余多")) or (
-        before in "余多" and after in UNIT_CHARS
-    )
+    if numeric and (after.isdigit() or after in UNIT_CHARS or after in ".．余多%％‰"):
+        return True
+    if after in UNIT_CHARS:  # inside a unit that follows a number: 93.9亿|元
+        j = k - 1
+        while j > 0 and (text[j] in UNIT_CHARS or text[j] in "余多") and k - j <= 4:
+            j -= 1
+        return text[j].isdigit() and j < k - 1
+    return False
 
 
 def _fold(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:

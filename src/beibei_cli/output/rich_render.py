@@ -212,15 +212,15 @@ def _lines_at(texts: list[str], width: int) -> int:
     return max((len(lb.wrap(t, width)) for t in texts if t), default=1)
 
 
-def _min_width(col: str, header: str, texts: list[str]) -> int:
+def _width_for_lines(col: str, header: str, texts: list[str], lines: int) -> int:
+    """The narrowest width at which every text of a wrapping column takes at most ``lines`` lines."""
     natural = max([lb.cell_width(header)] + [lb.cell_width(t) for t in texts])
     if col in NO_WRAP:
         return natural
     if col in TRUNCATED:
         return min(natural, 20)
-    floor = max([lb.cell_width(header)] + [lb.min_width(t) for t in texts])
-    width = floor
-    while width < natural and _lines_at(texts, width) > MAX_NAME_LINES:
+    width = max([lb.cell_width(header)] + [lb.min_width(t) for t in texts])
+    while width < natural and _lines_at(texts, width) > lines:
         width += 1
     return width
 
@@ -228,12 +228,27 @@ def _min_width(col: str, header: str, texts: list[str]) -> int:
 def plan_columns(
     columns: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int
 ) -> dict[str, int] | None:
-    """The width of each column shown (in order), or None when even the essentials do not fit."""
+    """The width of each column shown (in order), or None when even the essentials do not fit.
+
+    Names wrap into two lines when that costs at most one more dropped column,
+    else three (``MAX_NAME_LINES``), never more.
+    """
     shown = [c for c in columns if any(texts[c])]  # columns empty in every row are not shown
     if width < QUOTE_MIN_WIDTH and len(shown) > 1:
         shown = [c for c in shown if c != "quote"]
+    loose = _plan(shown, headers, texts, width, MAX_NAME_LINES)
+    tight = _plan(shown, headers, texts, width, 2)
+    if tight is None or (loose is not None and len(tight) < len(loose) - 1):
+        return loose
+    return tight
+
+
+def _plan(
+    columns: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int, lines: int
+) -> dict[str, int] | None:
+    shown = list(columns)
     natural = {c: max([lb.cell_width(headers[c])] + [lb.cell_width(t) for t in texts[c]]) for c in shown}
-    minimum = {c: _min_width(c, headers[c], texts[c]) for c in shown}
+    minimum = {c: _width_for_lines(c, headers[c], texts[c], lines) for c in shown}
 
     def need(cols: list[str]) -> int:
         return BORDERS + sum(minimum[c] + 3 for c in cols)
@@ -247,30 +262,38 @@ def plan_columns(
         return None
     widths = {c: minimum[c] for c in shown}
     spare = width - need(shown)
-    # first the wrapping columns up to their natural width (names before quotes), in proportion
-    for group in ([c for c in shown if c not in NO_WRAP and c not in TRUNCATED], [c for c in shown if c in TRUNCATED]):
-        wants = {c: natural[c] - widths[c] for c in group if natural[c] > widths[c]}
-        total = sum(wants.values())
-        if not total or spare <= 0:
-            continue
-        if total <= spare:
-            for c, w in wants.items():
-                widths[c] += w
-            spare -= total
-            continue
-        given = 0
-        for c, w in wants.items():
-            extra = w * spare // total
-            widths[c] += extra
-            given += extra
-        spare -= given
-        for c in wants:  # rounding leftovers
-            if spare <= 0:
-                break
-            if widths[c] < natural[c]:
-                widths[c] += 1
-                spare -= 1
+    names = [c for c in shown if c not in NO_WRAP and c not in TRUNCATED]
+    quotes = [c for c in shown if c in TRUNCATED]
+    # names up to two lines, then the quote, then names up to one line
+    two_lines = {c: max(widths[c], _width_for_lines(c, headers[c], texts[c], 2)) for c in names}
+    for targets in (two_lines, {c: natural[c] for c in quotes}, {c: natural[c] for c in names}):
+        spare = _share(widths, targets, spare)
     return widths
+
+
+def _share(widths: dict[str, int], targets: dict[str, int], spare: int) -> int:
+    """Widen columns towards their targets, in proportion to what each lacks; returns what is left."""
+    wants = {c: t - widths[c] for c, t in targets.items() if t > widths[c]}
+    total = sum(wants.values())
+    if not total or spare <= 0:
+        return spare
+    if total <= spare:
+        for c, w in wants.items():
+            widths[c] += w
+        return spare - total
+    given = 0
+    for c, w in wants.items():
+        extra = w * spare // total
+        widths[c] += extra
+        given += extra
+    spare -= given
+    for c in wants:  # rounding leftovers
+        if spare <= 0:
+            break
+        if widths[c] < targets[c]:
+            widths[c] += 1
+            spare -= 1
+    return spare
 
 
 def table(
@@ -287,7 +310,7 @@ def table(
     headers = {c: label(c, lang) for c in columns}
     widths = plan_columns(columns, headers, texts, width)
     if widths is None:
-        return to_text(_stacked(rows, columns, cells, headers), width=width, color=color)
+        return _stacked(rows, columns, cells, headers, width=width, color=color)
     t = Table(header_style="bold", expand=False, show_lines=False)
     for col, w in widths.items():
         t.add_column(
@@ -307,12 +330,23 @@ def table(
 
 
 def _stacked(
-    rows: list[dict[str, Any]], columns: list[str], cells: dict[str, list[Text]], headers: dict[str, str]
-) -> RenderableType:
-    """Each row as a block of lines, for terminals too narrow for a table."""
-    blocks: list[RenderableType] = []
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    cells: dict[str, list[Text]],
+    headers: dict[str, str],
+    *,
+    width: int,
+    color: bool,
+) -> str:
+    """Each row as a block of lines, for terminals too narrow for a table.
+
+    The id gets a line of its own, printed whole even when it is wider than
+    the terminal (the terminal wraps it; it is never cut).
+    """
+    out: list[str] = []
     for i in range(len(rows)):
         lines: list[RenderableType] = []
+        rid = ""
         for col in columns:
             text = cells[col][i]
             if not text.plain or col == "quote":
@@ -320,13 +354,16 @@ def _stacked(
             if col in ("name", "title"):
                 lines.insert(0, Wrapped(text))
             elif col == "id":
-                lines.append(Text(text.plain, style="dim", no_wrap=True, overflow="ignore"))
+                rid = text.plain
             else:
                 labelled = Text(f"{headers[col]}: ", style="cyan")
                 labelled.append_text(text)
                 lines.append(Wrapped(labelled))
-        blocks.append(Group(*lines, Text("")))
-    return Group(*blocks)
+        out.append(to_text(Group(*lines), width=width, color=color) if lines else "")
+        if rid:
+            out.append((f"\x1b[2m{rid}\x1b[0m" if color else rid) + "\n")
+        out.append("\n")
+    return "".join(out)
 
 
 # -- one record ------------------------------------------------------------
