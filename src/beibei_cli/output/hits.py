@@ -24,10 +24,12 @@ def _lang_of(line: str) -> str | None:
     """zh for a line with Chinese characters, en for one with Latin letters only, None for neither (2022)."""
     from beibei_cli.search.normalize import is_han
 
-    if any(is_han(ch) for ch in line):
+    han = sum(1 for ch in line if is_han(ch))
+    latin = sum(1 for ch in line if ch.isascii() and ch.isalpha())
+    if han and han * 3 >= latin:  # a Chinese character says about as much as three letters
         return "zh"
-    if any(ch.isascii() and ch.isalpha() for ch in line):
-        return "en"
+    if latin:
+        return "en"  # English, perhaps quoting a Chinese word or two
     return None
 
 
@@ -71,9 +73,15 @@ def snippet(
             break
     if first is None or seg is None:
         seg = next((s for s in wanted if s[0] >= title_len and s[2] == lang), None) or wanted[0]
-        start, end = seg[0], min(seg[1], seg[0] + 2 * context + 1)
+        start, end = seg[0], min(seg[1], seg[0] + (4 if seg[2] == "en" else 2) * context + 1)
     else:
-        start, end = max(seg[0], first[0] - context), min(seg[1], first[1] + context)
+        reach = 2 * context if seg[2] == "en" else context  # English needs more letters to say as much
+        start, end = max(seg[0], first[0] - reach), min(seg[1], first[1] + reach)
+    if seg[2] == "en":  # whole words: widen to the next space on each side (a little)
+        while start > seg[0] and not text[start - 1].isspace() and first is not None and first[0] - start < 2 * context:
+            start -= 1
+        while end < seg[1] and not text[end].isspace() and end - start < 4 * context + 20:
+            end += 1
     prefix = "…" if start > seg[0] else ""
     suffix = "…" if end < seg[1] else ""
     shift = len(prefix) - start

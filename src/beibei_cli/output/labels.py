@@ -99,7 +99,7 @@ VALUES: dict[str, tuple[str, str]] = {
     "case": ("案例", "case"),
     "metric": ("数据", "figure"),
     "event": ("事件", "event"),
-    "entity": ("名称", "entity"),
+    "entity": ("实体", "entity"),
     "caption": ("图注", "caption"),
     "honour": ("荣誉", "honour"),
     "paragraph": ("段落", "paragraph"),
