@@ -222,7 +222,7 @@ def test_stale_cache_follows_the_file(run, tmp_path: Path) -> None:  # type: ign
         (["search", "--regex", "[unclosed"], "invalid regular expression"),
         (["metrics", "--fields", "id,colour"], "unknown field 'colour'"),
         (["metrics", "--pillar", "tourism"], "valid pillars"),
-        (["metrics", "--limit", "-1"], "must not be negative"),
+        (["metrics", "--limit", "-1"], "not in the range"),
         (["bogus"], "No such command"),
         (["metrics", "--bogus"], "No such option"),
         (["--lang", "fr", "metrics"], "fr"),

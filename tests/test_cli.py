@@ -326,9 +326,23 @@ def test_rows_with_different_fields_print_in_every_format(run) -> None:  # type:
     assert {line.split("\t")[header.index("inferred")] for line in tsv[1:]} == {"true", "false"}
 
 
-def test_global_option_after_the_command_gets_a_hint(run) -> None:  # type: ignore[no-untyped-def]
-    r = run("metrics", "--lang", "en")
-    assert r.code == 2 and "global option" in r.err and "before the command" in r.err
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (["--lang", "en", "metrics", "-f", "json"], ["metrics", "-f", "json", "--lang", "en"]),
+        (["--lang=en", "search", "招商", "-f", "json"], ["search", "招商", "--lang=en", "-f", "json"]),
+        (["--color", "never", "metrics", "-n", "2"], ["metrics", "-n", "2", "--color", "never"]),
+        (["--no-cache", "timeline", "-f", "json"], ["timeline", "--no-cache", "-f", "json"]),
+    ],
+)
+@pytest.mark.parametrize("fast", [True, False])
+def test_global_options_work_after_the_command(run, before: list[str], after: list[str], fast: bool) -> None:  # type: ignore[no-untyped-def]
+    first, second = run(*before, fast=fast), run(*after, fast=fast)
+    assert first.code == 0 and (second.code, second.out, second.err) == (first.code, first.out, first.err)
+
+
+def test_global_option_after_a_double_dash_is_a_search_term(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("search", "--", "--lang").code == 1  # a query, not an option: nothing matches
 
 
 def test_search_titles_in_english(run) -> None:  # type: ignore[no-untyped-def]
@@ -357,3 +371,106 @@ def test_source_grep_normalises_like_search(run) -> None:  # type: ignore[no-unt
 
 def test_lang_is_case_insensitive(run) -> None:  # type: ignore[no-untyped-def]
     assert run("--lang", "EN", "pillars", "-f", "json").out == run("--lang", "en", "pillars", "-f", "json").out
+
+
+# -- one command line: the same flag means the same thing everywhere ---------------
+
+LISTING = [
+    ["pillars"],
+    ["metrics"],
+    ["search", "招商"],
+    ["timeline"],
+    ["entities"],
+    ["source"],
+]
+
+
+@pytest.mark.parametrize("command", LISTING, ids=" ".join)
+def test_limit_on_every_listing_command(run, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+    full = json.loads(run(*command, "-f", "json").out)
+    assert len(full) > 2
+    two = run(*command, "-n", "2", "-f", "json")
+    assert two.code == 0 and json.loads(two.out) == full[:2]
+    none = run(*command, "--limit", "0", "-f", "json")
+    assert (none.code, json.loads(none.out)) == (0, [])  # 0 prints no rows; the exit code says it matched
+
+
+def test_limit_zero_keeps_the_no_match_exit_code(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("search", "不存在的词", "-n", "0").code == 1
+
+
+@pytest.mark.parametrize("option", ["--fields", "--in"])
+@pytest.mark.parametrize("value", ["", ",", " , "])
+def test_empty_list_options_are_one_error(run, option: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    r = run("search", "招商", option, value)
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1
+    assert "is empty" in r.err and ("cases" in r.err or "snippet" in r.err)  # names the valid values
+
+
+def test_search_ids_and_counts_honour_format(run) -> None:  # type: ignore[no-untyped-def]
+    hits = json.loads(run("search", "招商", "-f", "json").out)
+    ids = json.loads(run("search", "招商", "-l", "-f", "json").out)
+    assert ids == [h["id"] for h in hits]
+    counts = json.loads(run("search", "招商", "--count", "-f", "json").out)
+    expected: dict[str, int] = {}
+    for h in hits:
+        expected[h["kind"]] = expected.get(h["kind"], 0) + 1
+    assert counts == expected
+    assert run("search", "招商", "-l").out == "".join(i + "\n" for i in ids)
+    rows = list(csv.reader(io.StringIO(run("search", "招商", "--count", "-f", "csv").out)))
+    assert rows[0] == ["kind", "count"] and {r[0]: int(r[1]) for r in rows[1:]} == expected
+
+
+def test_source_formats(run) -> None:  # type: ignore[no-untyped-def]
+    paras = json.loads(run("source", "-f", "json").out)
+    assert paras[30]["n"] == 31 and paras[30]["id"] == "para-31" and paras[30]["text"]
+    table = run("source", "--para", "31", "-f", "table", env={"COLUMNS": "80"})
+    assert table.code == 0 and "│" in table.out or "┃" in table.out
+
+
+def test_any_replaces_or(run) -> None:  # type: ignore[no-untyped-def]
+    both = run("search", "斯太宝", "腾海工贸", "-l")
+    either = run("search", "斯太宝", "腾海工贸", "--any", "-l")
+    old = run("search", "斯太宝", "腾海工贸", "--or", "-l")
+    assert both.code == 1 and either.code == 0 and old.out == either.out
+    assert run("search", "斯太宝", "-o").code == 2  # -o is gone (grep and rg use it for only-matching)
+    assert "--or" not in run("search", "--help").out
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_internal_error_is_one_line_and_debug_shows_the_traceback(run, monkeypatch, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import commands
+
+    def broken(ctx, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(commands, "metrics", broken)
+    quiet = run("metrics", "-f", "json", fast=fast)
+    assert quiet.code == 70 and quiet.err.count("\n") == 1 and "internal error: RuntimeError: boom" in quiet.err
+    for args, env in (
+        (["metrics", "--debug"], None),
+        (["--debug", "metrics"], None),
+        (["metrics"], {"BEIBEI_DEBUG": "1"}),
+    ):
+        loud = run(*args, env=env, fast=fast)
+        assert loud.code == 70 and "Traceback (most recent call last)" in loud.err and "boom" in loud.err
+
+
+@pytest.mark.parametrize(
+    "args", [["metrics", "--debug", "--frob"], ["--debug", "metrics", "--limit", "x"], ["--debug", "show", "nope"]]
+)
+def test_usage_errors_never_print_a_traceback(run, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    r = run(*args)
+    assert r.code == 2 and "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1
+
+
+def test_version_is_the_fast_path(run) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import __version__
+
+    assert run("--version", fast=True).out == run("--version", fast=False).out == f"beibei {__version__}\n"
+
+
+def test_cite_takes_a_name_like_show(run) -> None:  # type: ignore[no-untyped-def]
+    """Found by the differential test: `cite 科技创新` was an internal error (exit 70)."""
+    r = run("cite", "科技创新")
+    assert r.code == 0 and r.out.startswith("“") and "第" in r.out

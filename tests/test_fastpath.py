@@ -1,15 +1,27 @@
-"""The start-up fast path and the Typer app give the same answers.
+"""The start-up fast path and the Typer app are one command line.
 
-The fast path parses argv with a spec generated from the Typer app; every
-argument vector below runs through both paths, and output and exit codes must
-be identical. Vectors the fast path does not understand must be declined.
+The fast path parses argv with ``_cli_spec.SPEC``, generated from the Typer app
+and committed. These tests check that the spec is fresh, that the fast path
+takes the common vectors (or it would be pointless) and declines the rest, and
+-- with hypothesis -- that on any argument vector built from the spec both
+parsers give byte-identical stdout, stderr and exit code.
 """
 
 from __future__ import annotations
 
-import pytest
+import io
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
 
-from beibei_cli import fastpath
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from beibei_cli import commands, entry, fastpath
+from tests.conftest import DATA, ROOT
+
+SPEC = fastpath.load_spec()
 
 FAST = [
     ["metrics", "--format", "json"],
@@ -18,8 +30,10 @@ FAST = [
     ["metrics", "--section", "results", "-f", "yaml"],
     ["metrics", "--pillar", "nope"],
     ["metrics", "--fields", "id,bogus"],
+    ["metrics", "-rn3", "-fjson"],
+    ["metrics", "-n", "2", "-n", "3", "-f", "json"],
     ["pillars", "--detail", "--format", "json"],
-    ["pillars", "-f", "jsonl"],
+    ["pillars", "-f", "jsonl", "-n", "1"],
     ["show", "metric-rd-intensity", "--format", "json"],
     ["show", "tech-innovation"],
     ["show", "no-such-id"],
@@ -30,12 +44,19 @@ FAST = [
     ["search", "不存在", "-f", "json"],
     ["search", "--regex", "\\d+亿元", "-f", "jsonl", "--limit", "3"],
     ["search", "-q", "招商"],
+    ["search", "--", "-x"],
+    ["search", "招商", "--any", "2099"],
     ["--lang", "en", "pillars", "-f", "json"],
+    ["--lang", "EN", "pillars", "-f", "json"],
+    ["pillars", "-f", "json", "--lang", "en"],
     ["--no-cache", "metrics", "-f", "json", "--limit", "2"],
-    ["timeline", "--since", "2022", "-f", "json"],
+    ["timeline", "--since", "2022", "-f", "json", "-n", "2"],
     ["entities", "--type", "company", "-f", "tsv"],
     ["source", "--para", "31"],
+    ["source", "-f", "json", "-n", "1"],
     ["cite", "para-31", "--format", "md"],
+    ["--version"],
+    ["--debug", "metrics", "--format", "json"],
 ]
 
 DECLINED = [
@@ -44,51 +65,162 @@ DECLINED = [
     ["metrics", "--frmat", "json"],
     ["metrics", "--format", "xml"],
     ["metrics", "--limit", "x"],
+    ["metrics", "--limit", "-1"],
     ["nosuchcommand"],
-    ["--version"],
     ["cache", "clear"],
     ["show"],
-    ["metrics", "-fjson"],
-    ["search", "--", "-x"],
+    ["metrics", "-f=json"],
+    ["--install-completion"],
+    [],
 ]
 
 
-@pytest.fixture(autouse=True)
-def _spec(run) -> None:  # type: ignore[no-untyped-def]
-    run("info", fast=False)  # the Typer path writes the spec
-    assert fastpath.load_spec() is not None
+def test_spec_is_fresh() -> None:
+    """Fails when cli.py changed and scripts/gen_cli_spec.py was not run."""
+    from typer.main import get_command
+
+    from beibei_cli.cli import app
+
+    assert fastpath.build_spec(get_command(app)) == SPEC
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_cli_spec.py"), "--check"], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def test_spec_holds_no_hand_kept_names() -> None:
+    """Every command and global of the app is in the spec, and the fast path reads them all generically."""
+    import inspect
+
+    names = {p["name"] for p in SPEC["globals"] if p["expose"]}
+    assert names == set(inspect.signature(commands.Ctx).parameters)
+    for command in SPEC["commands"].values():
+        function = getattr(commands, command["function"])
+        expected = set(inspect.signature(function).parameters) - {"ctx"}
+        assert {p["name"] for p in command["params"] if p["expose"]} == expected
 
 
 @pytest.mark.parametrize("args", FAST, ids=" ".join)
 def test_fast_path_takes_these(args: list[str]) -> None:
-    spec = fastpath.load_spec()
-    assert spec is not None
-    fastpath.parse(spec, args)  # does not decline
+    fastpath.parse(SPEC, fastpath.prepare(SPEC, args))  # does not decline
 
 
 @pytest.mark.parametrize("args", DECLINED, ids=" ".join)
 def test_fast_path_declines_these(args: list[str]) -> None:
-    spec = fastpath.load_spec()
-    assert spec is not None
     with pytest.raises(fastpath.Decline):
-        fastpath.parse(spec, args)
+        fastpath.parse(SPEC, fastpath.prepare(SPEC, args))
 
 
-STATEFUL = [["cache", "clear"]]  # changes what it reports on: compared once only
+def invoke(args: list[str], *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[int, bytes, bytes]:
+    """One in-process run through the real entry point, forced down one path."""
+    if fast:
+        monkeypatch.delenv("BEIBEI_NO_FASTPATH", raising=False)
+    else:
+        monkeypatch.setenv("BEIBEI_NO_FASTPATH", "1")
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    with redirect_stdout(out), redirect_stderr(err):
+        code = entry.run(list(args))
+        out.flush()
+        err.flush()
+    stderr = err.buffer.getvalue()  # type: ignore[attr-defined]
+    if code == 70:  # an internal error's traceback (--debug) shows each parser's own frames
+        stderr = stderr.splitlines()[-1]
+    return int(code), out.buffer.getvalue(), stderr  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("args", FAST + [a for a in DECLINED if a not in STATEFUL], ids=" ".join)
-def test_both_paths_agree(run, args: list[str]) -> None:  # type: ignore[no-untyped-def]
-    slow = run(*args, fast=False)
-    fast = run(*args, fast=True)
-    assert (fast.code, fast.out, fast.err) == (slow.code, slow.out, slow.err)
+@pytest.mark.parametrize("args", FAST, ids=" ".join)
+def test_both_paths_agree(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert invoke(args, fast=True, monkeypatch=monkeypatch) == invoke(args, fast=False, monkeypatch=monkeypatch)
 
 
-def test_env_defaults_are_honoured(run) -> None:  # type: ignore[no-untyped-def]
-    env = {"BEIBEI_LANG": "en"}
-    assert run("pillars", "-f", "json", env=env, fast=True).out == run("pillars", "-f", "json", env=env, fast=False).out
+def test_env_defaults_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BEIBEI_LANG", "en")
+    fast = invoke(["pillars", "-f", "json"], fast=True, monkeypatch=monkeypatch)
+    assert fast == invoke(["pillars", "-f", "json"], fast=False, monkeypatch=monkeypatch)
+    assert b'"name_zh"' in fast[1]
 
 
-def test_a_stale_spec_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fastpath, "_spec_key", lambda: ("other",))
-    assert fastpath.load_spec() is None
+# -- argument vectors generated from the spec ------------------------------------
+
+TEXT = ["招商", "zhaoshang", "zs", "經濟", "科技创新", "tech", "2022", "2022-06", "id,name", "id,bogus", "", ",",
+        "metric-rd-intensity", "para-31", "tech-innovation", "cases,metrics", "nothing", "results", "(", "\\d+亿元",
+        "-x", "--lang", "31", "428亿"]  # fmt: skip
+PATHS = [str(DATA), "no-such-report.yaml"]
+OUTPUT_FILE_OPTIONS = {"output_path"}  # would write into the working folder: only '-' (stdout)
+
+
+def values_for(param: dict, well_formed: bool = False) -> st.SearchStrategy[str]:  # type: ignore[type-arg]
+    """Values for a parameter; unless ``well_formed``, some of them bad."""
+    if param["name"] in OUTPUT_FILE_OPTIONS:
+        return st.just("-")
+    if param["choices"]:
+        options = list(param["choices"])
+        if not param["case_sensitive"]:
+            options += [c.upper() for c in param["choices"]]
+        return st.sampled_from(options if well_formed else options + ["bogus"])
+    if param["type"] == "int":
+        low = param["min"] if param["min"] is not None else -2
+        edges = st.sampled_from([-1, 0, 1, 3]).filter(lambda n: well_formed is False or n >= low)
+        numbers = (edges | st.integers(low, 60)).map(str)
+        return numbers if well_formed else numbers | st.sampled_from(["x", "-2", " 7"])
+    if param["type"] == "path":
+        return st.just(str(DATA)) if well_formed else st.sampled_from(PATHS)
+    return st.sampled_from([t for t in TEXT if not (well_formed and t.startswith("-"))])
+
+
+def option_tokens(param: dict, well_formed: bool) -> st.SearchStrategy[list[str]]:  # type: ignore[type-arg]
+    names = param["opts"] + param["secondary"]
+    if param["flag"]:
+        return st.sampled_from(names).map(lambda n: [n])
+    value = values_for(param, well_formed)
+    long_names = [n for n in names if n.startswith("--")]
+    forms = [st.tuples(st.sampled_from(names), value).map(list)]
+    if long_names:
+        forms.append(st.tuples(st.sampled_from(long_names), value).map(lambda t: [f"{t[0]}={t[1]}"]))
+    return st.one_of(forms)
+
+
+@st.composite
+def argvs(draw: st.DrawFn, well_formed: bool = False) -> list[str]:
+    name = draw(st.sampled_from(sorted(SPEC["commands"])))
+    params = [p for p in SPEC["commands"][name]["params"] if p["expose"]]
+    globals_ = [p for p in SPEC["globals"] if p["expose"]]
+    chosen = draw(st.lists(st.sampled_from([p for p in params if p["kind"] == "option"] or [None]), max_size=4))
+    tokens = [t for p in chosen if p is not None for t in draw(option_tokens(p, well_formed))]
+    for p in params:
+        if p["kind"] == "argument":
+            count = draw(st.integers(1 if p["required"] else 0, 3 if p["nargs"] == -1 else 1))
+            tokens += draw(st.lists(values_for(p, well_formed), min_size=count, max_size=count))
+    tokens = draw(st.permutations(tokens)) if not well_formed else tokens
+    before: list[str] = []
+    after: list[str] = []
+    for p in draw(st.lists(st.sampled_from(globals_), max_size=2, unique_by=lambda p: p["name"])):
+        (before if draw(st.booleans()) else after).extend(draw(option_tokens(p, True)))
+    if not well_formed:
+        extra = draw(st.sampled_from([[], [], ["--"], ["--bogus"], ["-h"], ["-Z"]]))
+        tokens = tokens + extra if draw(st.booleans()) else extra + tokens
+    return before + [name] + after + tokens
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(args=argvs())
+def test_both_parsers_agree_on_generated_vectors(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert invoke(args, fast=True, monkeypatch=monkeypatch) == invoke(args, fast=False, monkeypatch=monkeypatch)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(args=argvs(well_formed=True))
+def test_fast_path_takes_well_formed_vectors(args: list[str]) -> None:
+    """Without this the differential test could pass by the fast path declining everything."""
+    fastpath.parse(SPEC, fastpath.prepare(SPEC, args))
+
+
+def test_no_cache_writes_nothing(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("BEIBEI_CACHE_DIR", str(cache))
+    for args in (["--no-cache", "metrics", "-f", "json"], ["search", "招商", "--no-cache"], ["--no-cache", "--help"]):
+        for fast in (True, False):
+            invoke(args, fast=fast, monkeypatch=monkeypatch)
+    assert not cache.exists() or not any(cache.rglob("*"))

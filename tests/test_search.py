@@ -9,14 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beibei_cli.errors import UsageError
-from beibei_cli.report import index_blob, load_report
+from beibei_cli.report import load_report
 from beibei_cli.search.query import Index, parse_terms, search
 from tests.conftest import DATA
 
 
 @pytest.fixture(scope="module")
 def index() -> Index:
-    return Index(index_blob(load_report(str(DATA), use_cache=False)))
+    return Index(load_report(str(DATA), use_cache=False).index())
 
 
 def ids(hits: list[dict]) -> list[str]:

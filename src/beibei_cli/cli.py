@@ -1,32 +1,49 @@
 """The command-line interface: the one definition of every command and option.
 
-This module only parses arguments and delegates to ``commands``; errors are
-turned into messages and exit codes in ``entry.main``. The start-up fast path
-(``fastpath.py``) reads a parameter spec generated from this app, so the two
-can never disagree about what the options are.
+Each option is declared once, below, and shared by every command that takes it.
+The command functions here are declarations only: ``@command`` registers them
+with Typer and hands the parsed values, unchanged and by name, to the function
+of the same name in ``commands``. The global options are parameters of the app's
+callback and reach ``commands.Ctx`` the same way, by name.
+
+The start-up fast path (``fastpath.py``) parses argv with ``_cli_spec.SPEC``,
+which is generated from this app by ``python scripts/gen_cli_spec.py`` and
+committed; ``tests/test_fastpath.py`` fails when it is stale and runs both
+parsers side by side on generated argument vectors.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, Optional
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-from beibei_cli import __version__, commands
+from beibei_cli import commands
 from beibei_cli.models import SCHEMA
-from beibei_cli.output import FORMATS
+from beibei_cli.output import COLOR_CHOICES, FORMATS
+from beibei_cli.queries import METRIC_SORTS
 
 EPILOG = """\b
-Exit codes: 0 ok, 1 a search found nothing, 2 usage or data error, 130 interrupted.
+Global options (--data, --lang, --color, --no-cache, --debug) may come before
+or after the command: 'beibei --lang en metrics' = 'beibei metrics --lang en'.
+\b
+Exit codes: 0 ok, 1 a search found nothing, 2 usage or data error,
+70 a bug in beibei (one line; the traceback with --debug), 130 interrupted.
 \b
 Environment:
   BEIBEI_DATA       report file to load (like --data)
   BEIBEI_LANG       zh (default) or en (like --lang)
+  BEIBEI_DEBUG      1 to show tracebacks of internal errors (like --debug)
   BEIBEI_CACHE_DIR  cache folder (default $XDG_CACHE_HOME/beibei or ~/.cache/beibei)
   BEIBEI_MAX_BYTES  largest report file accepted (default 32 MiB)
   NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb   colour, as usual
 """
+
+GLOBAL_HINT = "\b\nGlobal options (--data, --lang, --color, --no-cache, --debug): see 'beibei --help'.\n"
 
 app = typer.Typer(
     name="beibei",
@@ -43,68 +60,20 @@ cache_app = typer.Typer(help="Manage the cache of the parsed report.", no_args_i
 app.add_typer(cache_app, name="cache")
 
 
-class Format(str, Enum):
-    table = "table"
-    plain = "plain"
-    tsv = "tsv"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-    yaml = "yaml"
-    md = "md"
+def _choice(name: str, values: tuple[str, ...] | list[str]) -> Any:
+    """A str Enum of ``values`` (Typer offers Enum members as choices)."""
+    return Enum(name, {v: v for v in values}, type=str)
 
 
-assert tuple(f.value for f in Format) == FORMATS
-
-
-class RecordFormat(str, Enum):
-    table = "table"
-    plain = "plain"
-    json = "json"
-    yaml = "yaml"
-
-
-class CiteFormat(str, Enum):
-    plain = "plain"
-    md = "md"
-
-
-class ExportFormat(str, Enum):
-    md = "md"
-    html = "html"
-
-
-class Color(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
-class Sort(str, Enum):
-    report = "report"
-    value = "value"
-    name = "name"
-    pillar = "pillar"
-
-
-class EntityType(str, Enum):
-    government = "government"
-    party = "party"
-    company = "company"
-    university = "university"
-    institution = "institution"
-    person = "person"
-    place = "place"
-    project = "project"
-    programme = "programme"
-
-
-assert [t.value for t in EntityType] == SCHEMA["entity"]["type"].removeprefix("choice:").split("|")
+# The choices come from where they are defined: the output layer, the queries, the schema.
+Format = _choice("Format", FORMATS)
+RecordFormat = _choice("RecordFormat", ("table", "plain", "json", "yaml"))
+CiteFormat = _choice("CiteFormat", ("plain", "md"))
+ExportFormat = _choice("ExportFormat", ("md", "html"))
+Color = _choice("Color", COLOR_CHOICES)
+Lang = _choice("Lang", ("zh", "en"))
+Sort = _choice("Sort", METRIC_SORTS)
+EntityType = _choice("EntityType", SCHEMA["entity"]["type"].removeprefix("choice:").split("|"))
 
 # -- dynamic completion ----------------------------------------------------
 
@@ -155,10 +124,10 @@ def complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
     return [prefix + f for f in known if f.startswith(last)]
 
 
-# -- shared options (defined once) -----------------------------------------
+# -- options shared by every listing command (each declared once) -----------
 
 FormatOpt = Annotated[
-    Optional[Format],
+    Optional[Format],  # type: ignore[valid-type]
     typer.Option(
         "--format", "-f", help="Output format. Default: table on a terminal, plain (tab-separated) when piped."
     ),
@@ -167,59 +136,123 @@ FieldsOpt = Annotated[
     Optional[str],
     typer.Option(
         "--fields",
-        help="Comma-separated fields to print, in this order (e.g. id,name,value).",
+        help="Comma-separated fields to print, in this order (e.g. id,name,text).",
         autocompletion=complete_fields,
     ),
 ]
 NoHeaderOpt = Annotated[bool, typer.Option("--no-header", help="Leave out the header row of tsv and csv.")]
+LimitOpt = Annotated[
+    Optional[int],
+    typer.Option("--limit", "-n", min=0, help="Print at most N rows (0 prints none; the exit code is unchanged)."),
+]
+RecordFormatOpt = Annotated[
+    Optional[RecordFormat],  # type: ignore[valid-type]
+    typer.Option("--format", "-f", help="table, plain, json or yaml."),
+]
+IdArg = Annotated[
+    str,
+    typer.Argument(
+        help="The record's id (any kind: pillar, case, metric, event, para-N...).", autocompletion=complete_ids
+    ),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _v(value: Enum | None) -> str | None:
-    return None if value is None else str(value.value)
+def _plain(value: Any) -> Any:
+    """Parsed values as the core takes them: choices as their text, paths as OS strings."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    return value
 
 
-def _version(value: bool) -> None:
-    if value:
-        from beibei_cli import output
+def command(app_: typer.Typer = app, name: str | None = None, **settings: Any) -> Callable[[F], F]:
+    """Register a declaration with Typer; its values go by name to the ``commands`` function of its name."""
 
-        output.write(f"beibei {__version__}")
-        raise typer.Exit()
+    def register(declaration: F) -> F:
+        function = declaration.__name__
+        signature = inspect.signature(declaration, eval_str=True)
+        ctx_param = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+
+        def delegate(ctx: typer.Context, **params: Any) -> int:
+            target = getattr(commands, function)
+            return int(target(_ctx(ctx), **{key: _plain(value) for key, value in params.items()}))
+
+        delegate.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[ctx_param, *signature.parameters.values()]
+        )
+        delegate.__annotations__ = {p.name: p.annotation for p in delegate.__signature__.parameters.values()}  # type: ignore[attr-defined]
+        delegate.__annotations__["return"] = int
+        delegate.__name__ = delegate.__qualname__ = declaration.__name__
+        delegate.__doc__ = declaration.__doc__
+        settings["epilog"] = (settings.get("epilog") or "") + GLOBAL_HINT
+        app_.command(name, **settings)(delegate)
+        return declaration
+
+    return register
+
+
+def eager(action: str) -> Callable[[bool], None]:
+    """The callback of an eager option: run ``commands.<action>()`` and exit (the fast path does the same)."""
+
+    def callback(value: bool) -> None:
+        if value:
+            raise typer.Exit(getattr(commands, action)())
+
+    callback.beibei_action = action  # type: ignore[attr-defined]  # read by fastpath.build_spec
+    return callback
 
 
 @app.callback()
 def main(
     ctx: typer.Context,
     data: Annotated[
-        Optional[str],
+        Optional[Path],
         typer.Option(
             "--data", envvar="BEIBEI_DATA", help="Report YAML to load (default: the packaged report).", show_envvar=True
         ),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     color: Annotated[
-        Color, typer.Option("--color", help="Colour: auto, always or never.", case_sensitive=False)
-    ] = Color.auto,
+        Color,  # type: ignore[valid-type]
+        typer.Option("--color", help="Colour: auto, always or never.", case_sensitive=False),
+    ] = "auto",
     lang: Annotated[
-        Lang,
+        Lang,  # type: ignore[valid-type]
         typer.Option(
             "--lang", envvar="BEIBEI_LANG", help="Labels and names: zh or en.", show_envvar=True, case_sensitive=False
         ),
-    ] = Lang.zh,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
+    ] = "zh",
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", envvar="BEIBEI_DEBUG", help="Show the traceback of an internal error.", show_envvar=True
+        ),
+    ] = False,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version",
+            callback=eager("version"),
+            is_eager=True,
+            expose_value=False,
+            help="Print the version and exit.",
+        ),
     ] = False,
 ) -> None:
-    ctx.obj = commands.Ctx(data=data, no_cache=no_cache, color=color.value, lang=lang.value)
+    ctx.obj = commands.Ctx(**{key: _plain(value) for key, value in ctx.params.items()})
 
 
 def _ctx(ctx: typer.Context) -> commands.Ctx:
     obj = ctx.find_root().obj
-    assert isinstance(obj, commands.Ctx)
+    if not isinstance(obj, commands.Ctx):  # pragma: no cover - the callback always runs first
+        raise TypeError("the app's callback did not run")
     return obj
 
 
-@app.command(
+@command(
     epilog="""\b
 Examples:
   beibei pillars
@@ -228,17 +261,16 @@ Examples:
 """
 )
 def pillars(
-    ctx: typer.Context,
     detail: Annotated[bool, typer.Option("--detail", "-d", help="Add goals, plans, cases and figures.")] = False,
+    limit: LimitOpt = None,
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
-) -> int:
+) -> None:
     """The two positionings (两大定位) and the four articles (四篇文章)."""
-    return commands.pillars(_ctx(ctx), detail=detail, format=_v(format), fields=fields, no_header=no_header)
 
 
-@app.command(
+@command(
     epilog="""\b
 Examples:
   beibei metrics
@@ -248,7 +280,6 @@ Examples:
 """
 )
 def metrics(
-    ctx: typer.Context,
     pillar: Annotated[
         Optional[str],
         typer.Option(
@@ -264,83 +295,54 @@ def metrics(
         ),
     ] = None,
     sort: Annotated[
-        Sort, typer.Option("--sort", help="Order: report (as in the article), value, name, pillar.")
-    ] = Sort.report,
+        Sort,  # type: ignore[valid-type]
+        typer.Option("--sort", help="Order: report (as in the article), value, name, pillar."),
+    ] = "report",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", help="Print at most N figures.")] = None,
+    limit: LimitOpt = None,
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
-) -> int:
+) -> None:
     """Every figure of the report: value, unit, pillar, as-of, quote."""
-    return commands.metrics(
-        _ctx(ctx),
-        pillar=pillar,
-        section=section,
-        sort=sort.value,
-        reverse=reverse,
-        limit=limit,
-        format=_v(format),
-        fields=fields,
-        no_header=no_header,
-    )
 
 
-@app.command(
+@command(
     epilog="""\b
 Examples:
   beibei show metric-forest-coverage
-  beibei show case-tenghai-land-deal --format json
+  beibei show case-tenghai-land --format json
   beibei search -l 招商 | xargs -n1 beibei show
 """
 )
-def show(
-    ctx: typer.Context,
-    id: Annotated[
-        str,
-        typer.Argument(
-            help="The record's id (any kind: pillar, case, metric, event, para-N...).", autocompletion=complete_ids
-        ),
-    ],
-    format: Annotated[
-        Optional[RecordFormat], typer.Option("--format", "-f", help="table, plain, json or yaml.")
-    ] = None,
-) -> int:
+def show(id: IdArg, format: RecordFormatOpt = None) -> None:
     """One record in full, with its quote and the paragraph it comes from."""
-    return commands.show(_ctx(ctx), id=id, format=_v(format))
 
 
-@app.command(
+@command(
     epilog="""\b
 Examples:
   beibei info
   beibei info --format json
 """
 )
-def info(
-    ctx: typer.Context,
-    format: Annotated[
-        Optional[RecordFormat], typer.Option("--format", "-f", help="table, plain, json or yaml.")
-    ] = None,
-) -> int:
+def info(format: RecordFormatOpt = None) -> None:
     """What report is loaded: title, files, counts of each kind of record."""
-    return commands.info(_ctx(ctx), format=_v(format))
 
 
-@app.command(
+@command(
     epilog="""\b
 Examples:
   beibei search 招商
   beibei search zhaoshang            (pinyin; initials work too: zs)
   beibei search 經濟                  (traditional characters)
-  beibei search 招商 2022             (all terms must match; -o for any)
+  beibei search 招商 2022             (all terms must match; --any for any)
   beibei search '"老旧小区"' --in cases,metrics
   beibei search -l 招商 | xargs -n1 beibei show
   beibei search 招商 --format json | jq '.[0].matches'
 """
 )
 def search(
-    ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help="Words to find (Chinese, traditional, pinyin or initials).")],
     in_: Annotated[
         Optional[str],
@@ -349,36 +351,22 @@ def search(
             help="Only these kinds: cases,pillars,goals,plans,metrics,honours,events,entities,captions,paragraphs.",
         ),
     ] = None,
-    or_: Annotated[bool, typer.Option("--or", "-o", help="Match any term instead of all.")] = False,
+    any_: Annotated[bool, typer.Option("--any", help="Match any term instead of all.")] = False,
+    or_: Annotated[bool, typer.Option("--or", hidden=True, help="Old name of --any.")] = False,
     regex: Annotated[bool, typer.Option("--regex", "-e", help="Treat the query as a regular expression.")] = False,
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", help="Print at most N hits.")] = None,
-    context: Annotated[int, typer.Option("--context", "-C", help="Characters of context on each side.")] = 20,
+    context: Annotated[int, typer.Option("--context", "-C", min=0, help="Characters of context on each side.")] = 20,
     count: Annotated[bool, typer.Option("--count", "-c", help="Print only the number of hits of each kind.")] = False,
     ids: Annotated[bool, typer.Option("--ids", "-l", help="Print only the ids of the hits.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; exit 0 on a hit, 1 on none.")] = False,
+    limit: LimitOpt = None,
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
-) -> int:
+) -> None:
     """Find any passage: cases, plans, figures, events, names and the article's paragraphs."""
-    return commands.search(
-        _ctx(ctx),
-        query=query,
-        in_=in_,
-        or_=or_,
-        regex=regex,
-        limit=limit,
-        context=context,
-        count=count,
-        ids=ids,
-        quiet=quiet,
-        format=_v(format),
-        fields=fields,
-        no_header=no_header,
-    )
 
 
-@app.command(
+@command(
     epilog="""\b
 Examples:
   beibei timeline
@@ -386,39 +374,40 @@ Examples:
 """
 )
 def timeline(
-    ctx: typer.Context,
     since: Annotated[
         Optional[str], typer.Option("--since", help="From this date (2022, 2022-04 or 2022-04-01).")
     ] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Up to this date (inclusive).")] = None,
+    limit: LimitOpt = None,
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
-) -> int:
+) -> None:
     """Every dated event, in date order, at the precision the article gives."""
-    return commands.timeline(_ctx(ctx), since=since, until=until, format=_v(format), fields=fields, no_header=no_header)
 
 
-@app.command(
+@command(
     epilog="""\b
 Examples:
   beibei entities
   beibei entities --type company
-  beibei show org-southwest-university
+  beibei show org-swu
 """
 )
 def entities(
-    ctx: typer.Context,
-    type: Annotated[Optional[EntityType], typer.Option("--type", "-t", help="Only this type.")] = None,
+    type: Annotated[
+        Optional[EntityType],  # type: ignore[valid-type]
+        typer.Option("--type", "-t", help="Only this type."),
+    ] = None,
+    limit: LimitOpt = None,
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
-) -> int:
+) -> None:
     """Organisations, companies, people, places and projects the article names."""
-    return commands.entities(_ctx(ctx), type=_v(type), format=_v(format), fields=fields, no_header=no_header)
 
 
-@app.command(
+@command(
     epilog="""\b
 Examples:
   beibei source
@@ -427,34 +416,34 @@ Examples:
 """
 )
 def source(
-    ctx: typer.Context,
-    para: Annotated[Optional[int], typer.Option("--para", help="Only paragraph N.")] = None,
+    para: Annotated[Optional[int], typer.Option("--para", min=1, help="Only paragraph N.")] = None,
     grep: Annotated[Optional[str], typer.Option("--grep", "-g", help="Only paragraphs containing this text.")] = None,
+    limit: LimitOpt = None,
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
-) -> int:
+) -> None:
     """The article, with numbered paragraphs."""
-    return commands.source(_ctx(ctx), para=para, grep=grep, format=_v(format), fields=fields, no_header=no_header)
 
 
-@app.command(
+@command(
     epilog="""\b
 Examples:
   beibei cite metric-rd-intensity
-  beibei cite case-tenghai-land-deal --format md
+  beibei cite case-tenghai-land --format md
 """
 )
 def cite(
-    ctx: typer.Context,
     id: Annotated[str, typer.Argument(help="The record to cite.", autocompletion=complete_ids)],
-    format: Annotated[Optional[CiteFormat], typer.Option("--format", "-f", help="plain or md.")] = None,
-) -> int:
+    format: Annotated[
+        Optional[CiteFormat],  # type: ignore[valid-type]
+        typer.Option("--format", "-f", help="plain or md."),
+    ] = None,
+) -> None:
     """A record's quote with its paragraph number and the report's title, ready to paste."""
-    return commands.cite(_ctx(ctx), id=id, format=_v(format))
 
 
-@app.command(
+@command(
     epilog="""\b
 Examples:
   beibei export > report.md
@@ -462,17 +451,18 @@ Examples:
 """
 )
 def export(
-    ctx: typer.Context,
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="md or html.")] = ExportFormat.md,
+    format: Annotated[
+        ExportFormat,  # type: ignore[valid-type]
+        typer.Option("--format", "-f", help="md or html."),
+    ] = "md",
     output_path: Annotated[
-        Optional[str], typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+        Optional[Path], typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-' is stdout).")
     ] = None,
-) -> int:
+) -> None:
     """The whole report as one Markdown document or one self-contained HTML page."""
-    return commands.export(_ctx(ctx), format=format.value, output_path=output_path)
 
 
-@app.command(
+@command(
     epilog="""\b
 Examples:
   beibei validate
@@ -481,18 +471,18 @@ Examples:
 """
 )
 def validate(
-    ctx: typer.Context,
-    path: Annotated[Optional[str], typer.Argument(help="Report file to check (default: the loaded one).")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="The article text to check quotes against.")] = None,
-    format: Annotated[
-        Optional[RecordFormat], typer.Option("--format", "-f", help="plain (file:line:col: path: message) or json.")
+    path: Annotated[Optional[Path], typer.Argument(help="Report file to check (default: the loaded one).")] = None,
+    source: Annotated[
+        Optional[Path], typer.Option("--source", help="The article text to check quotes against.")
     ] = None,
-) -> int:
+    format: Annotated[
+        Optional[RecordFormat],  # type: ignore[valid-type]
+        typer.Option("--format", "-f", help="plain (file:line:col: path: message) or json."),
+    ] = None,
+) -> None:
     """Check a report file and print every problem, one per line."""
-    return commands.validate(_ctx(ctx), path=path, source=source, format=_v(format))
 
 
-@cache_app.command("clear")
-def cache_clear(ctx: typer.Context) -> int:
+@command(cache_app, "clear")
+def cache_clear() -> None:
     """Remove the cached report and search index."""
-    return commands.cache_clear(_ctx(ctx))

@@ -17,7 +17,13 @@ if TYPE_CHECKING:
 
 
 class Ctx:
-    """The global options, and the report, loaded on first use."""
+    """The global options, and the report, loaded on first use.
+
+    Both parsers build it from the app callback's parameters, by name; the one
+    made last is ``Ctx.current``, where ``entry`` reads ``debug`` when a command fails.
+    """
+
+    current: Ctx | None = None
 
     def __init__(
         self,
@@ -25,12 +31,15 @@ class Ctx:
         no_cache: bool = False,
         color: str = "auto",
         lang: str = "zh",
+        debug: bool = False,
     ) -> None:
         self.data = data
         self.no_cache = no_cache
         self.color = color
         self.lang = lang
+        self.debug = debug
         self._report: Report | None = None
+        Ctx.current = self
 
     @property
     def report(self) -> Report:
@@ -59,15 +68,20 @@ def emit_rows(
     no_header: bool,
     columns: list[str],
     fallback_fields: list[str],
+    limit: int | None = None,
 ) -> None:
-    """The one way a listing command prints its rows."""
+    """The one way a listing command prints its rows (at most ``limit`` of them)."""
     fmt = output.default_format(format)
     rows = output.select_fields(rows, fields, _available(rows, fallback_fields))
+    if fmt == "table" and not rows:
+        output.write_err("no matching records")
+        return
+    if limit is not None:
+        rows = rows[:limit]
     if fmt == "table":
         if not rows:
-            output.write_err("no matching records")
             return
-        if fields:
+        if fields is not None:
             columns = list(rows[0])
         from beibei_cli.output import rich_render
 
@@ -97,13 +111,20 @@ def emit_record(ctx: Ctx, rec: Record, fmt: str | None) -> None:
 
 
 def pillars(
-    ctx: Ctx, *, detail: bool = False, format: str | None = None, fields: str | None = None, no_header: bool = False
+    ctx: Ctx,
+    *,
+    detail: bool = False,
+    limit: int | None = None,
+    format: str | None = None,
+    fields: str | None = None,
+    no_header: bool = False,
 ) -> int:
     from beibei_cli import queries
 
     rows = queries.pillar_rows(ctx.report, detail=detail, lang=ctx.lang)
     fmt = output.default_format(format)
-    if fmt == "table" and not fields:
+    if fmt == "table" and fields is None:
+        rows = rows if limit is None else rows[:limit]
         from beibei_cli.output import rich_render
 
         output.write(
@@ -120,6 +141,7 @@ def pillars(
         no_header=no_header,
         columns=["id", "kind", "name", "heading"],
         fallback_fields=["id", "kind", "name"],
+        limit=limit,
     )
     return ExitCode.OK
 
@@ -138,9 +160,7 @@ def metrics(
 ) -> int:
     from beibei_cli import queries
 
-    rows = queries.metric_rows(
-        ctx.report, pillar=pillar, section=section, sort=sort, reverse=reverse, limit=limit, lang=ctx.lang
-    )
+    rows = queries.metric_rows(ctx.report, pillar=pillar, section=section, sort=sort, reverse=reverse, lang=ctx.lang)
     emit_rows(
         ctx,
         rows,
@@ -149,6 +169,7 @@ def metrics(
         no_header=no_header,
         columns=["name", "figure", "bar", "pillar_name", "as_of", "id"],
         fallback_fields=["id", "name", "value", "unit", "pillar", "quote"],
+        limit=limit,
     )
     return ExitCode.OK
 
@@ -174,10 +195,9 @@ SEARCH_FIELDS = ["id", "kind", "pillar", "title", "snippet", "score", "text", "m
 
 def parse_scope(scope: str | None) -> set[str] | None:
     """``--in cases,metrics`` -> {"case", "metric"} (singular kind names work too)."""
-    if not scope:
+    if scope is None:
         return None
-    from beibei_cli.models import KINDS
-    from beibei_cli.search.build import KIND_ORDER
+    from beibei_cli.models import KIND_ORDER, KINDS
 
     scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
     kinds = set()
@@ -189,7 +209,9 @@ def parse_scope(scope: str | None) -> set[str] | None:
         if kind is None:
             raise UsageError(f"unknown scope {part.strip()!r} in --in; choose from {', '.join(scopes)}")
         kinds.add(kind)
-    return kinds or None
+    if not kinds:
+        raise UsageError(f"--in is empty; choose from {', '.join(scopes)}")
+    return kinds
 
 
 def search(
@@ -197,66 +219,79 @@ def search(
     *,
     query: list[str],
     in_: str | None = None,
+    any_: bool = False,
     or_: bool = False,
     regex: bool = False,
-    limit: int | None = None,
     context: int = 20,
     count: bool = False,
     ids: bool = False,
     quiet: bool = False,
+    limit: int | None = None,
     format: str | None = None,
     fields: str | None = None,
     no_header: bool = False,
 ) -> int:
-    from beibei_cli.report import index_blob
     from beibei_cli.search.query import Index
     from beibei_cli.search.query import search as run_search
 
-    if context < 0:
-        raise UsageError("--context must not be negative")
-    if limit is not None and limit < 0:
-        raise UsageError("--limit must not be negative")
     kinds = parse_scope(in_)
-    index = Index(index_blob(ctx.report))
-    hits = run_search(index, query, kinds=kinds, any_term=or_, regex=regex, context=context)
+    hits = run_search(Index(ctx.report.index()), query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context)
+    code = ExitCode.OK if hits else ExitCode.NO_MATCH
+    if quiet:
+        return code
     if limit is not None:
         hits = hits[:limit]
     if ctx.lang == "en":
         from beibei_cli.queries import english_titles
 
         english_titles(ctx.report, hits)
-    code = ExitCode.OK if hits else ExitCode.NO_MATCH
-    if quiet:
-        return code
+    fmt = output.default_format(format)
     if ids:
-        if hits:
-            output.write("".join(h["id"] + "\n" for h in hits))
-        return code
-    if count:
+        _emit_values(ctx, [h["id"] for h in hits], "id", fmt, fields=fields, no_header=no_header)
+    elif count:
         tally: dict[str, int] = {}
         for h in hits:
             tally[h["kind"]] = tally.get(h["kind"], 0) + 1
-        if format in ("json", "yaml"):
-            emit_record(ctx, tally, format)
-        elif tally:
-            output.write("".join(f"{k}\t{n}\n" for k, n in tally.items()))
-        return code
-    table_rows = hits
-    fmt = output.default_format(format)
-    if fmt != "table" or fields:
-        table_rows = [{k: v for k, v in h.items() if k != "snippet_matches"} for h in hits]
-    if not hits and fmt == "table":
-        return code
-    emit_rows(
-        ctx,
-        table_rows,
-        format=fmt,
-        fields=fields,
-        no_header=no_header,
-        columns=["id", "title", "snippet"],
-        fallback_fields=SEARCH_FIELDS,
-    )
+        if fmt in ("json", "yaml"):
+            emit_record(ctx, tally, fmt)
+        else:
+            rows = [{"kind": kind, "count": n} for kind, n in tally.items()]
+            emit_rows(
+                ctx,
+                rows,
+                format=fmt,
+                fields=fields,
+                no_header=no_header,
+                columns=["kind", "count"],
+                fallback_fields=["kind", "count"],
+            )
+    elif hits or fmt != "table":
+        if fmt != "table" or fields is not None:
+            hits = [{k: v for k, v in h.items() if k != "snippet_matches"} for h in hits]
+        emit_rows(
+            ctx,
+            hits,
+            format=fmt,
+            fields=fields,
+            no_header=no_header,
+            columns=["id", "title", "snippet"],
+            fallback_fields=SEARCH_FIELDS,
+        )
     return code
+
+
+def _emit_values(ctx: Ctx, values: list[str], name: str, fmt: str, *, fields: str | None, no_header: bool) -> None:
+    """A bare list (``search -l``): a JSON/YAML list of strings, otherwise one per line."""
+    if fmt in ("json", "yaml"):
+        emit_record(ctx, values, fmt)  # type: ignore[arg-type]
+    elif fmt == "jsonl":
+        output.write("".join(output.to_json(v, indent=None) + "\n" for v in values))
+    elif fmt in ("plain", "table") and fields is None:
+        if values:
+            output.write("".join(v + "\n" for v in values))
+    else:
+        rows = [{name: v} for v in values]
+        emit_rows(ctx, rows, format=fmt, fields=fields, no_header=no_header, columns=[name], fallback_fields=[name])
 
 
 def timeline(
@@ -264,6 +299,7 @@ def timeline(
     *,
     since: str | None = None,
     until: str | None = None,
+    limit: int | None = None,
     format: str | None = None,
     fields: str | None = None,
     no_header: bool = False,
@@ -279,6 +315,7 @@ def timeline(
         no_header=no_header,
         columns=["date", "inferred", "title", "id"],
         fallback_fields=["id", "date", "precision", "title", "quote"],
+        limit=limit,
     )
     return ExitCode.OK
 
@@ -287,6 +324,7 @@ def entities(
     ctx: Ctx,
     *,
     type: str | None = None,
+    limit: int | None = None,
     format: str | None = None,
     fields: str | None = None,
     no_header: bool = False,
@@ -302,6 +340,7 @@ def entities(
         no_header=no_header,
         columns=["name", "type", "mentions", "id"],
         fallback_fields=["id", "name", "type", "aliases", "mentions"],
+        limit=limit,
     )
     return ExitCode.OK
 
@@ -311,6 +350,7 @@ def source(
     *,
     para: int | None = None,
     grep: str | None = None,
+    limit: int | None = None,
     format: str | None = None,
     fields: str | None = None,
     no_header: bool = False,
@@ -318,10 +358,12 @@ def source(
     from beibei_cli import queries
 
     rows = queries.paragraph_rows(ctx.report, para=para, grep=grep)
+    code = ExitCode.OK if rows else ExitCode.NO_MATCH
     fmt = output.default_format(format)
-    if fmt in ("plain", "table") and not fields:
-        output.write("".join(f"{r['n']}\t{r['text']}\n" for r in rows) if rows else "")
-        return ExitCode.OK if rows else ExitCode.NO_MATCH
+    if fmt == "plain" and fields is None:
+        shown = rows if limit is None else rows[:limit]
+        output.write("".join(f"{r['n']}\t{r['text']}\n" for r in shown))
+        return code
     emit_rows(
         ctx,
         rows,
@@ -330,15 +372,14 @@ def source(
         no_header=no_header,
         columns=["n", "text"],
         fallback_fields=["id", "n", "type", "section", "text"],
+        limit=limit,
     )
-    return ExitCode.OK if rows else ExitCode.NO_MATCH
+    return code
 
 
 def cite(ctx: Ctx, *, id: str, format: str | None = None) -> int:
     from beibei_cli import queries
 
-    if format not in (None, "plain", "md"):
-        raise UsageError(f"cite prints plain or md, not {format!r}")
     output.write(queries.cite(ctx.report, id.strip(), format or "plain"))
     return ExitCode.OK
 
@@ -361,6 +402,13 @@ def validate(ctx: Ctx, *, path: str | None = None, source: str | None = None, fo
     return ExitCode.OK
 
 
+def version() -> int:
+    from beibei_cli import __version__
+
+    output.write(f"beibei {__version__}")
+    return ExitCode.OK
+
+
 def cache_clear(ctx: Ctx) -> int:
     from beibei_cli import cache
 
@@ -372,8 +420,6 @@ def cache_clear(ctx: Ctx) -> int:
 def export(ctx: Ctx, *, format: str = "md", output_path: str | None = None) -> int:
     from beibei_cli.output import export as exporter
 
-    if format not in ("md", "html"):
-        raise UsageError(f"export writes md or html, not {format!r}")
     text = exporter.markdown(ctx.report, ctx.lang) if format == "md" else exporter.html(ctx.report, ctx.lang)
     if output_path and output_path != "-":
         from beibei_cli.files import write_atomic

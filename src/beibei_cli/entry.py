@@ -1,9 +1,11 @@
 """The program's entry point, and the one place errors become exit codes.
 
-``main`` repairs argv (Chinese typed under ``LANG=C``), tries the fast path,
-falls back to the Typer app, and maps every ``BeibeiError``, a closed pipe and
-Ctrl-C to a message on stderr and a named exit code. No traceback reaches a
-user unless ``--debug`` (or ``BEIBEI_DEBUG=1``) asks for it.
+``run`` prepares argv (global options after the command, Chinese typed under
+``LANG=C``), tries the fast path, falls back to the Typer app, and maps every
+``BeibeiError``, a closed pipe and Ctrl-C to a message on stderr and a named
+exit code. A bug is one line too (exit 70); its traceback is shown only when
+``--debug`` (or ``BEIBEI_DEBUG=1``), parsed like any other option, asks for it.
+A usage error never prints a traceback.
 """
 
 from __future__ import annotations
@@ -14,31 +16,14 @@ import sys
 from beibei_cli.errors import BeibeiError, ExitCode
 
 
-def fix_arg(arg: str) -> str:
-    """Undo a non-UTF-8 locale's decoding of an argument that was UTF-8 bytes."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in arg) and arg.isascii():
-        return arg
-    try:
-        raw = os.fsencode(arg)
-    except UnicodeEncodeError:
-        return arg
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return arg
-
-
 def run_typer(args: list[str]) -> int:
     import typer
     from typer._click import exceptions as click_exc  # the Click that Typer vendors
     from typer.main import get_command
 
-    from beibei_cli import fastpath
     from beibei_cli.cli import app
 
     group = get_command(app)
-    if fastpath.load_spec() is None:
-        fastpath.save_spec(group)
     try:
         result = group.main(args=args, prog_name="beibei", standalone_mode=False)
     except typer.Exit as exc:
@@ -51,19 +36,15 @@ def run_typer(args: list[str]) -> int:
         write_err(exc.ctx.get_help() if exc.ctx is not None else "usage: beibei COMMAND [ARGS]")
         return ExitCode.USAGE
     except click_exc.ClickException as exc:
-        global_options = {opt for param in group.params for opt in param.opts}
-        raise BeibeiError(_usage_message(exc, global_options)) from None
+        raise BeibeiError(_usage_message(exc)) from None
     return int(result) if isinstance(result, int) else ExitCode.OK
 
 
-def _usage_message(exc: object, global_options: set[str]) -> str:
+def _usage_message(exc: object) -> str:
     format_message = getattr(exc, "format_message", None)
     message = " ".join(str(format_message() if format_message else exc).split())
     ctx = getattr(exc, "ctx", None)
     path = getattr(ctx, "command_path", "beibei") if ctx is not None else "beibei"
-    option = getattr(exc, "option_name", None)
-    if option in global_options:
-        return f"{message} ({option} is a global option: put it before the command, e.g. 'beibei {option} … {path.split()[-1]}')"
     return f"{message} (see '{path} --help')"
 
 
@@ -71,19 +52,27 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(run(argv))
 
 
+def _debug() -> bool:
+    """Whether the parsed --debug (or BEIBEI_DEBUG) asked for tracebacks."""
+    commands = sys.modules.get("beibei_cli.commands")
+    ctx = getattr(getattr(commands, "Ctx", None), "current", None)
+    return bool(getattr(ctx, "debug", False))
+
+
 def run(argv: list[str] | None = None) -> int:
-    args = [fix_arg(a) for a in (sys.argv[1:] if argv is None else argv)]
-    debug = "--debug" in args or os.environ.get("BEIBEI_DEBUG", "") not in ("", "0")
+    args = list(sys.argv[1:] if argv is None else argv)
+    commands = sys.modules.get("beibei_cli.commands")
+    if commands is not None:
+        commands.Ctx.current = None  # in-process callers run several times
     try:
         from beibei_cli import fastpath
 
+        args = fastpath.prepare(fastpath.load_spec(), args)
         code = fastpath.try_run(args)
         if code is None:
             code = run_typer(args)
         return code
     except BeibeiError as exc:
-        if debug:
-            raise
         from beibei_cli.output import write_err
 
         lines = exc.lines()
@@ -93,17 +82,17 @@ def run(argv: list[str] | None = None) -> int:
                 write_err(line)
         return exc.exit_code
     except KeyboardInterrupt:
-        if debug:
-            raise
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
         return ExitCode.OK
-    except Exception as exc:  # a bug: still no traceback unless asked for
-        if debug:
-            raise
+    except Exception as exc:  # a bug: one line, and the traceback only when asked for
         from beibei_cli.output import write_err
 
+        if _debug():
+            import traceback
+
+            write_err(traceback.format_exc().rstrip("\n"))
         write_err(
             f"beibei: internal error: {type(exc).__name__}: {exc} (run with --debug for details; please report it)"
         )

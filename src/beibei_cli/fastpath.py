@@ -1,177 +1,310 @@
 """The start-up fast path: answer common commands without importing Typer.
 
 Importing Typer and building the app costs several times the interpreter's own
-start-up. This module parses argv with a parameter spec that is *generated from
-the Typer app* (``build_spec``) and cached beside the report cache, then calls
-the same ``commands`` functions the app calls. Whatever it does not fully
-understand -- help, completion, an unknown or malformed option, a bad choice,
-a command group -- it declines (returns None) and the Typer app handles it, so
-there is still one definition of the interface and one set of error messages.
+start-up. This module parses argv with ``_cli_spec.SPEC``, a description of
+every parameter *generated from the Typer app* by ``scripts/gen_cli_spec.py``
+(``build_spec`` below) and committed with the package, then calls the same
+``commands`` functions with the same values, by name. Whatever it does not
+fully understand -- help, completion, an unknown or malformed option, a bad
+value, a command group -- it declines (``Decline``) and the Typer app handles
+it, so there is one definition of the interface and one set of error messages.
+
+``prepare`` runs before either parser: it moves global options given after the
+command to before it (gh-style persistent flags) and repairs query text that a
+non-UTF-8 locale decoded wrongly; file paths are left as the OS gave them.
 """
 
 from __future__ import annotations
 
 import os
 
-from beibei_cli import __version__, cache
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-SPEC_FORMAT = 1
-CLI_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cli.py")
+    Param = dict[str, Any]
+    Spec = dict[str, Any]
 
 
 class Decline(Exception):
     """The fast path cannot take these arguments; Typer will."""
 
 
-def _spec_key() -> tuple[Any, ...] | None:
-    try:
-        st = os.stat(CLI_FILE)
-    except OSError:
+# -- the spec, generated from the Click tree that Typer builds ---------------
+
+
+def _action(param: Any) -> str | None:
+    """The ``commands`` function an eager option runs (``cli.eager``), if any."""
+    if param.callback is None:
         return None
-    return (SPEC_FORMAT, __version__, st.st_size, st.st_mtime_ns)
+    import inspect
+
+    original = inspect.getclosurevars(param.callback).nonlocals.get("callback", param.callback)
+    action = getattr(original, "beibei_action", None)
+    return action if isinstance(action, str) else "?"
 
 
-def spec_path() -> str:
-    return os.path.join(cache.cache_dir(), f"cli-spec-{__version__}.marshal")
-
-
-def _param_spec(param: Any) -> dict[str, Any]:
+def _param_spec(param: Any) -> Param:
     ptype = getattr(param.type, "name", "")
-    out: dict[str, Any] = {
+    choices = [str(getattr(c, "value", c)) for c in getattr(param.type, "choices", None) or []]
+    default = param.default
+    default = getattr(default, "value", default)
+    if callable(default) or not isinstance(default, (str, int, float, bool, type(None), list)):
+        default = None
+    return {
         "name": param.name,
         "kind": "option" if param.param_type_name == "option" else "argument",
         "opts": list(param.opts),
         "secondary": list(getattr(param, "secondary_opts", []) or []),
         "flag": bool(getattr(param, "is_flag", False)),
-        "type": ptype,
-        "choices": [str(c.value if hasattr(c, "value") else c) for c in getattr(param.type, "choices", [])],
+        "type": {"integer range": "int", "int range": "int", "integer": "int", "text": "str"}.get(ptype, ptype),
+        "min": getattr(param.type, "min", None),
+        "max": getattr(param.type, "max", None),
+        "choices": choices,
+        "case_sensitive": bool(getattr(param.type, "case_sensitive", True)),
         "nargs": param.nargs,
         "multiple": bool(getattr(param, "multiple", False)),
         "required": bool(param.required),
         "envvar": param.envvar if isinstance(param.envvar, str) else None,
+        "expose": bool(param.expose_value),
         "eager": bool(param.is_eager),
-        "callback": param.callback is not None,
+        "action": _action(param),
+        "default": default,
     }
-    default = param.default
-    if hasattr(default, "value"):
-        default = default.value
-    if callable(default) or not isinstance(default, (str, int, float, bool, type(None), list)):
-        default = None
-    out["default"] = default
-    return out
 
 
-def build_spec(group: Any) -> dict[str, Any]:
-    """The parameters of every simple command of the Click group Typer built."""
+def build_spec(group: Any) -> Spec:
+    """Every parameter of every command of the Click group Typer built, as plain data."""
     commands: dict[str, Any] = {}
+    groups: dict[str, Any] = {}
     for name, command in group.commands.items():
-        if hasattr(command, "commands"):
-            continue  # a group (e.g. `cache`): left to Typer
-        commands[name] = [_param_spec(p) for p in command.params]
-    return {"globals": [_param_spec(p) for p in group.params], "commands": commands}
+        if hasattr(command, "commands"):  # a group (`cache`): its subcommands, for `prepare` only
+            groups[name] = {sub: [_param_spec(p) for p in c.params] for sub, c in command.commands.items()}
+            continue
+        commands[name] = {"function": command.callback.__name__, "params": [_param_spec(p) for p in command.params]}
+    return {
+        "help": list(group.context_settings.get("help_option_names", ["--help"])),
+        "globals": [_param_spec(p) for p in group.params],
+        "commands": commands,
+        "groups": groups,
+    }
 
 
-def save_spec(group: Any) -> None:
-    key = _spec_key()
-    if key is not None:
-        cache.write(spec_path(), {"key": key, "spec": build_spec(group)})
+def load_spec() -> Spec:
+    from beibei_cli._cli_spec import SPEC
+
+    return SPEC
 
 
-def load_spec() -> dict[str, Any] | None:
-    payload = cache.read(spec_path())
-    if not isinstance(payload, dict) or payload.get("key") != _spec_key():
-        return None
-    spec = payload.get("spec")
-    return spec if isinstance(spec, dict) else None
+# -- argv before parsing -------------------------------------------------------
 
 
-def _convert(param: dict[str, Any], raw: str) -> Any:
-    ptype = param["type"]
+def _takes_value(param: Param) -> bool:
+    return not param["flag"] and param["nargs"] == 1
+
+
+def _option_table(params: list[Param]) -> dict[str, Param]:
+    return {opt: p for p in params if p["kind"] == "option" for opt in p["opts"] + p["secondary"]}
+
+
+def _fix(token: str, param: Param | None) -> str:
+    from beibei_cli.argv import fix_arg
+
+    return token if param is not None and param["type"] == "path" else fix_arg(token)
+
+
+def prepare(spec: Spec, args: list[str]) -> list[str]:
+    """Global options moved before the command; text arguments repaired, paths left alone."""
+    global_opts = _option_table(spec["globals"])
+    head: list[str] = []
+    i = 0
+    while i < len(args):  # global options before the command
+        token = args[i]
+        if not token.startswith("-") or token == "-" or token == "--":
+            break
+        name, eq, _ = token.partition("=")
+        param = global_opts.get(name)
+        head.append(_fix(token, param))
+        i += 1
+        if param is not None and _takes_value(param) and not eq and i < len(args):
+            head.append(_fix(args[i], param))
+            i += 1
+    if i >= len(args) or args[i] == "--":
+        return head + [_fix(a, None) for a in args[i:]]
+    name = args[i]
+    command = [name]
+    i += 1
+    params: list[Param] = []
+    if name in spec["commands"]:
+        params = spec["commands"][name]["params"]
+    elif name in spec["groups"] and i < len(args) and args[i] in spec["groups"][name]:
+        params = spec["groups"][name][args[i]]
+        command.append(args[i])
+        i += 1
+    local_opts = _option_table(params)
+    positional = [p for p in params if p["kind"] == "argument"]
+    positional_param = positional[0] if len(positional) == 1 else None
+    rest: list[str] = []
+    while i < len(args):
+        token = args[i]
+        i += 1
+        if token == "--":
+            rest.append(token)
+            rest.extend(_fix(a, positional_param) for a in args[i:])
+            break
+        opt, eq, _ = token.partition("=")
+        if token.startswith("--") and opt in global_opts and opt not in local_opts:
+            param = global_opts[opt]
+            head.append(_fix(token, param))
+            if _takes_value(param) and not eq and i < len(args):
+                head.append(_fix(args[i], param))
+                i += 1
+            continue
+        param = local_opts.get(opt) if token.startswith("-") else None
+        rest.append(_fix(token, param if param is not None else None if token.startswith("-") else positional_param))
+        if param is not None and _takes_value(param) and not eq and i < len(args):
+            rest.append(_fix(args[i], param))
+            i += 1
+        elif param is None and token.startswith("-") and not token.startswith("--") and len(token) > 2:
+            # a cluster of short options (-rn5): the last one may take the next token as its value
+            for j, ch in enumerate(token[1:], 1):
+                short = local_opts.get("-" + ch)
+                if short is not None and _takes_value(short):
+                    if j == len(token) - 1 and i < len(args):
+                        rest.append(_fix(args[i], short))
+                        i += 1
+                    break
+    return head + command + rest
+
+
+# -- parsing ---------------------------------------------------------------------
+
+_TRUE = ("1", "true", "t", "yes", "y", "on")
+_FALSE = ("0", "false", "f", "no", "n", "off")
+
+
+def _convert(param: Param, raw: str) -> Any:
     if param["choices"]:
-        if raw not in param["choices"]:
-            raise Decline
-        return raw
-    if ptype in ("int", "integer"):
+        if raw in param["choices"]:
+            return raw
+        if not param["case_sensitive"]:
+            for choice in param["choices"]:
+                if choice.casefold() == raw.casefold():
+                    return choice
+        raise Decline
+    ptype = param["type"]
+    if ptype == "int":
         try:
-            return int(raw)
+            value = int(raw.strip())
         except ValueError:
             raise Decline from None
-    if ptype in ("str", "text", "string"):
+        if (param["min"] is not None and value < param["min"]) or (param["max"] is not None and value > param["max"]):
+            raise Decline
+        return value
+    if ptype in ("str", "path"):
         return raw
+    if ptype == "boolean":
+        if raw.strip().lower() in _TRUE:
+            return True
+        if raw.strip().lower() in _FALSE:
+            return False
     raise Decline
 
 
-def parse(spec: dict[str, Any], args: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """(command, global values, command values) -- or Decline."""
-    i, global_values = _parse_options(spec["globals"], args, 0, stop_at_positional=True)
+def parse(spec: Spec, args: list[str]) -> tuple[str | None, dict[str, Any], dict[str, Any], str | None]:
+    """(command function, global values, command values, eager action) -- or Decline."""
+    helps = set(spec["help"])
+    i, global_values, action = _parse_options(spec["globals"], helps, args, 0, stop_at_positional=True)
+    if action is not None:
+        return None, {}, {}, action
     if i >= len(args):
         raise Decline
-    name = args[i]
-    params = spec["commands"].get(name)
-    if params is None:
+    command = spec["commands"].get(args[i])
+    if command is None:
         raise Decline
-    _, values = _parse_options(params, args, i + 1, stop_at_positional=False)
-    return name, global_values, values
+    _, values, action = _parse_options(command["params"], helps, args, i + 1, stop_at_positional=False)
+    if action is not None:
+        raise Decline
+    return command["function"], global_values, values, None
 
 
 def _parse_options(
-    params: list[dict[str, Any]], args: list[str], i: int, *, stop_at_positional: bool
-) -> tuple[int, dict[str, Any]]:
-    by_opt: dict[str, tuple[dict[str, Any], Any]] = {}
+    params: list[Param], helps: set[str], args: list[str], i: int, *, stop_at_positional: bool
+) -> tuple[int, dict[str, Any], str | None]:
+    by_opt: dict[str, tuple[Param, bool]] = {}
     for p in params:
-        if p["kind"] != "option":
-            continue
-        if p["eager"] or p["callback"] or p["multiple"] or p["nargs"] != 1:
-            for opt in p["opts"] + p["secondary"]:
-                by_opt[opt] = (p, Decline)
-            continue
-        for opt in p["opts"]:
-            by_opt[opt] = (p, True)
-        for opt in p["secondary"]:
-            by_opt[opt] = (p, False)
+        if p["kind"] == "option":
+            by_opt.update(dict.fromkeys(p["opts"], (p, True)))
+            by_opt.update(dict.fromkeys(p["secondary"], (p, False)))
     values: dict[str, Any] = {}
-    seen: set[str] = set()
     positionals: list[str] = []
+    action: str | None = None
+
+    def take(param: Param, polarity: bool, inline: str | None) -> None:
+        nonlocal i, action
+        if (
+            param["multiple"]
+            or param["nargs"] != 1
+            or (param["action"] and param["action"] != "?" and not param["flag"])
+        ):
+            raise Decline
+        if param["action"]:
+            if param["action"] == "?" or inline is not None:
+                raise Decline
+            action = action or param["action"]
+            return
+        if param["flag"]:
+            if inline is not None:
+                raise Decline
+            values[param["name"]] = polarity
+            return
+        if inline is None:
+            if i >= len(args):
+                raise Decline
+            inline = args[i]
+            i += 1
+        values[param["name"]] = _convert(param, inline)
+
+    only_positional = False
     while i < len(args):
         token = args[i]
-        if token == "--" or token in ("-h", "--help"):
-            raise Decline
-        if token.startswith("-") and token != "-":
-            opt, eq, inline = token.partition("=")
-            if not token.startswith("--") and eq:
-                raise Decline
-            entry = by_opt.get(opt)
-            if entry is None or entry[1] is Decline:
-                raise Decline
-            param, polarity = entry
-            if param["name"] in seen:
-                raise Decline  # repeated option: let Click decide
-            seen.add(param["name"])
-            if param["flag"]:
-                if eq:
-                    raise Decline
-                values[param["name"]] = polarity
-            else:
-                if eq:
-                    raw = inline
-                else:
-                    i += 1
-                    if i >= len(args) or args[i].startswith("-"):
-                        raise Decline
-                    raw = args[i]
-                values[param["name"]] = _convert(param, raw)
+        if only_positional or token == "-" or not token.startswith("-"):
+            if stop_at_positional:
+                break
+            positionals.append(token)
             i += 1
             continue
-        if stop_at_positional:
-            break
-        positionals.append(token)
+        if token == "--":
+            if stop_at_positional:
+                raise Decline
+            only_positional = True
+            i += 1
+            continue
         i += 1
-    arguments = [p for p in params if p["kind"] == "argument"]
-    for p in arguments:
+        if token in helps:
+            raise Decline
+        if token.startswith("--"):
+            opt, eq, inline = token.partition("=")
+            entry = by_opt.get(opt)
+            if entry is None:
+                raise Decline
+            take(entry[0], entry[1], inline if eq else None)
+            continue
+        if "=" in token:
+            raise Decline
+        for j, ch in enumerate(token[1:], 1):  # -r, -rd, -n5, -rn 5
+            entry = by_opt.get("-" + ch)
+            if entry is None or "-" + ch in helps:
+                raise Decline
+            param, polarity = entry
+            if param["flag"] or param["action"]:
+                take(param, polarity, None)
+                continue
+            take(param, polarity, token[j + 1 :] or None)
+            break
+    for p in params:
+        if p["kind"] != "argument":
+            continue
         if p["nargs"] == -1:
             if p["required"] and not positionals:
                 raise Decline
@@ -186,36 +319,25 @@ def _parse_options(
     if positionals:
         raise Decline
     for p in params:
-        if p["kind"] != "option" or p["name"] in values:
+        if p["kind"] != "option" or p["name"] in values or not p["expose"]:
             continue
         env = os.environ.get(p["envvar"]) if p["envvar"] else None
-        if env:
-            if p["flag"]:
-                raise Decline
-            values[p["name"]] = _convert(p, env)
-        else:
-            values[p["name"]] = p["default"]
-    return i, values
+        values[p["name"]] = _convert(p, env) if env else p["default"]
+    return i, values, action
 
 
-def try_run(args: list[str]) -> int | None:
+def try_run(args: list[str], spec: Spec | None = None) -> int | None:
     """Run the command if the fast path understands ``args``; None to hand over to Typer."""
     if os.environ.get("BEIBEI_NO_FASTPATH") or "_BEIBEI_COMPLETE" in os.environ:
         return None
-    spec = load_spec()
-    if spec is None:
-        return None
     try:
-        name, global_values, values = parse(spec, args)
+        function, global_values, values, action = parse(spec or load_spec(), args)
     except Decline:
         return None
     from beibei_cli import commands
 
-    ctx = commands.Ctx(
-        data=global_values.get("data"),
-        no_cache=bool(global_values.get("no_cache")),
-        color=global_values.get("color") or "auto",
-        lang=global_values.get("lang") or "zh",
-    )
-    func = getattr(commands, name.replace("-", "_"))
-    return int(func(ctx, **values))
+    if action is not None:
+        return int(getattr(commands, action)())
+    assert function is not None
+    ctx = commands.Ctx(**global_values)
+    return int(getattr(commands, function)(ctx, **values))

@@ -158,6 +158,10 @@ REPORT_FIELDS: dict[str, str] = {
     "line_joins": "strs",
 }
 
+# The order record kinds are listed in, and search ties broken in:
+# cases first, the article's own paragraphs last.
+KIND_ORDER = ("case", "pillar", "goal", "plan", "metric", "honour", "event", "entity", "caption", "paragraph")
+
 TOP_LEVEL = {"schema_version", "report", *KINDS.values()}
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -104,7 +104,6 @@ def metric_rows(
     section: str | None = None,
     sort: str = "report",
     reverse: bool = False,
-    limit: int | None = None,
     lang: str = "zh",
 ) -> list[Record]:
     metrics = list(report.records["metric"])
@@ -124,14 +123,8 @@ def metric_rows(
     elif sort == "pillar":
         order = {p["id"]: i for i, p in enumerate(report.pillars())}
         metrics.sort(key=lambda m: order.get(m["pillar"], len(order)))
-    elif sort != "report":
-        raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(METRIC_SORTS)}")
     if reverse:
         metrics.reverse()
-    if limit is not None:
-        if limit < 0:
-            raise UsageError("--limit must not be negative")
-        metrics = metrics[:limit]
     fields = ("id", "name", "value", "unit", "pillar", "quote")
     names = pillar_names(report, lang)
     rows = []
@@ -168,7 +161,8 @@ def kind_of(rec: Record) -> str:
     return str(rec.get("_kind", "paragraph"))
 
 
-def show_record(report: Report, rid: str, lang: str) -> Record:
+def find_record(report: Report, rid: str) -> Record:
+    """A record by id, or by exact name; else a usage error with suggestions."""
     rec = report.get(rid) or _by_name(report, rid)
     if rec is None:
         import difflib
@@ -179,6 +173,11 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
             close = [i for i in ids if rid.casefold() in i][:3]
         hint = f"; did you mean {', '.join(close)}?" if close else "; list ids with 'beibei search -l WORD'"
         raise UsageError(f"no record with id {rid!r}{hint}")
+    return rec
+
+
+def show_record(report: Report, rid: str, lang: str) -> Record:
+    rec = find_record(report, rid)
     rid = rec["id"]
     kind = kind_of(rec)
     out: Record = {"id": rec["id"], "record": kind}
@@ -285,16 +284,14 @@ def timeline_rows(report: Report, *, since: str | None, until: str | None, lang:
 def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> list[Record]:
     paras = report.paragraphs
     if para is not None:
-        if not 1 <= para <= len(paras):
+        if para > len(paras):
             raise UsageError(f"--para must be between 1 and {len(paras)}")
         paras = [paras[para - 1]]
-    if grep:
+    if grep is not None:
         # the same normalisation as search: full-width, case, traditional characters
-        from beibei_cli.report import index_blob
         from beibei_cli.search.normalize import normalize_query
-        from beibei_cli.search.query import Index
 
-        t2s = Index(index_blob(report)).t2s
+        t2s = report.t2s()
         needle = normalize_query(grep, t2s)
         paras = [p for p in paras if needle in normalize_query(p["text"], t2s)]
     return [{k: v for k, v in p.items() if k not in PRIVATE} for p in paras]
@@ -335,10 +332,7 @@ def counts(report: Report) -> dict[str, int]:
 
 
 def cite(report: Report, rid: str, fmt: str) -> str:
-    rec = report.get(rid)
-    if rec is None:
-        show_record(report, rid, "zh")  # raises with suggestions
-        raise AssertionError  # pragma: no cover
+    rec = find_record(report, rid)
     title = report.meta["title"]
     if kind_of(rec) == "paragraph":
         quote, para = rec["text"], rec["n"]

@@ -220,9 +220,34 @@ class Report:
         self.paragraphs: list[Record] = data["paragraphs"]
         self.source_path: str = data["source_path"]
         self.data_path = data_path
-        self.index_blob: bytes | None = data.get("index")
         self.data = data
         self._by_id: dict[str, Record] | None = None
+        self._t2s: dict[str, str] | None = None
+
+    def index(self) -> bytes:
+        """The search index: from the cache, or built now (slow: imports the text libraries).
+
+        The one place the index is built; ``load_report`` calls it before caching.
+        """
+        if self.data.get("index") is None:
+            from beibei_cli.search.build import build_index
+
+            self.data["index"] = build_index(self.data)
+        blob: bytes = self.data["index"]
+        return blob
+
+    def t2s(self) -> dict[str, str]:
+        """Traditional -> simplified for the report's characters (from the index when it is built)."""
+        if self._t2s is None:
+            if self.data.get("index") is not None:
+                from beibei_cli.search.query import Index
+
+                self._t2s = Index(self.data["index"]).t2s
+            else:
+                from beibei_cli.search.build import t2s_table
+
+                self._t2s = t2s_table({ch for p in self.paragraphs for ch in p["text"]})
+        return self._t2s
 
     def by_id(self) -> dict[str, Record]:
         if self._by_id is None:
@@ -310,20 +335,10 @@ def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Re
         if more:
             more.append(f"{len(problems)} problems; run 'beibei validate {data_path}' for the list")
         raise DataError(first, details=more)
+    report = Report(data, data_path)
     if use_cache and cache.writable():
         # The index costs the text libraries' import: build it now only if it will
         # be kept; otherwise a search builds it when (and if) it needs it.
-        from beibei_cli.search.build import build_index
-
-        data["index"] = build_index(data)
+        report.index()
         cache.store(data_path, data)
-    return Report(data, data_path)
-
-
-def index_blob(report: Report) -> bytes:
-    """The search index: from the cache, or built now (slow: imports the text libraries)."""
-    if report.index_blob is None:
-        from beibei_cli.search.build import build_index
-
-        report.index_blob = build_index(report.data)
-    return report.index_blob
+    return report

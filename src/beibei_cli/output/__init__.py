@@ -93,7 +93,7 @@ def write_err(text: str) -> None:
 
 def select_fields(rows: list[dict[str, Any]], fields: str | None, available: list[str]) -> list[dict[str, Any]]:
     """Keep and order the named fields; an unknown name is a usage error."""
-    if not fields:
+    if fields is None:
         return rows
     wanted = [f.strip() for f in fields.split(",") if f.strip()]
     if not wanted:

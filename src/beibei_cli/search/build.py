@@ -17,9 +17,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-# The order ties are broken in: cases first, the article's own paragraphs last.
-KIND_ORDER = ["case", "pillar", "goal", "plan", "metric", "honour", "event", "entity", "caption", "paragraph"]
-
 
 def _join(*parts: Any) -> str:
     out: list[str] = []

@@ -11,7 +11,7 @@ import marshal
 import math
 
 from beibei_cli.errors import UsageError
-from beibei_cli.search.build import KIND_ORDER
+from beibei_cli.models import KIND_ORDER
 from beibei_cli.search.normalize import is_han, normalize_query
 
 TYPE_CHECKING = False

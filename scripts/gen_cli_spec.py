@@ -1,0 +1,52 @@
+"""Regenerate src/beibei_cli/_cli_spec.py from the Typer app (run after changing cli.py).
+
+    python scripts/gen_cli_spec.py          # write it
+    python scripts/gen_cli_spec.py --check  # exit 1 if it is stale
+
+tests/test_fastpath.py fails while the committed spec differs from the app.
+"""
+
+from __future__ import annotations
+
+import pprint
+import sys
+from pathlib import Path
+
+TARGET = Path(__file__).resolve().parent.parent / "src" / "beibei_cli" / "_cli_spec.py"
+
+HEADER = '''"""The command line's parameters, generated from the Typer app in cli.py.
+
+Do not edit: run ``python scripts/gen_cli_spec.py``. The fast path parses argv
+with this; tests/test_fastpath.py fails when it is stale.
+"""
+
+from typing import Any
+
+SPEC: dict[str, Any] = '''
+
+
+def render() -> str:
+    from typer.main import get_command
+
+    from beibei_cli.cli import app
+    from beibei_cli.fastpath import build_spec
+
+    spec = build_spec(get_command(app))
+    return HEADER + pprint.pformat(spec, width=110, sort_dicts=False) + "\n"
+
+
+def main() -> int:
+    text = render()
+    if "--check" in sys.argv[1:]:
+        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
+        if current != text:
+            print(f"{TARGET.name} is stale: run python scripts/gen_cli_spec.py", file=sys.stderr)
+            return 1
+        return 0
+    TARGET.write_text(text, encoding="utf-8")
+    print(f"wrote {TARGET.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
