@@ -16,7 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "yaml", "md")
+FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "yaml", "md", "xlsx")
 MACHINE = ("plain", "tsv", "csv", "json", "jsonl", "yaml")
 COLOR_CHOICES = ("auto", "always", "never")
 

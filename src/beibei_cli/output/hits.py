@@ -115,19 +115,21 @@ def colour_spans(text: str, spans: list[list[int]], escape: Any = str) -> str:
     return "".join(out)
 
 
-def plain_lines(rows: list[dict[str, Any]], keys: list[str], *, color: bool) -> str:
-    """Hits as plain tab-separated lines (as ``output.render`` "plain"), with the matches in colour when asked."""
+def plain_lines(
+    rows: list[dict[str, Any]], keys: list[str], spans: list[dict[str, list[list[int]]]], *, color: bool
+) -> str:
+    """Hits as plain tab-separated lines (as ``output.render`` "plain"); with ``color``, the
+    spans of each row (``spans[i]["snippet"]``, ``spans[i]["text"]``) in rg's match colour."""
     from beibei_cli.output import cell
 
     lines = []
-    for row in rows:
+    for row, marks in zip(rows, spans, strict=True):
         cells = []
         for k in keys:
-            if color and k == "snippet" and row.get("snippet_matches"):
-                cells.append(colour_spans(str(row.get(k) or ""), row["snippet_matches"], cell))
-            elif color and k == "text" and row.get("matches"):
-                cells.append(colour_spans(str(row.get(k) or ""), row["matches"], cell))
+            value = row.get(k)
+            if color and marks.get(k) and isinstance(value, str):
+                cells.append(colour_spans(value, marks[k], cell))
             else:
-                cells.append(cell(row.get(k)))
+                cells.append(cell(value))
         lines.append("\t".join(cells) + "\n")
     return "".join(lines)
