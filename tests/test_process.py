@@ -75,6 +75,17 @@ def test_no_cache_folder_means_no_text_libraries_for_figures() -> None:
     assert "pypinyin" not in heavy and "opencc" not in heavy
 
 
+@pytest.mark.parametrize(
+    "args", [["--no-cache", "source", "--grep", "招商"], ["--version"], ["metrics", "--lang", "en"]]
+)
+def test_no_search_index_or_typer_where_none_is_needed(args: list[str]) -> None:
+    """source --grep needs only the traditional->simplified table, not the index (pypinyin)."""
+    done = subprocess.run([PYTHON, "-c", PROBE, *args], capture_output=True, env=python_env(), timeout=60)
+    assert done.returncode == 0, done.stderr
+    heavy = done.stderr.decode().rsplit("HEAVY=", 1)[1].strip()
+    assert "pypinyin" not in heavy and "typer" not in heavy, heavy
+
+
 def test_table_imports_rich_but_not_typer() -> None:
     done = subprocess.run(
         [PYTHON, "-c", PROBE, "metrics", "--format", "table"], capture_output=True, env=python_env(), timeout=60

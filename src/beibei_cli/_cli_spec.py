@@ -4,7 +4,11 @@ Do not edit: run ``python scripts/gen_cli_spec.py``. The fast path parses argv
 with this; tests/test_fastpath.py fails when it is stale.
 """
 
-from typing import Any
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; the fast path imports this module on every run
+    from typing import Any
 
 SPEC: dict[str, Any] = {'help': ['-h', '--help'],
  'globals': [{'name': 'data',

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "yaml", "md", "xlsx")
-MACHINE = ("plain", "tsv", "csv", "json", "jsonl", "yaml")
 COLOR_CHOICES = ("auto", "always", "never")
 
 
