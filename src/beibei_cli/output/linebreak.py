@@ -18,6 +18,7 @@ so that a caller can cut a styled text at the same places.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -33,14 +34,25 @@ _NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
 _SPACE = re.compile(r"\s+")
 
 
+_WIDTHS: dict[str, int] = {}
+
+
+def _char_width(ch: str) -> int:
+    width = _WIDTHS.get(ch)
+    if width is None:
+        if unicodedata.combining(ch):
+            width = 0
+        else:
+            width = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        _WIDTHS[ch] = width
+    return width
+
+
 def cell_width(text: str) -> int:
     """Terminal cells: 2 for wide (East Asian) characters, 0 for combining marks, else 1."""
-    total = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return total
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(ch) for ch in text)
 
 
 def _is_wordish(ch: str) -> bool:
@@ -70,8 +82,11 @@ def _number_end(text: str, pos: int) -> int:
             return end
 
 
-def atoms(text: str) -> list[tuple[int, int]]:
-    """The unbreakable pieces of a single line, as (start, end) offsets; spaces are pieces of their own."""
+@functools.lru_cache(maxsize=4096)
+def atoms(text: str) -> tuple[tuple[int, int], ...]:
+    """The unbreakable pieces of a single line, as (start, end) offsets; spaces are pieces of their own.
+
+    Cached: a table measures and draws the same texts several times."""
     pieces: list[tuple[int, int]] = []
     i = 0
     n = len(text)
@@ -113,7 +128,7 @@ def atoms(text: str) -> list[tuple[int, int]]:
         glued.append((start, end))
     if pending_open is not None:
         glued.append((pending_open, n))
-    return glued
+    return tuple(glued)
 
 
 def _bad_cut(text: str, k: int) -> bool:
@@ -175,25 +190,34 @@ def _wrap_line(text: str, width: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     line_start: int | None = None
     line_end = 0
+    used = 0  # cells from line_start to line_end
     for start, end in atoms(text):
         piece = text[start:end]
-        w = cell_width(piece)
         if piece.isspace():
             continue
-        if line_start is not None and cell_width(text[line_start:end]) <= width:
-            line_end = end
-            continue
+        w = cell_width(piece)
         if line_start is not None:
+            grown = used + cell_width(text[line_end:start]) + w
+            if grown <= width:
+                line_end, used = end, grown
+                continue
             out.append((line_start, line_end))
         if w > width:
             folded = _fold(text, start, end, width)
             out.extend(folded[:-1])
             line_start, line_end = folded[-1]
+            used = cell_width(text[line_start:line_end])
         else:
-            line_start, line_end = start, end
+            line_start, line_end, used = start, end, w
     if line_start is not None:
         out.append((line_start, line_end))
     return out or [(0, 0)]
+
+
+@functools.lru_cache(maxsize=4096)
+def line_count(text: str, width: int) -> int:
+    """How many lines ``text`` takes at ``width`` (cached: table sizing asks often)."""
+    return len(wrap(text, width))
 
 
 def lines(text: str, width: int) -> list[str]:

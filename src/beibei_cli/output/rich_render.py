@@ -209,7 +209,7 @@ def highlighted(text: str, spans: list[list[int]]) -> Text:
 
 
 def _lines_at(texts: list[str], width: int) -> int:
-    return max((len(lb.wrap(t, width)) for t in texts if t), default=1)
+    return max((lb.line_count(t, width) for t in texts if t), default=1)
 
 
 def _width_for_lines(col: str, header: str, texts: list[str], lines: int) -> int:
