@@ -107,3 +107,18 @@ def test_an_entity_page_lists_each_mention_with_kind_title_and_paragraph(run) ->
     rec = json.loads(run("show", "org-swu", "--format", "json").out)
     mention = next(m for m in rec["mentions"] if m["id"] == "case-xunjian-swu-base")
     assert mention["title"] and mention["title"] in line
+
+
+def test_columns_named_with_fields_are_never_dropped(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("pillars", "--fields", "id,name,heading,summary", "--format", "table", env={"COLUMNS": "80"}).out
+    assert all(h in out.splitlines()[1] for h in ("编号", "名称", "标题", "要义"))
+    narrow = run("metrics", "--fields", "id,name,value,unit,pillar,as_of", "--format", "table", env={"COLUMNS": "70"})
+    assert all(label in narrow.out for label in ("单位", "篇章", "时间"))  # a table or blocks, but all there
+    quoted = run("metrics", "--fields", "id,name,quote", "--format", "table", env={"COLUMNS": "100"}).out
+    assert "原文" in quoted.splitlines()[1]  # asked for: shown below 120 columns too
+
+
+def test_long_texts_are_wrapped_whole_not_cut(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("source", "--para", "2", "--format", "table", env={"COLUMNS": "80"}).out
+    flat = "".join(part.strip() for line in out.splitlines() for part in line.split("│")[2:3])
+    assert "…" not in out and flat.endswith("围绕“新时代、新征程、新重庆”加快推进。")

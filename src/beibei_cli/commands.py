@@ -134,7 +134,14 @@ def emit_rows(
 
         to_file = bool(output_path and output_path != "-")
         width = 100 if to_file else output.terminal_width()
-        text = rich_render.table(rows, columns, lang=ctx.lang, width=width, color=ctx.use_color() and not to_file)
+        text = rich_render.table(
+            rows,
+            columns,
+            lang=ctx.lang,
+            width=width,
+            color=ctx.use_color() and not to_file,
+            droppable=fields is None,
+        )
         write_output(text.encode("utf-8"), output_path)
         return
     if fmt == "xlsx":

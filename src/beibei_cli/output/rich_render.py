@@ -9,9 +9,10 @@ Tables are sized by priority, not left to Rich's even squeeze:
 - ids and figures are never wrapped nor cut (ids are what users copy into
   ``show`` and ``cite``);
 - columns that are empty in every row are not shown;
-- names and other text wrap (with Chinese line-breaking rules, see
-  ``linebreak``) into at most ``MAX_NAME_LINES`` lines; when the terminal is too
-  narrow for that, columns are dropped in ``DROP_ORDER`` first;
+- names wrap (with Chinese line-breaking rules, see ``linebreak``) into at
+  most ``MAX_NAME_LINES`` lines, other texts wrap freely; when the terminal is
+  too narrow for that, columns are dropped in ``DROP_ORDER`` first (never a
+  column named with ``--fields``);
 - the quote (or its start, ending in …) is shown at ``QUOTE_MIN_WIDTH`` columns
   and wider;
 - when even the id, the name and the figure do not fit side by side, each row
@@ -79,8 +80,10 @@ NO_WRAP = {
     "pillar_name",
 }
 NUMERIC = {"value", "figure", "score", "para", "n", "mentions", "amount"}
-TRUNCATED = {"quote": 2, "text": 3}  # at most this many lines, then …
+TRUNCATED = {"quote": 2}  # at most this many lines, then …
+NAMES = {"name", "title"}  # wrap at most MAX_NAME_LINES lines (other text columns wrap freely)
 MAX_NAME_LINES = 3  # a name wraps at most twice
+TEXT_MIN_WIDTH = 16  # the narrowest a freely wrapping text column gets
 QUOTE_MIN_WIDTH = 120
 LIST_CAP = 3  # items of a list shown in one cell before "… and N more"
 BORDERS = 1  # the left edge; each column adds 3 (padding and a rule)
@@ -220,31 +223,34 @@ def _width_for_lines(col: str, header: str, texts: list[str], lines: int) -> int
     if col in TRUNCATED:
         return min(natural, 20)
     width = max([lb.cell_width(header)] + [lb.min_width(t) for t in texts])
+    if col not in NAMES:
+        return max(width, min(natural, TEXT_MIN_WIDTH))
     while width < natural and _lines_at(texts, width) > lines:
         width += 1
     return width
 
 
 def plan_columns(
-    columns: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int
+    columns: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int, *, droppable: bool = True
 ) -> dict[str, int] | None:
     """The width of each column shown (in order), or None when even the essentials do not fit.
 
     Names wrap into two lines when that costs at most one more dropped column,
-    else three (``MAX_NAME_LINES``), never more.
+    else three (``MAX_NAME_LINES``), never more. Columns asked for by name
+    (``droppable`` false: ``--fields``) are never dropped, only emptied ones.
     """
     shown = [c for c in columns if any(texts[c])]  # columns empty in every row are not shown
-    if width < QUOTE_MIN_WIDTH and len(shown) > 1:
+    if droppable and width < QUOTE_MIN_WIDTH and len(shown) > 1:
         shown = [c for c in shown if c != "quote"]
-    loose = _plan(shown, headers, texts, width, MAX_NAME_LINES)
-    tight = _plan(shown, headers, texts, width, 2)
+    loose = _plan(shown, headers, texts, width, MAX_NAME_LINES, droppable)
+    tight = _plan(shown, headers, texts, width, 2, droppable)
     if tight is None or (loose is not None and len(tight) < len(loose) - 1):
         return loose
     return tight
 
 
 def _plan(
-    columns: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int, lines: int
+    columns: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int, lines: int, droppable: bool
 ) -> dict[str, int] | None:
     shown = list(columns)
     natural = {c: max([lb.cell_width(headers[c])] + [lb.cell_width(t) for t in texts[c]]) for c in shown}
@@ -253,7 +259,7 @@ def _plan(
     def need(cols: list[str]) -> int:
         return BORDERS + sum(minimum[c] + 3 for c in cols)
 
-    for drop in DROP_ORDER:
+    for drop in DROP_ORDER if droppable else ():
         if need(shown) <= width:
             break
         if drop in shown and len(shown) > 1:
@@ -262,11 +268,11 @@ def _plan(
         return None
     widths = {c: minimum[c] for c in shown}
     spare = width - need(shown)
-    names = [c for c in shown if c not in NO_WRAP and c not in TRUNCATED]
-    quotes = [c for c in shown if c in TRUNCATED]
-    # names up to two lines, then the quote, then names up to one line
+    names = [c for c in shown if c in NAMES]
+    others = [c for c in shown if c not in NO_WRAP and c not in NAMES]
+    # names up to two lines, then quotes and other texts, then names up to one line
     two_lines = {c: max(widths[c], _width_for_lines(c, headers[c], texts[c], 2)) for c in names}
-    for targets in (two_lines, {c: natural[c] for c in quotes}, {c: natural[c] for c in names}):
+    for targets in (two_lines, {c: natural[c] for c in others}, {c: natural[c] for c in names}):
         spare = _share(widths, targets, spare)
     return widths
 
@@ -303,12 +309,15 @@ def table(
     lang: str,
     width: int,
     color: bool,
+    droppable: bool = True,
 ) -> str:
+    """Rows as a table sized by priority (see the module's docstring); ``droppable`` false keeps
+    every column that has a value (the user named them with ``--fields``)."""
     width = max(width, 20)
     cells = {c: [cell_renderable(row, c, lang=lang) for row in rows] for c in columns}
     texts = {c: [t.plain for t in cells[c]] for c in columns}
     headers = {c: label(c, lang) for c in columns}
-    widths = plan_columns(columns, headers, texts, width)
+    widths = plan_columns(columns, headers, texts, width, droppable=droppable)
     if widths is None:
         return _stacked(rows, columns, cells, headers, width=width, color=color)
     t = Table(header_style="bold", expand=False, show_lines=False)
