@@ -113,3 +113,8 @@ def test_linebreak_imports_in_a_millisecond_or_so() -> None:
     code = "import sys; import beibei_cli.output.linebreak; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'budoux', 'yaml')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=python_env(), check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_short_bracketed_and_quoted_groups_stay_whole() -> None:
+    assert lb.lines("2022（推断）", 8) == ["2022", "（推断）"]
+    assert lb.lines("抓好经济工作的“生命线”", 14) == ["抓好经济工作的", "“生命线”"]

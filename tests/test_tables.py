@@ -122,3 +122,13 @@ def test_long_texts_are_wrapped_whole_not_cut(run) -> None:  # type: ignore[no-u
     out = run("source", "--para", "2", "--format", "table", env={"COLUMNS": "80"}).out
     flat = "".join(part.strip() for line in out.splitlines() for part in line.split("│")[2:3])
     assert "…" not in out and flat.endswith("围绕“新时代、新征程、新重庆”加快推进。")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_inferred_date_keeps_its_mark_at_every_width(run, width: int) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("timeline", "--format", "json").out)
+    inferred = sum(1 for r in rows if r["inferred"])
+    assert inferred
+    for lang, mark in (("zh", "推断"), ("en", "inferred")):
+        out = run("--lang", lang, "timeline", "--format", "table", env={"COLUMNS": str(width)}).out
+        assert out.count(mark) == inferred, (lang, width)

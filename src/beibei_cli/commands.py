@@ -421,7 +421,7 @@ def timeline(
         format=format,
         fields=fields,
         no_header=no_header,
-        columns=["date", "inferred", "title", "id"],
+        columns=["date", "title", "id"],
         fallback_fields=["id", "date", "precision", "title", "quote"],
         limit=limit,
         output_path=output_path,

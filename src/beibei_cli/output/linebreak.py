@@ -9,7 +9,8 @@ millisecond; a phrase segmenter such as budoux costs more and still splits
 - a number is never split from its unit, nor a date from its parts
   (1896户, 2022年6月, 93.9亿元, 10余倍, 5.09%);
 - Latin words and other runs without spaces (ids, 1+4+9+N) are not split,
-  unless one is wider than the whole line, when it is folded.
+  nor short bracketed or quoted groups (（推断）, “生命线”), unless one is
+  wider than the whole line, when it is folded.
 
 ``atoms(text)`` cuts a line into the pieces a break may fall between;
 ``wrap(text, width)`` returns the (start, end) offsets of each wrapped line,
@@ -30,6 +31,9 @@ OPENING = set("“‘（《【「『〈〔〖｛［([{")
 UNIT_CHARS = set(
     "年月日号时分秒度户个家栋倍亿万千百元米亩人次项所条座件名位种批层台辆套岁期届周天张份处只株棵场篇级里吨克平方公顷"
 )
+# brackets and quotes whose content, when at most SHORT_GROUP characters, is kept on one line
+PAIRS = {"（": "）", "(": ")", "【": "】", "《": "》", "“": "”", "‘": "’", "「": "」", "『": "』"}
+SHORT_GROUP = 4
 _NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
 _SPACE = re.compile(r"\s+")
 
@@ -98,7 +102,11 @@ def atoms(text: str) -> tuple[tuple[int, int], ...]:
             pieces.append((i, m.end()))
             i = m.end()
             continue
-        if _NUMBER.match(text, i):
+        close = PAIRS.get(ch)
+        k = text.find(close, i + 1, i + SHORT_GROUP + 2) if close else -1
+        if k > i + 1 and not any(c.isspace() for c in text[i:k]):
+            j = k + 1  # a short bracketed or quoted group stays whole: （推断）, “生命线”
+        elif _NUMBER.match(text, i):
             j = _number_end(text, i)
         elif _is_wordish(ch):
             j = i + 1

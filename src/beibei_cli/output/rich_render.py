@@ -64,7 +64,6 @@ NO_WRAP = {
     "unit",
     "bar",
     "as_of",
-    "date",
     "kind",
     "type",
     "score",
@@ -84,6 +83,7 @@ TRUNCATED = {"quote": 2}  # at most this many lines, then …
 NAMES = {"name", "title"}  # wrap at most MAX_NAME_LINES lines (other text columns wrap freely)
 MAX_NAME_LINES = 3  # a name wraps at most twice
 TEXT_MIN_WIDTH = 16  # the narrowest a freely wrapping text column gets
+TIGHT = {"date"}  # as narrow as their widest piece: a date, its inferred mark below it if need be
 QUOTE_MIN_WIDTH = 120
 LIST_CAP = 3  # items of a list shown in one cell before "… and N more"
 BORDERS = 1  # the left edge; each column adds 3 (padding and a rule)
@@ -176,6 +176,12 @@ def cell_renderable(row: dict[str, Any], col: str, *, lang: str) -> Text:
         return Text(str(row.get("text") or _value_text(row).plain), style="bold green")
     if col == "inferred":
         return Text(label("inferred", lang) if value else "", style="yellow")
+    if col == "date" and row.get("inferred") is True and isinstance(value, str):
+        out = Text(value)  # the mark goes with the date: it must not be dropped apart from it
+        out.append(
+            f" ({label('inferred', lang)})" if lang == "en" else f"（{label('inferred', lang)}）", style="yellow"
+        )
+        return out
     if col in ("kind", "type", "record", "precision", "status") and isinstance(value, str):
         return Text(value_name(value, lang), style="magenta" if col in ("kind", "record") else "")
     if col == "mentions" and isinstance(value, list):
@@ -223,6 +229,8 @@ def _width_for_lines(col: str, header: str, texts: list[str], lines: int) -> int
     if col in TRUNCATED:
         return min(natural, 20)
     width = max([lb.cell_width(header)] + [lb.min_width(t) for t in texts])
+    if col in TIGHT:
+        return width
     if col not in NAMES:
         return max(width, min(natural, TEXT_MIN_WIDTH))
     while width < natural and _lines_at(texts, width) > lines:
