@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from beibei_cli.output.hits import MATCH_OFF, MATCH_ON, snippet
+from beibei_cli.output.hits import MATCH_OFF, MATCH_ON
+from beibei_cli.snippets import snippet
 from tests.test_process import _in_pty
 
 QUERIES = ["招商", "西南大学", "经济", "北碚", "投资", "zhaoshang", "创新", "Investment", "university"]

@@ -1283,5 +1283,6 @@ SPEC: dict[str, Any] = {'help': ['-h', '--help'],
                                        'expose': True,
                                        'eager': False,
                                        'action': None,
-                                       'default': None}]}},
+                                       'default': None}]},
+              'mcp': {'function': 'mcp', 'params': []}},
  'groups': {'cache': {'clear': []}}}

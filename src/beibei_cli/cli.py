@@ -139,6 +139,7 @@ FieldsOpt = Annotated[
     Optional[str],
     typer.Option(
         "--fields",
+        metavar="FIELDS",
         help="Comma-separated fields to print, in this order (e.g. id,name,text).",
         autocompletion=complete_fields,
     ),
@@ -155,7 +156,9 @@ OutputOpt = Annotated[
 ]
 LimitOpt = Annotated[
     Optional[int],
-    typer.Option("--limit", "-n", min=0, help="Print at most N rows (0 prints none; the exit code is unchanged)."),
+    typer.Option(
+        "--limit", "-n", min=0, metavar="N", help="Print at most N rows (0 prints none; the exit code is unchanged)."
+    ),
 ]
 RecordFormatOpt = Annotated[
     Optional[RecordFormat],  # type: ignore[valid-type]
@@ -223,7 +226,11 @@ def main(
     data: Annotated[
         Optional[Path],
         typer.Option(
-            "--data", envvar="BEIBEI_DATA", help="Report YAML to load (default: the packaged report).", show_envvar=True
+            "--data",
+            metavar="FILE",
+            envvar="BEIBEI_DATA",
+            help="Report YAML to load (default: the packaged report).",
+            show_envvar=True,
         ),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
@@ -363,13 +370,16 @@ def search(
         Optional[str],
         typer.Option(
             "--in",
+            metavar="KINDS",
             help="Only these kinds: cases,pillars,goals,plans,metrics,honours,events,entities,captions,paragraphs.",
         ),
     ] = None,
     any_: Annotated[bool, typer.Option("--any", help="Match any term instead of all.")] = False,
     or_: Annotated[bool, typer.Option("--or", hidden=True, help="Old name of --any.")] = False,
     regex: Annotated[bool, typer.Option("--regex", "-e", help="Treat the query as a regular expression.")] = False,
-    context: Annotated[int, typer.Option("--context", "-C", min=0, help="Characters of context on each side.")] = 20,
+    context: Annotated[
+        int, typer.Option("--context", "-C", min=0, metavar="N", help="Characters of context on each side.")
+    ] = 20,
     count: Annotated[bool, typer.Option("--count", "-c", help="Print only the number of hits of each kind.")] = False,
     ids: Annotated[bool, typer.Option("--ids", "-l", help="Print only the ids of the hits.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; exit 0 on a hit, 1 on none.")] = False,
@@ -434,7 +444,7 @@ Examples:
 """
 )
 def source(
-    para: Annotated[Optional[int], typer.Option("--para", min=1, help="Only paragraph N.")] = None,
+    para: Annotated[Optional[int], typer.Option("--para", min=1, metavar="N", help="Only paragraph N.")] = None,
     grep: Annotated[Optional[str], typer.Option("--grep", "-g", help="Only paragraphs containing this text.")] = None,
     limit: LimitOpt = None,
     format: FormatOpt = None,
@@ -475,7 +485,8 @@ def export(
         typer.Option("--format", "-f", help="md or html."),
     ] = "md",
     output_path: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-' is stdout).")
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout ('-' is stdout)."),
     ] = None,
 ) -> None:
     """The whole report as one Markdown document or one self-contained HTML page."""
@@ -492,7 +503,7 @@ Examples:
 def validate(
     path: Annotated[Optional[Path], typer.Argument(help="Report file to check (default: the loaded one).")] = None,
     source: Annotated[
-        Optional[Path], typer.Option("--source", help="The article text to check quotes against.")
+        Optional[Path], typer.Option("--source", metavar="FILE", help="The article text to check quotes against.")
     ] = None,
     format: Annotated[
         Optional[RecordFormat],  # type: ignore[valid-type]
@@ -500,6 +511,19 @@ def validate(
     ] = None,
 ) -> None:
     """Check a report file and print every problem, one per line."""
+
+
+@command(
+    epilog="""\b
+Needs the optional MCP SDK: pip install 'beibei[mcp]'. Every tool's answer
+carries the verbatim quote and its paragraph number.
+\b
+Register it with a desktop assistant (e.g. claude_desktop_config.json):
+  {"mcpServers": {"beibei": {"command": "beibei", "args": ["--lang", "en", "mcp"]}}}
+"""
+)
+def mcp() -> None:
+    """Serve the report to an AI assistant: a Model Context Protocol server on stdin/stdout."""
 
 
 @command(cache_app, "clear")

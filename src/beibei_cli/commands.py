@@ -261,27 +261,6 @@ def info(ctx: Ctx, *, format: str | None = None) -> int:
 SEARCH_FIELDS = ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"]
 
 
-def parse_scope(scope: str | None) -> set[str] | None:
-    """``--in cases,metrics`` -> {"case", "metric"} (singular kind names work too)."""
-    if scope is None:
-        return None
-    from beibei_cli.models import KIND_ORDER, KINDS
-
-    scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
-    kinds = set()
-    for part in scope.split(","):
-        name = part.strip().lower()
-        if not name:
-            continue
-        kind = scopes.get(name) or (name if name in KIND_ORDER else None)
-        if kind is None:
-            raise UsageError(f"unknown scope {part.strip()!r} in --in; choose from {', '.join(scopes)}")
-        kinds.add(kind)
-    if not kinds:
-        raise UsageError(f"--in is empty; choose from {', '.join(scopes)}")
-    return kinds
-
-
 def search(
     ctx: Ctx,
     *,
@@ -300,11 +279,12 @@ def search(
     no_header: bool = False,
     output_path: str | None = None,
 ) -> int:
-    from beibei_cli.search.query import Index
-    from beibei_cli.search.query import search as run_search
+    from beibei_cli import queries
 
-    kinds = parse_scope(in_)
-    hits = run_search(Index(ctx.report.index()), query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context)
+    kinds = queries.parse_kinds(in_)
+    hits = queries.search_hits(
+        ctx.report, query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context, lang=ctx.lang
+    )
     code = ExitCode.OK if hits else ExitCode.NO_MATCH
     if quiet:
         return code
@@ -314,13 +294,6 @@ def search(
         output.write_err(label("no_hits_hint", ctx.lang))
     if limit is not None:
         hits = hits[:limit]
-    if ctx.lang == "en":
-        from beibei_cli.queries import english_titles
-
-        english_titles(ctx.report, hits)
-    from beibei_cli.output.hits import localize_snippets
-
-    localize_snippets(hits, ctx.lang, context)
     fmt = output_format(format, output_path)
     if ids:
         _emit_values(
@@ -545,3 +518,9 @@ def export(ctx: Ctx, *, format: str = "md", output_path: str | None = None) -> i
     else:
         output.write(text)
     return ExitCode.OK
+
+
+def mcp(ctx: Ctx) -> int:
+    from beibei_cli.mcp_server import serve
+
+    return serve(data=ctx.data, lang=ctx.lang, use_cache=not ctx.no_cache)

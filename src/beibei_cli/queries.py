@@ -350,3 +350,54 @@ def any_fields(rows: list[dict[str, Any]]) -> list[str]:
             if k not in keys:
                 keys.append(k)
     return keys
+
+
+# -- search ----------------------------------------------------------------
+
+
+def parse_kinds(scope: str | list[str] | None, option: str = "--in") -> set[str] | None:
+    """``"cases,metrics"`` or ``["case", "metrics"]`` -> ``{"case", "metric"}`` (None: every kind)."""
+    if scope is None:
+        return None
+    from beibei_cli.models import KIND_ORDER, KINDS
+
+    parts = scope.split(",") if isinstance(scope, str) else [p for item in scope for p in str(item).split(",")]
+    scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
+    kinds = set()
+    for part in parts:
+        name = part.strip().lower()
+        if not name:
+            continue
+        kind = scopes.get(name) or (name if name in KIND_ORDER else None)
+        if kind is None:
+            raise UsageError(f"unknown scope {part.strip()!r} in {option}; choose from {', '.join(scopes)}")
+        kinds.add(kind)
+    if not kinds:
+        raise UsageError(f"{option} is empty; choose from {', '.join(scopes)}")
+    return kinds
+
+
+def search_hits(
+    report: Report,
+    query: list[str],
+    *,
+    kinds: set[str] | None = None,
+    any_term: bool = False,
+    regex: bool = False,
+    context: int = 20,
+    lang: str = "zh",
+    **options: Any,
+) -> list[Record]:
+    """Every ranked hit of ``beibei search`` (``snippet_matches`` included); ``options``
+    go to the search engine unchanged (its newer switches)."""
+    from beibei_cli.search.query import Index
+    from beibei_cli.search.query import search as run_search
+
+    index = Index(report.index())
+    hits = run_search(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, **options)
+    if lang == "en":
+        english_titles(report, hits)
+    from beibei_cli.snippets import localize_snippets
+
+    localize_snippets(hits, lang, context)  # cut from the interface language's lines only
+    return hits
