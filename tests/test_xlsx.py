@@ -97,3 +97,16 @@ def test_xlsx_is_imported_only_for_that_format(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=python_env(BEIBEI_CACHE_DIR=str(tmp_path))
     )
     assert done.stderr.strip().endswith("False")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("search", "招商", "-l"), ("search", "招商", "--count"), ("metrics",), ("entities",), ("pillars",), ("source",)],
+    ids=" ".join,
+)
+@pytest.mark.parametrize("ext", ["json", "csv", "yaml"])
+def test_o_writes_what_stdout_would_get(run, tmp_path: Path, args: tuple[str, ...], ext: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / f"out.{ext}"
+    done = run(*args, "-o", str(path))
+    assert done.code == 0 and done.out == "" and done.err.startswith("wrote ")
+    assert path.read_text(encoding="utf-8") == run(*args, "--format", ext).out

@@ -83,6 +83,8 @@ def output_format(format: str | None, output_path: str | None) -> str:
 
 def write_output(data: bytes, output_path: str | None, *, binary: bool = False) -> None:
     """Data to the -o file (atomically) or to stdout; a binary format is refused at a terminal."""
+    if data and not binary and not data.endswith(b"\n"):
+        data += b"\n"  # text ends with a newline, in a file as on stdout
     if output_path and output_path != "-":
         from beibei_cli.files import write_atomic
 
@@ -303,8 +305,9 @@ def search(
         tally: dict[str, int] = {}
         for h in hits:
             tally[h["kind"]] = tally.get(h["kind"], 0) + 1
-        if fmt in ("json", "yaml") and not output_path:
-            emit_record(ctx, tally, fmt)
+        if fmt in ("json", "yaml"):
+            text = output.to_json(tally) if fmt == "json" else output.to_yaml(tally)
+            write_output((text if text.endswith("\n") else text + "\n").encode("utf-8"), output_path)
         else:
             rows = [{"kind": kind, "count": n} for kind, n in tally.items()]
             emit_rows(
@@ -354,8 +357,9 @@ def _emit_values(
     output_path: str | None = None,
 ) -> None:
     """A bare list (``search -l``): a JSON/YAML list of strings, otherwise one per line."""
-    if fmt in ("json", "yaml") and not output_path:
-        emit_record(ctx, values, fmt)  # type: ignore[arg-type]
+    if fmt in ("json", "yaml"):
+        text = output.to_json(values) if fmt == "json" else output.to_yaml(values)
+        write_output((text if text.endswith("\n") else text + "\n").encode("utf-8"), output_path)
     elif fmt == "jsonl":
         write_output("".join(output.to_json(v, indent=None) + "\n" for v in values).encode("utf-8"), output_path)
     elif fmt in ("plain", "table") and fields is None:
