@@ -99,3 +99,19 @@ def test_the_briefing_is_in_one_language(run, detail: list[str]) -> None:  # typ
     assert "两大定位" in zh and "四篇文章" in zh
     en = run("--lang", "en", "pillars", *detail, "--format", "table", env={"COLUMNS": "120"}).out
     assert "Two positionings" in en and "两大定位" not in en
+
+
+def test_every_record_shows_in_both_languages_with_labels_in_one(run) -> None:  # type: ignore[no-untyped-def]
+    """Every record of the report, as `show` draws it at a terminal (a caption crashed under --lang en)."""
+    from beibei_cli import queries
+    from beibei_cli.output import rich_render
+    from beibei_cli.report import load_report
+
+    report = load_report(None)
+    stray = set()
+    for rid in report.by_id():
+        for lang, foreign in (("zh", LATIN), ("en", HAN)):
+            rec = queries.show_record(report, rid, lang)
+            panel = rich_render.record(rec, lang=lang, width=200, color=False)
+            stray |= {(lang, label) for label in _panel_labels(panel) if foreign.search(label)}
+    assert stray == set()

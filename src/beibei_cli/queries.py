@@ -28,10 +28,11 @@ def localize(rec: Record, lang: str) -> Record:
     for field in TRANSLATED:
         en = f"{field}_en"
         if en in out:
-            zh = out[field]
+            zh = out.get(field)  # a caption has title_en but no title (its quote is the text)
             english = out.pop(en)
             out[field] = english if english else zh
-            out[f"{field}_zh"] = zh
+            if zh is not None:
+                out[f"{field}_zh"] = zh
     return out
 
 
