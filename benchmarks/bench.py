@@ -147,9 +147,13 @@ def synthetic(scale: int, folder: Path) -> Path:
     """The real report repeated ``scale`` times (ids suffixed; the article repeated)."""
     import yaml
 
-    from beibei_cli.models import KINDS, SCHEMA
+    from beibei_cli import schema
+    from beibei_cli.models import KINDS
+    from beibei_cli.report import load_report
 
     doc = yaml.safe_load((ROOT / "data" / "report.yaml").read_text(encoding="utf-8"))
+    real = load_report(str(ROOT / "data" / "report.yaml"), use_cache=False)
+    n_paras = len(real.paragraphs)
     out = {"schema_version": doc["schema_version"], "report": dict(doc["report"])}
     out["report"]["source"] = "source.txt"
     for kind, key in KINDS.items():
@@ -158,11 +162,17 @@ def synthetic(scale: int, folder: Path) -> Path:
             for rec in doc.get(key) or []:
                 copy = dict(rec)
                 copy["id"] = f"{rec['id']}-k{k}"
-                for name, ftype in SCHEMA[kind].items():
-                    if ftype.startswith("ref:") and copy.get(name):
-                        copy[name] = f"{copy[name]}-k{k}"
-                    elif ftype.startswith("refs:"):
+                for name, field in schema.fields_of(schema.RECORD_TYPES[kind]).items():
+                    if (field.item or field).mark(schema.Ref) is None:
+                        continue
+                    if field.is_list:
                         copy[name] = [f"{r}-k{k}" for r in copy.get(name) or []]
+                    elif copy.get(name):
+                        copy[name] = f"{copy[name]}-k{k}"
+                if "quote" in rec:  # the article repeats: each copy quotes its own copy of the paragraph
+                    original = real.get(rec["id"])
+                    assert original is not None
+                    copy["para"] = original["para"] + k * n_paras
                 if kind == "section" and k > 0:
                     copy["heading"] = copy.get("heading")  # same headings: they are lines of the source
                 records.append(copy)
@@ -177,7 +187,7 @@ def synthetic(scale: int, folder: Path) -> Path:
 def phases(path: Path) -> dict[str, float]:
     """In-process seconds of each loading phase."""
     from beibei_cli import cache, report
-    from beibei_cli.models import validate
+    from beibei_cli.schema import validate
     from beibei_cli.search.build import build_index
     from beibei_cli.search.query import Index, search
 

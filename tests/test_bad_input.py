@@ -59,7 +59,7 @@ CASES = [
     ("missing-field", REPORT.replace("    name: 森林覆盖率\n", "", 1), ".name: required field is missing"),
     (
         "unknown-key",
-        REPORT.replace("schema_version: 1\n", "schema_version: 1\nextra: 1\n", 1),
+        REPORT.replace("schema_version: 2\n", "schema_version: 2\nextra: 1\n", 1),
         "unknown top-level key 'extra'",
     ),
     (
@@ -78,9 +78,9 @@ CASES = [
         "'tech-inovation' is not the id of any pillar",
     ),
     ("bad-quote", REPORT.replace("全区森林覆盖率53.16%", "全区森林覆盖率99%", 1), "not found verbatim"),
-    ("bad-schema-version", REPORT.replace("schema_version: 1", "schema_version: 9", 1), "schema_version"),
-    ("bad-date", REPORT.replace('date: "1949-12-08"', 'date: "1949-13-08"', 1), "month out of range"),
-    ("unquoted-date", REPORT.replace('date: "1949-12-08"', "date: 1949-12-08", 1), "quote it"),
+    ("bad-schema-version", REPORT.replace("schema_version: 2", "schema_version: 9", 1), "schema_version"),
+    ("bad-date", REPORT.replace('iso: "1949-12-08"', 'iso: "1949-13-08"', 1), "month out of range"),
+    ("unquoted-date", REPORT.replace('iso: "1949-12-08"', "iso: 1949-12-08", 1), "quote it"),
     ("duplicate-key", "schema_version: 1\nschema_version: 1\n", "duplicate key"),
 ]
 

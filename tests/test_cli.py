@@ -109,8 +109,9 @@ def test_metrics_filters(run) -> None:  # type: ignore[no-untyped-def]
         "section-results"
     }
     top = json.loads(run("metrics", "-f", "json", "--sort", "value", "--limit", "3").out)
-    assert [m["value"] for m in top] == sorted((m["value"] for m in top), reverse=True) and len(top) == 3
-    assert top[0]["value"] == max(m["value"] for m in json.loads(run("metrics", "-f", "json").out))
+    assert [m["amount"] for m in top] == sorted((m["amount"] for m in top), reverse=True) and len(top) == 3
+    money = [m for m in json.loads(run("metrics", "-f", "json").out) if m["kind"] == "money"]
+    assert top[0]["amount"] == max(m["amount"] for m in money) and top[0]["text"] == "428亿元"
 
 
 def test_unknown_pillar_lists_the_valid_ones(run) -> None:  # type: ignore[no-untyped-def]
@@ -146,7 +147,7 @@ def test_show_plain_when_piped(run) -> None:  # type: ignore[no-untyped-def]
 def test_info(run) -> None:  # type: ignore[no-untyped-def]
     info = json.loads(run("info", "-f", "json").out)
     assert info["title"].startswith("聚焦“两大定位”")
-    assert info["schema_version"] == 1 and info["counts"]["pillar"] == 6 and info["counts"]["paragraph"] == 55
+    assert info["schema_version"] == 2 and info["counts"]["pillar"] == 6 and info["counts"]["paragraph"] == 55
 
 
 def test_timeline(run) -> None:  # type: ignore[no-untyped-def]
@@ -291,7 +292,7 @@ def test_forty_column_terminal(run) -> None:  # type: ignore[no-untyped-def]
 def test_english_labels_in_tables(run) -> None:  # type: ignore[no-untyped-def]
     zh = run("metrics", "-f", "table", env={"COLUMNS": "120"}).out
     en = run("--lang", "en", "metrics", "-f", "table", env={"COLUMNS": "120"}).out
-    assert "名称" in zh and "Name" in en and "Forest coverage" in en and "名称" not in en
+    assert "名称" in zh and "Name" in en and "Forest" in en and "名称" not in en
 
 
 def test_section_narrative_is_the_complement_of_results(run) -> None:  # type: ignore[no-untyped-def]

@@ -39,7 +39,7 @@ def test_html_classes_do_not_collide(run) -> None:  # type: ignore[no-untyped-de
 def test_markdown_is_in_one_language(run) -> None:  # type: ignore[no-untyped-def]
     zh = run("export").out
     en = run("--lang", "en", "export").out
-    assert "inferred" not in zh and "Source" not in zh and "（推断）" in zh
+    assert "(inferred)" not in zh and "inferred:" not in zh and "Source" not in zh and "（推断）" in zh
     assert "推断" not in en and "(inferred)" in en
     # the lines the exporter writes itself (headings, labels, the header and the footer)
     for text, foreign in ((zh, re.compile(r"[A-Za-z]{3,}")), (en, HAN)):

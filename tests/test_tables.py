@@ -129,6 +129,6 @@ def test_an_inferred_date_keeps_its_mark_at_every_width(run, width: int) -> None
     rows = json.loads(run("timeline", "--format", "json").out)
     inferred = sum(1 for r in rows if r["inferred"])
     assert inferred
-    for lang, mark in (("zh", "推断"), ("en", "inferred")):
+    for lang, mark in (("zh", "（推断）"), ("en", "(inferred)")):
         out = run("--lang", lang, "timeline", "--format", "table", env={"COLUMNS": str(width)}).out
         assert out.count(mark) == inferred, (lang, width)

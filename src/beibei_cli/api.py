@@ -77,10 +77,21 @@ class Metric(TypedDict, total=False):
     quote: str
     text: str
     qualifier: str | None
+    qualifier_meaning: str | None
+    kind: str
+    status: str
+    amount: float
+    base_unit: str
+    figure: str
+    unit_en: str | None
     as_of: str | None
+    as_of_precision: str
+    as_of_inferred: bool
+    as_of_note: str | None
     section: str | None
     case: str | None
     para: int | None
+    paras: list[int]
     name_en: str | None
     note: str | None
     pillar_name: str | None
@@ -124,6 +135,7 @@ class Event(TypedDict, total=False):
     title: str
     quote: str
     inferred: bool
+    date_note: str | None
     para: int | None
 
 
@@ -170,6 +182,8 @@ class Info(TypedDict, total=False):
     region: str
     date: str | None
     date_inferred: bool | None
+    date_precision: str
+    date_note: str | None
     data_file: str
     source_file: str
     schema_version: int
@@ -204,9 +218,9 @@ def load(path: str | None = None, *, lang: str = "zh", cache: bool = True) -> Re
 
 def entity_types() -> list[str]:
     """The entity types the schema allows (government, company, university, ...)."""
-    from beibei_cli.models import SCHEMA
+    from beibei_cli.models import ENTITY_TYPES
 
-    return str(SCHEMA["entity"]["type"]).removeprefix("choice:").split("|")
+    return list(ENTITY_TYPES)
 
 
 def _limited(rows: list[Any], limit: int | None) -> list[Any]:

@@ -23,7 +23,15 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 # The code that shapes the cached data: a change to any of them invalidates it.
 CODE_FILES = [
     os.path.join(_HERE, *p)
-    for p in (("models.py",), ("report.py",), ("search", "build.py"), ("search", "normalize.py"))
+    for p in (
+        ("models.py",),
+        ("schema.py",),
+        ("quantity.py",),
+        ("dates.py",),
+        ("report.py",),
+        ("search", "build.py"),
+        ("search", "normalize.py"),
+    )
 ]
 
 

@@ -23,9 +23,8 @@ from typing import Annotated, Any, Optional, TypeVar
 import typer
 
 from beibei_cli import commands
-from beibei_cli.models import SCHEMA
+from beibei_cli.models import ENTITY_TYPES, METRIC_KINDS, METRIC_SORTS
 from beibei_cli.output import COLOR_CHOICES, FORMATS
-from beibei_cli.queries import METRIC_SORTS
 
 EPILOG = """\b
 Global options (--data, --lang, --color, --no-cache, --debug) may come before
@@ -73,7 +72,8 @@ ExportFormat = _choice("ExportFormat", ("md", "html"))
 Color = _choice("Color", COLOR_CHOICES)
 Lang = _choice("Lang", ("zh", "en"))
 Sort = _choice("Sort", METRIC_SORTS)
-EntityType = _choice("EntityType", SCHEMA["entity"]["type"].removeprefix("choice:").split("|"))
+EntityType = _choice("EntityType", ENTITY_TYPES)
+MetricKind = _choice("MetricKind", METRIC_KINDS)
 
 # -- dynamic completion ----------------------------------------------------
 
@@ -295,16 +295,20 @@ def pillars(
 Examples:
   beibei metrics
   beibei metrics --pillar 科技创新 --sort value
+  beibei metrics --kind money --min 1亿 --sort value
   beibei metrics --section results --format csv > figures.csv
   beibei metrics -o figures.xlsx
-  beibei metrics --format json | jq '.[] | select(.unit == "亿元")'
+  beibei metrics --format json | jq '.[] | select(.kind == "money") | .amount'
 """
 )
 def metrics(
     pillar: Annotated[
         Optional[str],
         typer.Option(
-            "--pillar", "-p", help="Only this pillar: its id or name (e.g. 科技创新).", autocompletion=complete_pillars
+            "--pillar",
+            "-p",
+            help="Only this pillar: its id or name (e.g. 科技创新), or general (the report as a whole).",
+            autocompletion=complete_pillars,
         ),
     ] = None,
     section: Annotated[
@@ -315,9 +319,26 @@ def metrics(
             help="Only figures stated in this section: results (数说成效), narrative (the body), or a section id.",
         ),
     ] = None,
+    kind: Annotated[
+        Optional[MetricKind],  # type: ignore[valid-type]
+        typer.Option("--kind", "-k", help="Only figures of this kind (money, count, share, rate-of-change, ...)."),
+    ] = None,
+    minimum: Annotated[
+        Optional[str],
+        typer.Option(
+            "--min",
+            help="Only amounts of at least this, in base units (1e8, or with a unit: 1亿, 2000万元); needs --kind.",
+        ),
+    ] = None,
+    maximum: Annotated[
+        Optional[str], typer.Option("--max", help="Only amounts of at most this (as --min); needs --kind.")
+    ] = None,
     sort: Annotated[
         Sort,  # type: ignore[valid-type]
-        typer.Option("--sort", help="Order: report (as in the article), value, name, pillar."),
+        typer.Option(
+            "--sort",
+            help="Order: report (as in the article), value (kinds grouped, each by amount), name (pinyin), pillar.",
+        ),
     ] = "report",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
     limit: LimitOpt = None,

@@ -219,6 +219,9 @@ def metrics(
     *,
     pillar: str | None = None,
     section: str | None = None,
+    kind: str | None = None,
+    minimum: str | None = None,
+    maximum: str | None = None,
     sort: str = "report",
     reverse: bool = False,
     limit: int | None = None,
@@ -229,7 +232,17 @@ def metrics(
 ) -> int:
     from beibei_cli import queries
 
-    rows = queries.metric_rows(ctx.report, pillar=pillar, section=section, sort=sort, reverse=reverse, lang=ctx.lang)
+    rows = queries.metric_rows(
+        ctx.report,
+        pillar=pillar,
+        section=section,
+        kind=kind,
+        minimum=minimum,
+        maximum=maximum,
+        sort=sort,
+        reverse=reverse,
+        lang=ctx.lang,
+    )
     emit_rows(
         ctx,
         rows,
@@ -241,6 +254,9 @@ def metrics(
         limit=limit,
         output_path=output_path,
     )
+    note = queries.hidden_qualifiers(rows if limit is None else rows[:limit], fields)
+    if note:
+        output.write_err(note)
     return ExitCode.OK
 
 
@@ -398,7 +414,7 @@ def timeline(
         format=format,
         fields=fields,
         no_header=no_header,
-        columns=["date", "title", "id"],
+        columns=["date", "title", "date_note", "id"],
         fallback_fields=["id", "date", "precision", "title", "quote"],
         limit=limit,
         output_path=output_path,

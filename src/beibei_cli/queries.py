@@ -7,25 +7,33 @@ and the Chinese moves to ``name_zh``/``title_zh``/...; quotes stay Chinese.
 
 from __future__ import annotations
 
+from beibei_cli import GENERAL
 from beibei_cli.errors import UsageError
+from beibei_cli.models import METRIC_SORTS as METRIC_SORTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
-    from beibei_cli.models import Record
+    from beibei_cli.models import Date, Metric, Pillar, Record
     from beibei_cli.report import Report
 
-TRANSLATED = ("name", "title", "summary", "heading", "text")
+TRANSLATED = ("name", "title", "summary", "heading", "text", "label")
 PRIVATE = ("_kind",)
 
 
-def localize(rec: Record, lang: str) -> Record:
-    """A copy of ``rec`` for output in ``lang`` (zh: as curated; en: English first)."""
+def localize(rec: Record, lang: str, translated: tuple[str, ...] = TRANSLATED) -> Record:
+    """A copy of ``rec`` for output in ``lang`` (zh: as curated; en: English first).
+
+    A figure's ``text`` is the figure as written and is never replaced: its English is ``figure``.
+    """
     out = {k: v for k, v in rec.items() if k not in PRIVATE}
     if lang != "en":
         return out
-    for field in TRANSLATED:
+    if rec.get("_kind") == "metric":
+        translated = tuple(f for f in translated if f != "text")
+    for field in translated:
         en = f"{field}_en"
         if en in out:
             zh = out.get(field)  # a caption has title_en but no title (its quote is the text)
@@ -39,7 +47,7 @@ def localize(rec: Record, lang: str) -> Record:
 # -- pillars ---------------------------------------------------------------
 
 
-def find_pillar(report: Report, key: str) -> Record:
+def find_pillar(report: Report, key: str) -> Pillar:
     """A pillar by id, Chinese name, heading or English name (case-insensitive)."""
     wanted = key.strip().casefold()
     pillars = report.pillars()
@@ -56,34 +64,89 @@ def find_pillar(report: Report, key: str) -> Record:
 
 
 def pillar_rows(report: Report, *, detail: bool, lang: str) -> list[Record]:
-    recs = report.records
+    """The pillars; with ``detail`` their goals, plans, cases and figures, and one more
+    group (id ``general``) for what belongs to the report as a whole (pillar null)."""
     rows = []
-    for p in report.pillars():
-        row = localize(p, lang)
+    groups: list[tuple[str | None, Record]] = [(p["id"], localize(dict(p), lang)) for p in report.pillars()]
+    if detail:
+        groups.append((None, general_group(lang, report)))
+    for pid, row in groups:
         if detail:
-            pid = p["id"]
-            row["goals"] = [
-                _brief(g, lang, ("id", "text", "quote", "para")) for g in recs["goal"] if g["pillar"] == pid
-            ]
-            row["plans"] = [
-                _brief(g, lang, ("id", "text", "year", "quote", "para")) for g in recs["plan"] if g["pillar"] == pid
-            ]
-            row["cases"] = [
-                _brief(c, lang, ("id", "title", "dates", "summary", "quote", "para"))
-                for c in recs["case"]
-                if c["pillar"] == pid
-            ]
-            row["metrics"] = [
-                _brief(m, lang, ("id", "name", "value", "unit", "text", "qualifier", "as_of", "quote", "para"))
-                for m in recs["metric"]
-                if m["pillar"] == pid
-            ]
+            row.update(pillar_detail(report, pid, lang))
         rows.append(row)
     return rows
 
 
-def _brief(rec: Record, lang: str, keys: tuple[str, ...]) -> Record:
-    full = localize(rec, lang)
+def general_group(lang: str, report: Report | None = None) -> Record:
+    """The pseudo-pillar that holds the report's general aims; its quote is the report's title."""
+    name, name_en = "总体", "The report as a whole"
+    summary = "不专属某一定位或某篇文章、针对全篇的目标、部署和案例。"
+    summary_en = "Aims, plans and cases of the whole report, tied to no one positioning or article."
+    row: Record = {"id": GENERAL, "kind": GENERAL, "name": name, "name_en": name_en, "heading": None}
+    quote, para = None, None
+    if report is not None:
+        title = next((p for p in report.paragraphs if p["type"] == "title"), None)
+        quote, para = (title["text"], title["n"]) if title else (None, None)
+    row.update({"summary": summary, "summary_en": summary_en, "quote": quote, "para": para})
+    return localize(row, lang)
+
+
+def pillar_detail(report: Report, pid: str | None, lang: str) -> Record:
+    """What the article ties to pillar ``pid`` (None: to the report as a whole)."""
+    recs = report.typed
+    plans = []
+    for g in recs["plan"]:
+        if g["pillar"] == pid:
+            row = _brief(g, lang, ("id", "text", "year", "quote", "para"))
+            row.update(flat_date("year", g["year"]))
+            plans.append(row)
+    cases = []
+    for c in recs["case"]:
+        if c["pillar"] == pid:
+            row = _brief(c, lang, ("id", "title", "dates", "summary", "quote", "para"))
+            row["dates"] = [d["iso"] for d in c["dates"]]
+            row["date_details"] = [localize(dict(d), lang, ("label",)) for d in c["dates"]]
+            cases.append(row)
+    metric_keys = ("id", "name", "value", "unit", "text", "qualifier", "kind", "status", "amount", "as_of")
+    return {
+        "goals": [_brief(g, lang, ("id", "text", "quote", "para")) for g in recs["goal"] if g["pillar"] == pid],
+        "plans": plans,
+        "cases": cases,
+        "metrics": [
+            {
+                **_brief(m, lang, (*metric_keys, "quote", "para")),
+                **flat_date("as_of", m["as_of"]),
+                "figure": figure(m, lang),
+            }
+            for m in recs["metric"]
+            if m["pillar"] == pid
+        ],
+    }
+
+
+def flat_date(key: str, date: Date | None) -> Record:
+    """A date as flat row fields: ``year`` (ISO text), ``year_precision``, ``year_inferred``, ``year_note``."""
+    if date is None:
+        return {key: None}
+    return {
+        key: date["iso"],
+        f"{key}_precision": date["precision"],
+        f"{key}_inferred": date["inferred"],
+        f"{key}_note": date["note"],
+    }
+
+
+def figure(m: Metric, lang: str) -> str:
+    """The figure for people: as written (超过6亿元), or in English under ``--lang en``."""
+    if lang != "en":
+        return m["text"]
+    from beibei_cli.quantity import english
+
+    return english(m["value"], m["unit"], m["qualifier"], kind=m["kind"], unit_en=m["unit_en"])
+
+
+def _brief(rec: Mapping[str, Any], lang: str, keys: tuple[str, ...]) -> Record:
+    full = localize(dict(rec), lang)
     out = {k: full.get(k) for k in keys}
     for k in keys:
         if f"{k}_zh" in full:
@@ -93,9 +156,25 @@ def _brief(rec: Record, lang: str, keys: tuple[str, ...]) -> Record:
 
 # -- metrics ---------------------------------------------------------------
 
-METRIC_SORTS = ("report", "value", "name", "pillar")
 # --section narrative: every figure stated in the body of the article, not in the data list
 NARRATIVE = ("narrative", "正文", "叙述")
+# The fields every metric row starts with, in this order (the rest follow as curated).
+METRIC_FIELDS = (
+    "id",
+    "name",
+    "value",
+    "unit",
+    "pillar",
+    "quote",
+    "text",
+    "qualifier",
+    "qualifier_meaning",
+    "kind",
+    "status",
+    "amount",
+    "base_unit",
+    "figure",
+)
 
 
 def metric_rows(
@@ -103,44 +182,101 @@ def metric_rows(
     *,
     pillar: str | None = None,
     section: str | None = None,
+    kind: str | None = None,
+    minimum: str | float | None = None,
+    maximum: str | float | None = None,
     sort: str = "report",
     reverse: bool = False,
     lang: str = "zh",
 ) -> list[Record]:
-    metrics = list(report.records["metric"])
+    """The figures, filtered and sorted.
+
+    ``kind`` keeps one kind of figure (money, count, share, ...); ``minimum`` and
+    ``maximum`` bound its ``amount`` in base units (a number, or text with a
+    Chinese unit: ``1亿``, ``2000万元``) and need ``kind``. ``sort="value"``
+    groups the kinds (in the order of ``quantity.KINDS``) and sorts each group by
+    amount, largest first; ``sort="name"`` orders by the pinyin of the name.
+    """
+    from beibei_cli import quantity
+
+    metrics = list(report.typed["metric"])
     if pillar:
-        pid = find_pillar(report, pillar)["id"]
+        pid = None if pillar.strip().casefold() == GENERAL else find_pillar(report, pillar)["id"]
         metrics = [m for m in metrics if m["pillar"] == pid]
     if section and section.strip().casefold() in NARRATIVE:
-        data_sections = {s["id"] for s in report.records["section"] if s["kind"] == "data"}
+        data_sections = {s["id"] for s in report.typed["section"] if s["kind"] == "data"}
         metrics = [m for m in metrics if m["section"] not in data_sections]
     elif section:
         sid = find_section(report, section)["id"]
         metrics = [m for m in metrics if m["section"] == sid]
+    if kind is not None:
+        if kind not in quantity.KINDS:
+            raise UsageError(f"unknown kind {kind!r}; choose one of {', '.join(quantity.KINDS)}")
+        metrics = [m for m in metrics if m["kind"] == kind]
+    if (minimum is not None or maximum is not None) and kind is None:
+        raise UsageError(
+            f"--min and --max compare amounts within one kind of figure: add --kind ({', '.join(quantity.KINDS)})"
+        )
+    import operator
+
+    for label, bound, keep in (("--min", minimum, operator.ge), ("--max", maximum, operator.le)):
+        if bound is None:
+            continue
+        try:
+            limit_amount = bound if isinstance(bound, (int, float)) else quantity.parse_amount(bound, kind)
+        except quantity.QuantityError as exc:
+            raise UsageError(f"{label}: {exc}") from None
+        metrics = [m for m in metrics if keep(m["amount"], limit_amount)]
     if sort == "value":
-        metrics.sort(key=lambda m: m["value"], reverse=True)
+        order = {k: i for i, k in enumerate(quantity.KINDS)}
+        metrics.sort(key=lambda m: -m["amount"])
+        metrics.sort(key=lambda m: order.get(m["kind"], len(order)))
     elif sort == "name":
-        metrics.sort(key=lambda m: m["name"])
+        readings = report.name_readings() if lang != "en" else {}
+        metrics.sort(key=lambda m: readings.get(m["id"]) or (m["name_en"] or m["name"]).casefold())
     elif sort == "pillar":
-        order = {p["id"]: i for i, p in enumerate(report.pillars())}
-        metrics.sort(key=lambda m: order.get(m["pillar"], len(order)))
+        pillar_order = {p["id"]: i for i, p in enumerate(report.pillars())}
+        metrics.sort(key=lambda m: pillar_order.get(m["pillar"] or "", len(pillar_order)))
     if reverse:
         metrics.reverse()
-    fields = ("id", "name", "value", "unit", "pillar", "quote")
     names = pillar_names(report, lang)
     rows = []
     for m in metrics:
-        full = localize(m, lang)
-        row = {k: full[k] for k in fields}
+        full = localize(dict(m), lang)
+        full["figure"] = figure(m, lang)
+        row = {k: full.get(k) for k in METRIC_FIELDS}
         row.update({k: v for k, v in full.items() if k not in row})
+        row.update(flat_date("as_of", m["as_of"]))
         row["pillar_name"] = names.get(m["pillar"])
         rows.append(row)
     return rows
 
 
+def hidden_qualifiers(rows: list[Record], fields: str | None) -> str | None:
+    """A note when ``--fields`` keeps ``value`` but drops every field that shows its qualifier.
+
+    ``--fields id,value,unit`` would print 10余倍 as ``10 倍``: the figure must never
+    lose its 余, 超过, 以上 or 约 silently.
+    """
+    wanted = {f.strip() for f in (fields or "").split(",")}
+    if "value" not in wanted or wanted & {"text", "qualifier", "figure", "qualifier_meaning"}:
+        return None
+    qualified = [r["text"] for r in rows if r.get("qualifier")]
+    if not qualified:
+        return None
+    shown = "、".join(qualified[:3]) + ("…" if len(qualified) > 3 else "")
+    return (
+        f"note: {len(qualified)} of these figures carry a qualifier that --fields leaves out ({shown}); "
+        "add text (the figure as written) or qualifier"
+    )
+
+
 def pillar_names(report: Report, lang: str) -> dict[str | None, str]:
-    key = "name_en" if lang == "en" else "name"
-    return {p["id"]: p.get(key) or p["name"] for p in report.pillars()}
+    out: dict[str | None, str] = {
+        p["id"]: (p["name_en"] if lang == "en" else None) or p["name"] for p in report.pillars()
+    }
+    out[None] = general_group(lang)["name"]
+    return out
 
 
 def find_section(report: Report, key: str) -> Record:
@@ -187,21 +323,28 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
     if para:
         out["paragraph"] = report.paragraphs[para - 1]["text"]
     recs = report.records
+    if kind == "metric":
+        out["figure"] = figure(report.typed["metric"][_index(report, "metric", rid)], lang)
     if kind == "pillar":
-        detail = pillar_rows(report, detail=True, lang=lang)
-        row = next(r for r in detail if r["id"] == rid)
-        for key in ("goals", "plans", "cases", "metrics"):
-            out[key] = row[key]
+        out.update(pillar_detail(report, rid, lang))
     elif kind == "case":
+        out["dates"] = [localize(dict(d), lang, ("label",)) for d in rec["dates"]]
         out["metrics"] = [
             _brief(m, lang, ("id", "name", "value", "unit", "text")) for m in recs["metric"] if m["case"] == rid
         ]
-        out["events"] = [_brief(e, lang, ("id", "date", "title")) for e in recs["event"] if e["case"] == rid]
+        out["events"] = [
+            {**_brief(e, lang, ("id", "title")), **flat_date("date", e["date"])}
+            for e in report.typed["event"]
+            if e["case"] == rid
+        ]
     elif kind == "entity":
         out["mentions"] = [_with_title(report, m, lang) for m in entity_mentions(report, rec)]
     elif kind == "paragraph":
         out["quoted_by"] = [
-            {"id": r["id"], "record": kind_of(r)} for rs in recs.values() for r in rs if r.get("para") == rec["n"]
+            {"id": r["id"], "record": kind_of(r)}
+            for rs in recs.values()
+            for r in rs
+            if rec["n"] in (r.get("paras") or [r.get("para")])
         ]
     elif kind == "section":
         out["paragraphs"] = [p["n"] for p in report.paragraphs if p["section"] == rid]
@@ -213,6 +356,10 @@ def _with_title(report: Report, mention: Record, lang: str) -> Record:
     rec = localize(report.get(mention["id"]) or {}, lang)
     title = next((rec[k] for k in ("title", "name", "text") if rec.get(k)), None)
     return {"id": mention["id"], "record": mention["record"], "title": title, "para": mention.get("para")}
+
+
+def _index(report: Report, kind: str, rid: str) -> int:
+    return next(i for i, r in enumerate(report.records[kind]) if r["id"] == rid)
 
 
 def _by_name(report: Report, name: str) -> Record | None:
@@ -260,24 +407,34 @@ def _date_key(date: str, high: bool) -> str:
 
 
 def timeline_rows(report: Report, *, since: str | None, until: str | None, lang: str) -> list[Record]:
-    from beibei_cli.models import check_date
+    """Dated events in date order; ``inferred`` and ``date_note`` say how a date is known."""
+    from beibei_cli.dates import check_date
 
     for label, value in (("--since", since), ("--until", until)):
         if value is not None:
             problem = check_date(value)
             if problem:
                 raise UsageError(f"{label}: {problem}")
-    events = sorted(report.records["event"], key=lambda e: _date_key(e["date"], False))
+    events = sorted(report.typed["event"], key=lambda e: _date_key(e["date"]["iso"], False))
     rows = []
     for e in events:
-        if since and _date_key(e["date"], True) < _date_key(since, False):
+        iso = e["date"]["iso"]
+        if since and _date_key(iso, True) < _date_key(since, False):
             continue
-        if until and _date_key(e["date"], False) > _date_key(until, True):
+        if until and _date_key(iso, False) > _date_key(until, True):
             continue
-        full = localize(e, lang)
-        row = {k: full.get(k) for k in ("id", "date", "precision", "title", "quote")}
-        row["inferred"] = bool(e.get("inferred"))
-        row.update({k: v for k, v in full.items() if k not in row and k != "inferred"})
+        full = localize(dict(e), lang)
+        row: Record = {
+            "id": e["id"],
+            "date": iso,
+            "precision": e["date"]["precision"],
+            "title": full["title"],
+            "quote": e["quote"],
+            "inferred": e["date"]["inferred"],
+            "date_note": e["date"]["note"],
+        }
+        row.update({k: v for k, v in full.items() if k not in row})
+        row["date"] = iso
         rows.append(row)
     return rows
 
@@ -306,13 +463,24 @@ def info_record(report: Report, lang: str) -> Record:
     return {
         "title": meta["title"],
         "region": meta.get("region_en") if lang == "en" and meta.get("region_en") else meta["region"],
-        "date": report.meta.get("date"),
-        "date_inferred": report.meta.get("date_inferred"),
+        **_report_date(report),
         "data_file": report.data_path,
         "source_file": report.source_path,
         "schema_version": SCHEMA_VERSION,
         "version": __version__,
         "counts": counts(report),
+    }
+
+
+def _report_date(report: Report) -> Record:
+    date = report.meta.get("date")
+    if not date:
+        return {"date": None, "date_inferred": None}
+    return {
+        "date": date["iso"],
+        "date_inferred": date["inferred"],
+        "date_precision": date["precision"],
+        "date_note": date["note"],
     }
 
 
@@ -333,15 +501,34 @@ def counts(report: Report) -> dict[str, int]:
 
 
 def cite(report: Report, rid: str, fmt: str) -> str:
+    """A record's quote, its paragraph (the pinned one) and the report's title, ready to paste.
+
+    Quotation marks inside the quote become 『』, as Chinese nests them.
+    """
     rec = find_record(report, rid)
     title = report.meta["title"]
     if kind_of(rec) == "paragraph":
         quote, para = rec["text"], rec["n"]
+    elif not rec.get("quote"):
+        quoted = [k for k, recs in report.records.items() if any(r.get("quote") for r in recs)] + ["paragraph"]
+        raise UsageError(
+            f"{rid} is a {kind_of(rec)}, which has no quote to cite; records of these kinds have one: "
+            f"{', '.join(quoted)} (a section's text: beibei source --para N)"
+        )
     else:
-        quote, para = rec.get("quote") or "", rec.get("para")
+        quote, para = rec["quote"], rec["para"]
+    quote = nest_quotes(quote)
     if fmt == "md":
         return f"> {quote}\n>\n> — 《{title}》，第{para}段\n"
     return f"“{quote}”（《{title}》，第{para}段）\n"
+
+
+def nest_quotes(text: str) -> str:
+    """“内层”引号 inside a quotation become 『内层』; single ‘’ become 「」."""
+    return text.translate(NESTED)
+
+
+NESTED = str.maketrans("“”‘’", "『』「」")
 
 
 def any_fields(rows: list[dict[str, Any]]) -> list[str]:

@@ -16,7 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from beibei_cli.models import Problem, Record
+    from beibei_cli.models import Pillar, Problem, Record, Records
     from beibei_cli.yamlload import Loaded
 
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -175,31 +175,61 @@ def build(
 
     from beibei_cli.models import KINDS
 
+    # paragraphs with the same text are searched once, and so is a passage quoted twice
+    same_text: dict[str, list[int]] = {}
+    for n, text in enumerate(squashed, 1):
+        same_text.setdefault(text, []).append(n)
+    memo: dict[str, list[int]] = {}
+
+    def found_in(needle: str) -> list[int]:
+        if needle not in memo:
+            memo[needle] = sorted(n for text, ns in same_text.items() if needle in text for n in ns)
+        return memo[needle]
+
     for kind, key in KINDS.items():
         for i, rec in enumerate(records[kind]):
             quote = rec.get("quote")
             if not isinstance(quote, str):
                 continue
             needle = squash(quote)
-            para = next((n for n, text in enumerate(squashed, 1) if needle in text), None)
-            if para is None:
+            occurs = found_in(needle)
+            pinned = rec.get("para")
+            if not occurs:
                 where = "anywhere in" if needle not in squash(source) else "within one paragraph of"
                 problems.append(((key, i, "quote"), f"the quote is not found verbatim {where} {source_path}"))
-            rec["para"] = para
-            if kind == "caption" and para is not None and squashed[para - 1] != needle:
+            elif pinned is not None and pinned not in occurs:
+                shown = ", ".join(map(str, occurs))
+                problems.append(((key, i, "para"), f"paragraph {pinned} does not hold the quote (it is in {shown})"))
+            elif pinned is None and len(occurs) > 1:
+                shown = ", ".join(map(str, occurs))
+                problems.append(
+                    ((key, i, "quote"), f"the quote occurs in paragraphs {shown}: pin the one meant with para: N")
+                )
+            rec["para"] = pinned if pinned is not None else (occurs[0] if occurs else None)
+            more: list[int] = []
+            for n_more, extra in enumerate(rec.get("more_quotes") or []):
+                if not isinstance(extra, str):
+                    continue
+                found = found_in(squash(extra))
+                if not found:
+                    where = f"is not found verbatim within one paragraph of {source_path}"
+                    problems.append(((key, i, "more_quotes", n_more), f"the passage {where}"))
+                more += found  # a passage that recurs names every paragraph it is in
+            rec["paras"] = sorted(set(occurs) | set(more)) if more else occurs
+            if kind == "caption" and rec["para"] is not None and squashed[rec["para"] - 1] != needle:
                 problems.append(((key, i, "quote"), "a caption's quote must be its whole line"))
 
     paras: list[Record] = []
     section = lead
     for n, text in enumerate(paragraphs, 1):
-        key = squash(text)
-        if key in headings:
-            section = headings[key]
+        line = squash(text)
+        if line in headings:
+            section = headings[line]
         if n == 1:
             pkind = "title"
-        elif key in headings:
+        elif line in headings:
             pkind = "heading"
-        elif key in captions:
+        elif line in captions:
             pkind = "caption"
         elif text.startswith("●"):
             pkind = "list-item"
@@ -217,6 +247,8 @@ class Report:
     def __init__(self, data: dict[str, Any], data_path: str) -> None:
         self.meta: Record = data["meta"]
         self.records: dict[str, list[Record]] = data["records"]
+        # the same records, typed by kind: use this view for field access mypy checks
+        self.typed: Records = data["records"]
         self.paragraphs: list[Record] = data["paragraphs"]
         self.source_path: str = data["source_path"]
         self.data_path = data_path
@@ -260,8 +292,15 @@ class Report:
     def get(self, rid: str) -> Record | None:
         return self.by_id().get(rid)
 
-    def pillars(self) -> list[Record]:
-        return self.records["pillar"]
+    def name_readings(self) -> dict[str, str]:
+        """Sort keys for names (pinyin), from the cache; computed now (pypinyin) only without one."""
+        readings: dict[str, str] | None = self.data.get("readings")
+        if readings is None:
+            readings = self.data["readings"] = name_readings(self.data)
+        return readings
+
+    def pillars(self) -> list[Pillar]:
+        return self.typed["pillar"]
 
 
 # -- loading ---------------------------------------------------------------
@@ -287,7 +326,7 @@ def check(data_path: str, source_override: str | None = None) -> tuple[dict[str,
 
     Returns the built report data too when there is no problem.
     """
-    from beibei_cli.models import path_text, validate
+    from beibei_cli.schema import path_text, validate
 
     try:
         loaded = parse(data_path)
@@ -340,5 +379,25 @@ def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Re
         # The index costs the text libraries' import: build it now only if it will
         # be kept; otherwise a search builds it when (and if) it needs it.
         report.index()
+        report.name_readings()
         cache.store(data_path, data)
     return report
+
+
+def name_readings(data: dict[str, Any]) -> dict[str, str]:
+    """id -> a sort key for the record's Chinese name or title: its pinyin with tone numbers.
+
+    Computed when the cache is built, so that ``--sort name`` never imports pypinyin.
+    Leading quotation marks are skipped (“中国…” sorts under zhong).
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    out: dict[str, str] = {}
+    for recs in data["records"].values():
+        for rec in recs:
+            name = rec.get("name") or rec.get("title")
+            if isinstance(name, str):
+                bare = name.lstrip("“”‘’\"'《》「」『』（）() ")
+                syllables = lazy_pinyin(bare, style=Style.TONE3, neutral_tone_with_five=True)
+                out[rec["id"]] = " ".join(s.casefold() for s in syllables)
+    return out

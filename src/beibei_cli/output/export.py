@@ -32,7 +32,7 @@ def markdown(report: Report, lang: str) -> str:
     out += [f"- {label('region', lang)}{colon}{region}", f"- {label('date', lang)}{colon}{date}", ""]
     for key, rows in _sections(report, lang):
         if key == "pillars":
-            for kind in ("positioning", "article"):
+            for kind in ("positioning", "article", "general"):
                 out += [f"## {label(kind, lang)}", ""]
                 for p in (r for r in rows if r["kind"] == kind):
                     out += [f"### {p['name']}", ""]
@@ -43,18 +43,33 @@ def markdown(report: Report, lang: str) -> str:
                     for sub in ("goals", "plans"):
                         if p[sub]:
                             out += [f"**{label(sub, lang)}**", ""]
-                            out += [f"- {g['text']}" for g in p[sub]] + [""]
+                            for g in p[sub]:
+                                out += [f"- {g['text']}"]
+                                if g.get("year_inferred"):
+                                    out += [f"  - {_inferred_note(g['year'], g.get('year_note'), lang)}"]
+                            out += [""]
                     if p["cases"]:
                         out += [f"**{label('cases', lang)}**", ""]
                         for c in p["cases"]:
                             dates = f"（{'、'.join(c['dates'])}）" if c.get("dates") else ""
                             out += [f"- **{c['title']}**{dates} — {c.get('summary') or ''} `{c['id']}`"]
+                            out += [
+                                f"  - {_inferred_note(d['iso'], d.get('note'), lang)}"
+                                for d in c.get("date_details") or []
+                                if d.get("inferred")
+                            ]
                         out += [""]
         elif key == "metrics":
             out += [f"## {label('metrics', lang)}", ""]
             keys = [label(k, lang) for k in ("name", "value", "pillar", "as_of", "quote")]
             cells = [
-                [m["name"], m["text"], m.get("pillar_name") or "", m.get("as_of") or "", f"“{m['quote']}”"]
+                [
+                    m["name"],
+                    m.get("figure") or m["text"],
+                    m.get("pillar_name") or "",
+                    m.get("as_of") or "",
+                    f"“{m['quote']}”",
+                ]
                 for m in rows
             ]
             out += markdown_table(keys, cells, align=["l", "r", "l", "l", "l"]).splitlines()
@@ -64,6 +79,8 @@ def markdown(report: Report, lang: str) -> str:
             for e in rows:
                 mark = _mark(lang) if e.get("inferred") else ""
                 out += [f"- **{e['date']}**{mark} {e['title']}"]
+                if e.get("inferred") and e.get("date_note"):
+                    out += [f"  - {e['date_note']}"]
             out += [""]
     out += ["---", _footer(report, lang)]
     return "\n".join(out) + "\n"
@@ -74,11 +91,25 @@ def _mark(lang: str) -> str:
     return f" ({label('inferred', lang)})" if lang == "en" else f"（{label('inferred', lang)}）"
 
 
+def _inferred_note(iso: str, note: str | None, lang: str) -> str:
+    """ "2023 推断：…" / "2023 inferred: …" (an inferred date and how it was inferred)."""
+    colon = ": " if lang == "en" else "："
+    return f"{iso} {label('inferred', lang)}{colon}{note or ''}"
+
+
+def _report_date(report: Report) -> tuple[str, bool]:
+    """The report's date (schema 2: a date record; schema 1: text plus date_inferred)."""
+    date = report.meta.get("date")
+    if isinstance(date, dict):
+        return str(date.get("iso") or ""), bool(date.get("inferred"))
+    return str(date or ""), bool(report.meta.get("date_inferred"))
+
+
 def _region_and_date(report: Report, lang: str) -> tuple[str, str]:
     meta = report.meta
     region = str((meta.get("region_en") if lang == "en" else None) or meta.get("region") or "")
-    date = str(meta.get("date") or "")
-    if date and meta.get("date_inferred"):
+    date, inferred = _report_date(report)
+    if date and inferred:
         date += _mark(lang)
     return region, date
 
@@ -104,7 +135,7 @@ h1{font-size:1.6rem;line-height:1.35;margin:.5rem 0}
 h2{border-bottom:2px solid #3465a4;padding-bottom:.2rem;margin-top:2rem}
 .doc-meta{color:#444;margin:0 0 1.5rem;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:.3rem 1.5rem}
 .doc-meta dt{display:inline;font-weight:600}.doc-meta dd{display:inline;margin:0 0 0 .3rem}
-.mark-inferred{color:#8a6d00;font-size:.9em}
+.mark-inferred{color:#8a6d00;font-size:.9em}.date-note{color:#8a6d00;font-size:.85em}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top;text-align:left}
 th{background:#eef3fa;white-space:nowrap}
@@ -139,8 +170,9 @@ def html(report: Report, lang: str) -> str:
     e = _html.escape
     meta = queries.localize(report.meta, lang)
     region, date = _region_and_date(report, lang)
-    date_html = e(str(report.meta.get("date") or ""))
-    if report.meta.get("date_inferred"):
+    date_iso, date_inferred = _report_date(report)
+    date_html = e(date_iso)
+    if date_inferred:
         date_html += f'<span class="mark-inferred">{e(_mark(lang))}</span>'
     parts = [
         "<!DOCTYPE html>",
@@ -153,7 +185,7 @@ def html(report: Report, lang: str) -> str:
     ]
     for key, rows in _sections(report, lang):
         if key == "pillars":
-            for kind in ("positioning", "article"):
+            for kind in ("positioning", "article", "general"):
                 parts.append(f"<h2>{e(label(kind, lang))}</h2>")
                 for p in (r for r in rows if r["kind"] == kind):
                     parts.append(f'<section class="sec-pillar" id="{e(p["id"])}"><h3>{e(p["name"])}</h3>')
@@ -163,13 +195,29 @@ def html(report: Report, lang: str) -> str:
                         parts.append(f"<p>{e(p['summary'])}</p>")
                     for sub in ("goals", "plans"):
                         if p[sub]:
-                            items = "".join(f"<li>{e(g['text'])}</li>" for g in p[sub])
+                            items = "".join(
+                                f"<li>{e(g['text'])}"
+                                + (
+                                    f'<br><small class="date-note">'
+                                    f"{e(_inferred_note(g['year'], g.get('year_note'), lang))}</small>"
+                                    if g.get("year_inferred")
+                                    else ""
+                                )
+                                + "</li>"
+                                for g in p[sub]
+                            )
                             parts.append(f"<h4>{e(label(sub, lang))}</h4><ul>{items}</ul>")
                     if p["cases"]:
                         sep = ", " if lang == "en" else "、"
                         items = "".join(
                             f"<li><strong>{e(c['title'])}</strong> {e(sep.join(c.get('dates') or []))} — "
-                            f'{e(c.get("summary") or "")} <span class="rec-id">{e(c["id"])}</span></li>'
+                            f'{e(c.get("summary") or "")} <span class="rec-id">{e(c["id"])}</span>'
+                            + "".join(
+                                f'<br><small class="date-note">{e(_inferred_note(d["iso"], d.get("note"), lang))}</small>'
+                                for d in c.get("date_details") or []
+                                if d.get("inferred")
+                            )
+                            + "</li>"
                             for c in p["cases"]
                         )
                         parts.append(f"<h4>{e(label('cases', lang))}</h4><ul>{items}</ul>")
@@ -182,11 +230,11 @@ def html(report: Report, lang: str) -> str:
             parts.append("</tr></thead><tbody>")
             for m in rows:
                 bar = ""
-                if m.get("unit") == "%" and 0 <= m["value"] <= 100 and m.get("kind") in (None, "share", "intensity"):
+                if m.get("unit") == "%" and 0 <= m["value"] <= 100 and m.get("kind") in (None, "share"):
                     bar = f'<span class="share-bar" style="width:{m["value"]:.0f}%"></span>'
                 parts.append(
                     f'<tr><td class="col-name" data-label="{heads["name"]}">{e(m["name"])}</td>'
-                    f'<td class="col-num" data-label="{heads["value"]}">{e(m["text"])}</td>'
+                    f'<td class="col-num" data-label="{heads["value"]}">{e(m.get("figure") or m["text"])}</td>'
                     f'<td class="col-bar">{bar}</td>'
                     f'<td class="col-pillar" data-label="{heads["pillar"]}">{e(m.get("pillar_name") or "")}</td>'
                     f'<td class="col-date" data-label="{heads["as_of"]}">{e(cell(m.get("as_of")))}</td>'
@@ -198,6 +246,8 @@ def html(report: Report, lang: str) -> str:
             parts.append(f"<th>{e(label('date', lang))}</th><th>{e(label('title', lang))}</th></tr></thead><tbody>")
             for ev in rows:
                 mark = f'<span class="mark-inferred">{e(_mark(lang))}</span>' if ev.get("inferred") else ""
+                if ev.get("inferred") and ev.get("date_note"):
+                    mark += f'<br><small class="date-note">{e(ev["date_note"])}</small>'
                 parts.append(
                     f'<tr><td class="col-date">{e(ev["date"])}{mark}</td><td class="col-title">{e(ev["title"])}</td></tr>'
                 )

@@ -51,11 +51,14 @@ DROP_ORDER = (
     "type",
     "kind",
     "quote",
+    "date_note",
     "heading",
     "summary",
     "aliases",
     "mentions",
 )
+# what may go to spare a name its third line
+CHEAP_DROPS = {"bar", "as_of", "inferred", "unit", "score"}
 # never wrapped, never cut
 NO_WRAP = {
     "id",
@@ -138,21 +141,20 @@ class Wrapped:
         yield joined
 
 
-def bar(value: float, unit: str | None, width: int = 6) -> Text:
-    """An inline bar for a percentage (other units get no bar)."""
-    if unit != "%" or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+def bar(value: float, unit: str | None, width: int = 6, kind: str | None = None) -> Text:
+    """An inline bar for a share; a signed marker for a rate of change; nothing for other kinds."""
+    if not isinstance(value, (int, float)):
+        return Text("")
+    if kind == "rate-of-change":
+        return Text(
+            ("▲ +" if value >= 0 else "▼ ") + f"{format_number(value)}%", style="green" if value >= 0 else "red"
+        )
+    if (kind is not None and kind != "share") or unit != "%" or not 0 <= value <= 100:
         return Text("")
     eighths = round(value / 100 * width * 8)
     full, part = divmod(eighths, 8)
     blocks = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
     return Text(blocks.ljust(width, "·"), style="cyan")
-
-
-def _has_bar(row: dict[str, Any]) -> bool:
-    kind = row.get("kind")
-    if kind is not None and kind not in ("share", "intensity", "metric"):
-        return False  # schema 2: a rate of change is not a share of anything
-    return bool(bar(row.get("value", 0), row.get("unit")).plain)
 
 
 def capped(items: list[Any], lang: str, cap: int = LIST_CAP) -> str:
@@ -169,13 +171,15 @@ def cell_renderable(row: dict[str, Any], col: str, *, lang: str) -> Text:
     """One table cell as styled text (not yet wrapped)."""
     value = row.get(col)
     if col == "bar":
-        return bar(row.get("value", 0), row.get("unit")) if _has_bar(row) else Text("")
+        return bar(row.get("value", 0), row.get("unit"), kind=row.get("kind"))
     if col == "value":
         return _value_text(row)
-    if col == "figure":  # the figure exactly as the article writes it
-        return Text(str(row.get("text") or _value_text(row).plain), style="bold green")
+    if col == "figure":  # the figure as written (in English under --lang en)
+        shown = row.get("figure") or row.get("text")
+        return Text(str(shown), style="bold green") if shown else _value_text(row)
     if col == "inferred":
-        return Text(label("inferred", lang) if value else "", style="yellow")
+        note = f"{_colon(lang)}{row['date_note']}" if value and row.get("date_note") else ""
+        return Text(label("inferred", lang) + note if value else "", style="yellow")
     if col == "date" and row.get("inferred") is True and isinstance(value, str):
         out = Text(value)  # the mark goes with the date: it must not be dropped apart from it
         out.append(
@@ -196,6 +200,15 @@ def cell_renderable(row: dict[str, Any], col: str, *, lang: str) -> Text:
     if col == "quote" and value:
         return Text(f"“{value}”", style="italic")
     return Text(cell(value), style=style)
+
+
+def _colon(lang: str) -> str:
+    return ": " if lang == "en" else "："
+
+
+def inferred_mark(lang: str) -> str:
+    """The mark after an inferred date: " (inferred)" / "（推断）"."""
+    return f" ({label('inferred', lang)})" if lang == "en" else f"（{label('inferred', lang)}）"
 
 
 def _value_text(row: dict[str, Any]) -> Text:
@@ -243,8 +256,8 @@ def plan_columns(
 ) -> dict[str, int] | None:
     """The width of each column shown (in order), or None when even the essentials do not fit.
 
-    Names wrap into two lines when that costs at most one more dropped column,
-    else three (``MAX_NAME_LINES``), never more. Columns asked for by name
+    Names wrap into two lines when that costs no column but the decorative
+    ones (``CHEAP_DROPS``), else three (``MAX_NAME_LINES``), never more. Columns asked for by name
     (``droppable`` false: ``--fields``) are never dropped, only emptied ones.
     """
     shown = [c for c in columns if any(texts[c])]  # columns empty in every row are not shown
@@ -252,7 +265,7 @@ def plan_columns(
         shown = [c for c in shown if c != "quote"]
     loose = _plan(shown, headers, texts, width, MAX_NAME_LINES, droppable)
     tight = _plan(shown, headers, texts, width, 2, droppable)
-    if tight is None or (loose is not None and len(tight) < len(loose) - 1):
+    if tight is None or (loose is not None and not set(loose) - set(tight) <= CHEAP_DROPS):
         return loose
     return tight
 
@@ -399,12 +412,12 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
         elif isinstance(value, dict):
             grid.add_row(
                 label(key, lang),
-                Group(*(Wrapped(f"{value_name(k, lang)}: {cell(v)}") for k, v in value.items())),
+                Group(*(Wrapped(f"{value_name(k, lang)}: {cell(v)}") for k, v in value.items() if v is not None)),
             )
         elif isinstance(value, list):
             sep = ", " if lang == "en" else "、"
             grid.add_row(label(key, lang), Wrapped(sep.join(str(v) for v in value)))
-        elif key in ("record", "kind", "type", "precision", "status") and isinstance(value, str):
+        elif (key in ("record", "kind", "type", "status") or key.endswith("precision")) and isinstance(value, str):
             grid.add_row(label(key, lang), Text(value_name(value, lang)))
         elif isinstance(value, bool):
             grid.add_row(label(key, lang), Text(label("yes" if value else "no", lang)))
@@ -421,7 +434,7 @@ def _brief_line(item: dict[str, Any], lang: str) -> Text:
     if item.get("record"):
         out.append(value_name(str(item["record"]), lang), style="magenta")
         out.append("  ")
-    for key in ("date", "name", "title", "text"):
+    for key in ("date", "iso", "label", "name", "title", "text"):
         if item.get(key):
             out.append(str(item[key]), style="bold" if key in ("name", "title") else "")
             out.append("  ")
@@ -429,6 +442,8 @@ def _brief_line(item: dict[str, Any], lang: str) -> Text:
         out.append(f"{format_number(item['value'])}{item.get('unit') or ''}  ")
     if item.get("para"):
         out.append(f"¶{item['para']}  ")
+    if item.get("inferred") and item.get("note"):
+        out.append(f"{label('inferred', lang)}{_colon(lang)}{item['note']}  ", style="yellow")
     out.append(str(item.get("id", "")), style="dim")
     return out
 
@@ -439,7 +454,7 @@ def _brief_line(item: dict[str, Any], lang: str) -> Text:
 def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int, color: bool) -> str:
     """The two positionings and the four articles, as a briefing."""
     parts: list[RenderableType] = []
-    for kind in ("positioning", "article"):
+    for kind in ("positioning", "article", "general"):
         group = [r for r in rows if r.get("kind") == kind]
         if not group:
             continue
@@ -466,6 +481,9 @@ def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str) -> Panel:
                 for item in items:
                     year = f"[{item['year']}] " if item.get("year") else ""
                     grid.add_row("  •", Wrapped(f"{year}{item['text']}"))
+                    if item.get("year_inferred") and item.get("year_note"):
+                        note = f"{label('inferred', lang)}{_colon(lang)}{item['year_note']}"
+                        grid.add_row("", Wrapped(Text(note, style="yellow")))
                 body.append(grid)
         cases = row.get("cases") or []
         if cases:
@@ -481,6 +499,10 @@ def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str) -> Panel:
                 grid.add_row("  ▸", Wrapped(line))
                 if case.get("summary"):
                     grid.add_row("", Wrapped(case["summary"]))
+                for d in case.get("date_details") or []:
+                    if d.get("inferred") and d.get("note"):
+                        note = f"{d['iso']} {label('inferred', lang)}{_colon(lang)}{d['note']}"
+                        grid.add_row("", Wrapped(Text(note, style="yellow")))
             body.append(grid)
         metrics = row.get("metrics") or []
         if metrics:
@@ -490,7 +512,11 @@ def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str) -> Panel:
             t.add_column(justify="right", style="bold green", no_wrap=True)
             t.add_column(no_wrap=True)
             for m in metrics:
-                t.add_row(Wrapped(f"  {m['name']}"), m["text"], bar(m["value"], m["unit"]) if _has_bar(m) else "")
+                t.add_row(
+                    Wrapped(f"  {m['name']}"),
+                    m.get("figure") or m["text"],
+                    bar(m["value"], m["unit"], kind=m.get("kind")),
+                )
             body.append(t)
     title = Text(row["name"], style="bold")
     if lang == "en" and row.get("name_zh"):

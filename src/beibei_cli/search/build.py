@@ -75,7 +75,7 @@ def documents(data: dict[str, Any]) -> list[tuple[str, str, str | None, str, str
             "event",
             r["pillar"],
             r["title"],
-            _join(r["title"], r["date"], r["quote"], r["title_en"], r["note"]),
+            _join(r["title"], r["date"]["iso"], r["quote"], r["title_en"], r["note"]),
         )
     for r in recs["entity"]:
         add(r["id"], "entity", None, r["name"], _join(r["name"], r["aliases"], r["quote"], r["name_en"], r["note"]))
