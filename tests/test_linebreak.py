@@ -26,15 +26,22 @@ def _report_texts() -> list[tuple[str, str, str]]:
 
     report = load_report(None)
     out = []
+
+    def walk(rid: str, path: str, value: object) -> None:
+        if isinstance(value, str):
+            if any(ord(ch) > 0x2E80 for ch in value):
+                out.append((rid, path, value))
+        elif isinstance(value, dict):
+            for key, v in value.items():
+                if not str(key).startswith("_") and key != "id":
+                    walk(rid, f"{path}.{key}", v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(rid, f"{path}[{i}]", v)
+
     for kind, recs in report.records.items():
         for rec in recs:
-            for key, value in rec.items():
-                if key.startswith("_") or key == "id":
-                    continue
-                values = value if isinstance(value, list) else [value]
-                for v in values:
-                    if isinstance(v, str) and any(ord(ch) > 0x2E80 for ch in v):
-                        out.append((rec["id"], f"{kind}.{key}", v))
+            walk(rec["id"], kind, rec)
     for p in report.paragraphs:
         out.append((p["id"], "paragraph.text", p["text"]))
     return out
