@@ -199,11 +199,7 @@ def _wrap_line(text: str, width: int) -> list[tuple[int, int]]:
     line_start: int | None = None
     line_end = 0
     used = 0  # cells from line_start to line_end
-    for start, end in atoms(text):
-        piece = text[start:end]
-        if piece.isspace():
-            continue
-        w = cell_width(piece)
+    for start, end, w in _pieces(text):
         if line_start is not None:
             grown = used + cell_width(text[line_end:start]) + w
             if grown <= width:
@@ -232,9 +228,22 @@ def lines(text: str, width: int) -> list[str]:
     return [text[s:e] for s, e in wrap(text, width)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _pieces(text: str) -> tuple[tuple[int, int, int], ...]:
+    """(start, end, cells) of each piece of a single line but its spaces."""
+    return tuple((s, e, cell_width(text[s:e])) for s, e in atoms(text) if not text[s:e].isspace())
+
+
+@functools.lru_cache(maxsize=4096)
+def max_width(text: str) -> int:
+    """The widest line of ``text`` (its width unwrapped)."""
+    return max((cell_width(line) for line in text.split("\n")), default=0)
+
+
+@functools.lru_cache(maxsize=4096)
 def min_width(text: str) -> int:
     """The widest unbreakable piece: narrower than this, a piece must be folded."""
-    return max((cell_width(text[s:e]) for line in text.split("\n") for s, e in atoms(line)), default=0)
+    return max((w for line in text.split("\n") for _, _, w in _pieces(line)), default=0)
 
 
 def line_problems(line: str) -> list[str]:

@@ -119,8 +119,7 @@ class Wrapped:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         plain = self.text.plain
-        widest = max((lb.cell_width(line) for line in plain.split("\n")), default=0)
-        return Measurement(min(lb.min_width(plain), options.max_width), min(widest, options.max_width))
+        return Measurement(min(lb.min_width(plain), options.max_width), min(lb.max_width(plain), options.max_width))
 
     def lines(self, width: int) -> list[Text]:
         spans = lb.wrap(self.text.plain, width)
