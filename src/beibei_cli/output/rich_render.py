@@ -339,7 +339,7 @@ def table(
     headers = {c: label(c, lang) for c in columns}
     widths = plan_columns(columns, headers, texts, width, droppable=droppable)
     if widths is None:
-        return _stacked(rows, columns, cells, headers, width=width, color=color)
+        return _stacked(rows, columns, cells, headers, width=width, color=color, lang=lang)
     t = Table(header_style="bold", expand=False, show_lines=False)
     for col, w in widths.items():
         t.add_column(
@@ -366,6 +366,7 @@ def _stacked(
     *,
     width: int,
     color: bool,
+    lang: str,
 ) -> str:
     """Each row as a block of lines, for terminals too narrow for a table.
 
@@ -385,7 +386,7 @@ def _stacked(
             elif col == "id":
                 rid = text.plain
             else:
-                labelled = Text(f"{headers[col]}: ", style="cyan")
+                labelled = Text(f"{headers[col]}{_colon(lang)}", style="cyan")
                 labelled.append_text(text)
                 lines.append(Wrapped(labelled))
         out.append(to_text(Group(*lines), width=width, color=color) if lines else "")
@@ -411,7 +412,13 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
         elif isinstance(value, dict):
             grid.add_row(
                 label(key, lang),
-                Group(*(Wrapped(f"{value_name(k, lang)}: {cell(v)}") for k, v in value.items() if v is not None)),
+                Group(
+                    *(
+                        Wrapped(f"{value_name(k, lang)}{_colon(lang)}{cell(v)}")
+                        for k, v in value.items()
+                        if v is not None
+                    )
+                ),
             )
         elif isinstance(value, list):
             sep = ", " if lang == "en" else "、"
