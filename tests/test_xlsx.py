@@ -112,3 +112,19 @@ def test_o_writes_what_stdout_would_get(run, tmp_path: Path, args: tuple[str, ..
     done = run(*args, "-o", str(path))
     assert done.code == 0 and done.out == "" and done.err.startswith("wrote ")
     assert path.read_text(encoding="utf-8") == run(*args, "--format", ext).out
+
+
+def test_xlsx_loads_neither_rich_nor_typer(tmp_path: Path) -> None:
+    code = (
+        "import sys, io; from beibei_cli.entry import main\n"
+        "sys.argv=['beibei','metrics','--format','xlsx','-o',sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'typer', 'yaml', 'pypinyin'}), file=sys.stderr)"
+    )
+    env = python_env(BEIBEI_CACHE_DIR=str(tmp_path))
+    subprocess.run([sys.executable, "-m", "beibei_cli", "info"], capture_output=True, env=env, check=True)  # warm cache
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "f.xlsx")], capture_output=True, text=True, env=env
+    )
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+    assert (tmp_path / "f.xlsx").read_bytes()[:2] == b"PK"
