@@ -124,6 +124,7 @@ class Hit(TypedDict, total=False):
     score: float
     text: str
     matches: list[list[int]]
+    match: str  # the tier that found it: exact, parts, partial or fuzzy-pinyin
 
 
 class Event(TypedDict, total=False):

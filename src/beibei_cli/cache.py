@@ -29,6 +29,7 @@ CODE_FILES = [
         ("quantity.py",),
         ("dates.py",),
         ("report.py",),
+        ("textsafety.py",),
         ("search", "build.py"),
         ("search", "normalize.py"),
     )

@@ -380,6 +380,8 @@ Examples:
   beibei search zhaoshang            (pinyin; initials work too: zs)
   beibei search 經濟                  (traditional characters)
   beibei search 招商 2022             (all terms must match; --any for any)
+  beibei search 斯太宝芯片            (no exact match: records with 斯太宝 and 芯片)
+  beibei search zhaosang             (fuzzy pinyin: z/zh c/ch s/sh n/l an/ang en/eng in/ing)
   beibei search '"老旧小区"' --in cases,metrics
   beibei search -l 招商 | xargs -n1 beibei show
   beibei search 招商 --format json | jq '.[0].matches'
@@ -398,6 +400,13 @@ def search(
     any_: Annotated[bool, typer.Option("--any", help="Match any term instead of all.")] = False,
     or_: Annotated[bool, typer.Option("--or", hidden=True, help="Old name of --any.")] = False,
     regex: Annotated[bool, typer.Option("--regex", "-e", help="Treat the query as a regular expression.")] = False,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact",
+            help="Exact matches only: no parts of a compound, no partial or fuzzy-pinyin matches.",
+        ),
+    ] = False,
     context: Annotated[
         int, typer.Option("--context", "-C", min=0, metavar="N", help="Characters of context on each side.")
     ] = 20,

@@ -7,6 +7,8 @@ identically whichever way it was parsed. Each returns an exit code.
 
 from __future__ import annotations
 
+import sys
+
 from beibei_cli import output
 from beibei_cli.errors import ExitCode, UsageError
 
@@ -276,7 +278,8 @@ def info(ctx: Ctx, *, format: str | None = None) -> int:
 
 
 # The JSON contract of a search hit.
-SEARCH_FIELDS = ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches"]
+# ``match`` says how a hit was found: exact, parts, partial or fuzzy-pinyin.
+SEARCH_FIELDS = ["id", "kind", "pillar", "title", "snippet", "score", "text", "matches", "match"]
 
 
 def search(
@@ -287,6 +290,7 @@ def search(
     any_: bool = False,
     or_: bool = False,
     regex: bool = False,
+    exact: bool = False,
     context: int = 20,
     count: bool = False,
     ids: bool = False,
@@ -300,12 +304,15 @@ def search(
     from beibei_cli import queries
 
     kinds = queries.parse_kinds(in_)
-    hits = queries.search_hits(
-        ctx.report, query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context, lang=ctx.lang
+    hits, note = queries.search_outcome(
+        ctx.report, query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context, lang=ctx.lang, exact=exact
     )
     code = ExitCode.OK if hits else ExitCode.NO_MATCH
     if quiet:
         return code
+    if note and _stderr_is_tty():
+        # for the person at the terminal; a pipeline reads each hit's "match" instead
+        output.write_err(note)
     if not hits and output.stdout_is_tty():
         from beibei_cli.output.labels import label
 
@@ -360,6 +367,13 @@ def search(
             output_path=output_path,
         )
     return code
+
+
+def _stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _emit_values(
@@ -467,7 +481,7 @@ def source(
     fmt = output_format(format, output_path)
     if fmt == "plain" and fields is None:
         shown = rows if limit is None else rows[:limit]
-        write_output("".join(f"{r['n']}\t{r['text']}\n" for r in shown).encode("utf-8"), output_path)
+        write_output("".join(f"{r['n']}\t{output.cell(r['text'])}\n" for r in shown).encode("utf-8"), output_path)
         return code
     emit_rows(
         ctx,

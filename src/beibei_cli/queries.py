@@ -518,9 +518,12 @@ def cite(report: Report, rid: str, fmt: str) -> str:
     else:
         quote, para = rec["quote"], rec["para"]
     quote = nest_quotes(quote)
-    if fmt == "md":
-        return f"> {quote}\n>\n> — 《{title}》，第{para}段\n"
-    return f"“{quote}”（《{title}》，第{para}段）\n"
+    from beibei_cli.output import md_escape
+    from beibei_cli.textsafety import visible
+
+    if fmt == "md":  # report text is never markup, nor a control sequence
+        return f"> {md_escape(quote)}\n>\n> — 《{md_escape(title)}》，第{para}段\n"
+    return f"“{visible(quote)}”（《{visible(title)}》，第{para}段）\n"
 
 
 def nest_quotes(text: str) -> str:
@@ -577,15 +580,34 @@ def search_hits(
     **options: Any,
 ) -> list[Record]:
     """Every ranked hit of ``beibei search`` (``snippet_matches`` included); ``options``
-    go to the search engine unchanged (its newer switches)."""
-    from beibei_cli.search.query import Index
-    from beibei_cli.search.query import search as run_search
+    go to the search engine unchanged (its newer switches, such as ``exact``)."""
+    hits, _ = search_outcome(
+        report, query, kinds=kinds, any_term=any_term, regex=regex, context=context, lang=lang, **options
+    )
+    return hits
+
+
+def search_outcome(
+    report: Report,
+    query: list[str],
+    *,
+    kinds: set[str] | None = None,
+    any_term: bool = False,
+    regex: bool = False,
+    context: int = 20,
+    lang: str = "zh",
+    **options: Any,
+) -> tuple[list[Record], str | None]:
+    """The hits of ``search_hits`` and a one-line note on the looser matching that
+    found them (``no exact match for 斯太宝芯片; showing records that contain 斯太宝
+    and 芯片``), or None when every term matched exactly."""
+    from beibei_cli.search.query import Index, run
 
     index = Index(report.index())
-    hits = run_search(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, **options)
+    found = run(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, **options)
     if lang == "en":
-        english_titles(report, hits)
+        english_titles(report, found.hits)
     from beibei_cli.snippets import localize_snippets
 
-    localize_snippets(hits, lang, context)  # cut from the interface language's lines only
-    return hits
+    localize_snippets(found.hits, lang, context)  # cut from the interface language's lines only
+    return found.hits, found.note

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from beibei_cli.models import Pillar, Problem, Record, Records
-    from beibei_cli.yamlload import Loaded
 
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -315,25 +314,27 @@ def source_path_for(meta: Record, data_path: str, override: str | None = None) -
     return os.path.join(os.path.dirname(default_data_path()), "source.txt")
 
 
-def parse(data_path: str) -> Loaded:
-    from beibei_cli import yamlload
-
-    return yamlload.load(read_text(data_path), data_path)
-
-
 def check(data_path: str, source_override: str | None = None) -> tuple[dict[str, Any] | None, list[Record]]:
     """Every problem with a report file: dicts of file, line, col, path, message.
 
     Returns the built report data too when there is no problem.
     """
+    from beibei_cli import yamlload
     from beibei_cli.schema import path_text, validate
+    from beibei_cli.textsafety import Masked, source_problems
 
+    # Control, bidi and invisible format characters are refused (docs/text-safety.md):
+    # ``masked`` stands in for the raw ones so that all of them are found at once.
+    masked = None
     try:
-        loaded = parse(data_path)
+        masked = Masked(read_text(data_path), data_path)
+        loaded = yamlload.load(masked.text, data_path)
     except DataError as exc:
         if exc.file is None:
             raise
-        return None, [{"file": exc.file, "line": exc.line, "col": exc.col, "path": "", "message": exc.reason}]
+        error = {"file": exc.file, "line": exc.line, "col": exc.col, "path": "", "message": exc.reason}
+        return None, [*(masked.unplaced() if masked else []), error]
+    out = masked.problems(loaded, path_text)
     meta, records, problems = validate(loaded.value)
     data = None
     if isinstance(loaded.value, dict) and meta:
@@ -343,9 +344,9 @@ def check(data_path: str, source_override: str | None = None) -> tuple[dict[str,
         except DataError as exc:
             problems.append((("report", "source"), exc.message))  # one more problem, not a stop
         else:
+            out += source_problems(source, source_path)
             data, more = build(meta, records, source, source_path)
             problems.extend(more)
-    out = []
     for path, message in problems:
         line, col = loaded.where(path)
         out.append({"file": data_path, "line": line, "col": col, "path": path_text(path), "message": message})
@@ -355,8 +356,10 @@ def check(data_path: str, source_override: str | None = None) -> tuple[dict[str,
 def problem_line(problem: Record) -> str:
     """``file:line:col: field.path: message`` (file-level problems have no position or path)."""
     where = problem["file"] if problem["line"] is None else f"{problem['file']}:{problem['line']}:{problem['col']}"
+    from beibei_cli.textsafety import visible
+
     path = f"{problem['path']}: " if problem["path"] else ""
-    return f"{where}: {path}{problem['message']}"
+    return visible(f"{where}: {path}{problem['message']}")  # a hostile key or file name stays inert
 
 
 def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Report:

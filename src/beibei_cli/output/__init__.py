@@ -3,14 +3,21 @@
 Listing commands hand over rows (dicts, contract fields in order, ``id``
 first); ``render`` turns them into one of the formats. Terminal tables are
 built by ``beibei_cli.output.rich_render``, imported only when one is needed.
+
+No control, bidi or invisible format character (``beibei_cli.textsafety``) is
+ever written raw: each format escapes data where it formats it (``cell``,
+``to_json``, ``to_yaml``, ``md_escape``), and ``write``/``write_err`` escape
+whatever still holds one, keeping only the colour sequences a renderer wrote.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 from beibei_cli.errors import UsageError
+from beibei_cli.textsafety import UNSAFE_RE, json_escape, visible, visible_keeping_sgr
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -64,7 +71,8 @@ def default_format(fmt: str | None) -> str:
 
 
 def write(text: str) -> None:
-    """Write UTF-8 to stdout whatever the locale says."""
+    """Write UTF-8 to stdout whatever the locale says, with no control character raw."""
+    text = visible_keeping_sgr(text)
     if text and not text.endswith("\n"):
         text += "\n"
     buffer = getattr(sys.stdout, "buffer", None)
@@ -78,6 +86,7 @@ def write(text: str) -> None:
 
 
 def write_err(text: str) -> None:
+    text = visible_keeping_sgr(text)
     buffer = getattr(sys.stderr, "buffer", None)
     if buffer is not None:
         sys.stderr.flush()
@@ -107,7 +116,11 @@ def select_fields(rows: list[dict[str, Any]], fields: str | None, available: lis
 
 
 def cell(value: Any) -> str:
-    """One value as a single line of text (tables, TSV, CSV, plain)."""
+    """One value as a single line of text (tables, TSV, CSV, plain), control characters shown."""
+    return visible(_cell(value))
+
+
+def _cell(value: Any) -> str:
     if value is None:
         return ""
     if value is True:
@@ -125,6 +138,17 @@ def cell(value: Any) -> str:
     return " ".join(str(value).split()) if ("\n" in str(value) or "\t" in str(value)) else str(value)
 
 
+def visible_data(value: Any) -> Any:
+    """Every text in rows or a record with control characters shown (for renderers that lay text out)."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [visible_data(v) for v in value]
+    if isinstance(value, dict):
+        return {visible(k) if isinstance(k, str) else k: visible_data(v) for k, v in value.items()}
+    return value
+
+
 def plain_record(rec: dict[str, Any]) -> str:
     """``field: value`` lines (field names, not labels: stable for grep and cut)."""
     lines = []
@@ -132,13 +156,13 @@ def plain_record(rec: dict[str, Any]) -> str:
         if value is None or value == []:
             continue
         if isinstance(value, list) and value and isinstance(value[0], dict):
-            lines.append(f"{key}:")
+            lines.append(f"{cell(key)}:")
             lines.extend("  " + "\t".join(cell(v) for v in item.values()) for item in value)
         elif isinstance(value, dict):
-            lines.append(f"{key}:")
-            lines.extend(f"  {k}: {cell(v)}" for k, v in value.items())
+            lines.append(f"{cell(key)}:")
+            lines.extend(f"  {cell(k)}: {cell(v)}" for k, v in value.items())
         else:
-            lines.append(f"{key}: {cell(value)}")
+            lines.append(f"{cell(key)}: {cell(value)}")
     return "\n".join(lines) + "\n"
 
 
@@ -149,18 +173,53 @@ def format_number(value: float | int) -> str:
 
 
 def to_json(value: Any, *, indent: int | None = 2) -> str:
+    """JSON as UTF-8 text; control and format characters as ``\\uXXXX`` escapes (JSON leaves some raw)."""
     import json
 
     if indent is None:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps(value, ensure_ascii=False, indent=indent)
+        return json_escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    return json_escape(json.dumps(value, ensure_ascii=False, indent=indent))
 
 
 def to_yaml(value: Any) -> str:
+    """YAML; a text holding a control or format character is double-quoted, with the character escaped."""
     import yaml
 
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return str(yaml.dump(value, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1_000_000))
+    fast, python = _yaml_dumpers()
+    try:
+        text = yaml.dump(value, Dumper=fast, allow_unicode=True, sort_keys=False, width=1_000_000)
+    except UnicodeEncodeError:  # a lone surrogate: libyaml cannot encode it, PyYAML's emitter escapes it
+        text = yaml.dump(value, Dumper=python, allow_unicode=True, sort_keys=False, width=1_000_000)
+    # PyYAML escapes C0 and C1 itself, but counts bidi and zero-width characters as printable;
+    # inside the double quotes the dumper chose for those texts, \\uXXXX is a YAML escape.
+    return UNSAFE_RE.sub(lambda m: _yaml_escape(m.group()), str(text))
+
+
+def _yaml_escape(ch: str) -> str:
+    cp = ord(ch)
+    return f"\\x{cp:02x}" if cp <= 0xFF else f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
+
+
+_DUMPERS: tuple[Any, Any] | None = None
+
+
+def _yaml_dumpers() -> tuple[Any, Any]:
+    """Safe dumpers (libyaml's when present, and PyYAML's) that double-quote texts with refused characters."""
+    global _DUMPERS
+    if _DUMPERS is None:
+        import yaml
+
+        def represent_str(dumper: Any, data: str) -> Any:
+            style = '"' if UNSAFE_RE.search(data) else None
+            return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+        made = []
+        for base in (getattr(yaml, "CSafeDumper", yaml.SafeDumper), yaml.SafeDumper):
+            dumper: Any = type("TextSafeDumper", (base,), {})
+            dumper.add_representer(str, represent_str)
+            made.append(dumper)
+        _DUMPERS = (made[0], made[1])
+    return _DUMPERS
 
 
 def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
@@ -177,7 +236,7 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
     if fmt == "plain":
         return "".join("\t".join(cell(row.get(k)) for k in keys) + "\n" for row in rows)
     if fmt == "tsv":
-        lines = ["\t".join(keys)] if header and keys else []
+        lines = ["\t".join(cell(k) for k in keys)] if header and keys else []
         lines += ["\t".join(cell(row.get(k)) for k in keys) for row in rows]
         return "".join(line + "\n" for line in lines)
     if fmt == "csv":
@@ -187,7 +246,7 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         if header and keys:
-            writer.writerow(keys)
+            writer.writerow([cell(k) for k in keys])
         for row in rows:
             writer.writerow([cell(row.get(k)) for k in keys])
         return buf.getvalue()
@@ -196,11 +255,32 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
     raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def markdown_table(keys: list[str], rows: list[list[str]], *, align: list[str] | None = None) -> str:
-    """A Markdown table (it always has a header row: Markdown needs one); align items are "l" or "r"."""
+_MD_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]|"}}
+_MD_SPECIAL_RE = re.compile("[" + re.escape("".join(_MD_SPECIAL)) + "]")
+_MD_LIST_NUMBER_RE = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+_MD_BLOCK_MARK_RE = re.compile(r"^(#|=|[-+](?=\s|$))")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows as written: no HTML, links, emphasis or table breaks, on one line.
+
+    ``<``, ``>`` and ``&`` become entities (never a tag); ``\\ ` * _ [ ] |`` get a
+    backslash; so does a block marker at the start (``#``, ``- ``, ``+ ``, ``=``, ``1. ``).
+    """
+    text = _MD_SPECIAL_RE.sub(lambda m: _MD_SPECIAL[m.group()], cell(text))
+    return _MD_BLOCK_MARK_RE.sub(r"\\\1", _MD_LIST_NUMBER_RE.sub(r"\1\\\2", text))
+
+
+def markdown_table(
+    keys: list[str], rows: list[list[str]], *, align: list[str] | None = None, escaped: bool = False
+) -> str:
+    """A Markdown table (it always has a header row: Markdown needs one); align items are "l" or "r".
+
+    Cells are escaped with ``md_escape`` unless the caller did that already (``escaped``).
+    """
 
     def esc(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|")
+        return text if escaped else md_escape(text)
 
     lines = []
     if keys:

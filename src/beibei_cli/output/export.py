@@ -5,8 +5,9 @@ from __future__ import annotations
 import html as _html
 
 from beibei_cli import queries
-from beibei_cli.output import cell, markdown_table
+from beibei_cli.output import cell, markdown_table, md_escape
 from beibei_cli.output.labels import label
+from beibei_cli.textsafety import visible
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,13 +25,25 @@ def _sections(report: Report, lang: str) -> list[tuple[str, list[dict[str, Any]]
     ]
 
 
+def _md(value: Any) -> Any:
+    """Every text in ``value`` escaped for Markdown (report data is never markup)."""
+    if isinstance(value, str):
+        return md_escape(value)
+    if isinstance(value, list):
+        return [_md(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _md(v) for k, v in value.items()}
+    return value
+
+
 def markdown(report: Report, lang: str) -> str:
-    meta = queries.localize(report.meta, lang)
+    meta = _md(queries.localize(report.meta, lang))
     out = [f"# {meta['title']}", ""]
-    region, date = _region_and_date(report, lang)
+    region, date = (md_escape(t) for t in _region_and_date(report, lang))
     colon = ": " if lang == "en" else "："
     out += [f"- {label('region', lang)}{colon}{region}", f"- {label('date', lang)}{colon}{date}", ""]
     for key, rows in _sections(report, lang):
+        rows = _md(rows)
         if key == "pillars":
             for kind in ("positioning", "article", "general"):
                 out += [f"## {label(kind, lang)}", ""]
@@ -72,7 +85,7 @@ def markdown(report: Report, lang: str) -> str:
                 ]
                 for m in rows
             ]
-            out += markdown_table(keys, cells, align=["l", "r", "l", "l", "l"]).splitlines()
+            out += markdown_table(keys, cells, align=["l", "r", "l", "l", "l"], escaped=True).splitlines()
             out += [""]
         else:
             out += [f"## {label('timeline', lang)}", ""]
@@ -82,7 +95,7 @@ def markdown(report: Report, lang: str) -> str:
                 if e.get("inferred") and e.get("date_note"):
                     out += [f"  - {e['date_note']}"]
             out += [""]
-    out += ["---", _footer(report, lang)]
+    out += ["---", _footer(report, lang, md_escape)]
     return "\n".join(out) + "\n"
 
 
@@ -114,10 +127,10 @@ def _region_and_date(report: Report, lang: str) -> tuple[str, str]:
     return region, date
 
 
-def _footer(report: Report, lang: str) -> str:
+def _footer(report: Report, lang: str, escape: Any = str) -> str:
     colon = ": " if lang == "en" else "："
     note = label("source_note", lang)
-    title = report.meta["title"]
+    title = escape(report.meta["title"])
     return f"{label('source', lang)}{colon}《{title}》（{note}）" if lang != "en" else f"Source: {title} ({note})."
 
 
@@ -167,7 +180,9 @@ td.col-bar:empty,td:empty{display:none}
 
 
 def html(report: Report, lang: str) -> str:
-    e = _html.escape
+    def e(text: str) -> str:
+        return _html.escape(visible(text))  # markup-safe, and no control character for a terminal that cats it
+
     meta = queries.localize(report.meta, lang)
     region, date = _region_and_date(report, lang)
     date_iso, date_inferred = _report_date(report)

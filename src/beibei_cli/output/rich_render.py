@@ -29,7 +29,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from beibei_cli.output import cell, format_number
+from beibei_cli.output import cell, format_number, visible_data
 from beibei_cli.output import linebreak as lb
 from beibei_cli.output.labels import label, more, value_name
 
@@ -334,6 +334,7 @@ def table(
     """Rows as a table sized by priority (see the module's docstring); ``droppable`` false keeps
     every column that has a value (the user named them with ``--fields``)."""
     width = max(width, 20)
+    rows, columns = visible_data(rows), visible_data(columns)  # escaped before layout, so widths stay right
     cells = {c: [cell_renderable(row, c, lang=lang) for row in rows] for c in columns}
     texts = {c: [t.plain for t in cells[c]] for c in columns}
     headers = {c: label(c, lang) for c in columns}
@@ -401,6 +402,7 @@ def _stacked(
 
 def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
     """One record as a titled panel of label/value lines (the quote always shown in full)."""
+    rec = visible_data(rec)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -459,6 +461,7 @@ def _brief_line(item: dict[str, Any], lang: str) -> Text:
 
 def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int, color: bool) -> str:
     """The two positionings and the four articles, as a briefing."""
+    rows = visible_data(rows)
     parts: list[RenderableType] = []
     for kind in ("positioning", "article", "general"):
         group = [r for r in rows if r.get("kind") == kind]

@@ -145,6 +145,46 @@ def pinyin_row(text: str) -> tuple[str, bytes, str]:
     return "".join(full), index.tobytes(), "".join(initials)
 
 
+def _word_pieces(text: str) -> list[str]:
+    """The runs of letters, digits and Han characters in ``text`` (quotes, brackets
+    and other punctuation split it), those of two characters or more that hold Han."""
+    pieces: list[str] = []
+    run: list[str] = []
+    chars = [*text, " "]
+    for i, ch in enumerate(chars):
+        if is_han(ch) or ch.isalnum():
+            run.append(ch)
+            continue
+        if ch in ".%" and run and run[-1].isdigit() and (ch == "%" or chars[i + 1].isdigit()):
+            run.append(ch)  # a figure: 93.9, 53.16%
+            continue
+        piece = "".join(run)
+        if len(piece) >= 2 and any(is_han(c) for c in piece):
+            pieces.append(piece)
+        run = []
+    return pieces
+
+
+def vocabulary(data: dict[str, Any], t2s: dict[str, str]) -> list[str]:
+    """The report's own words, normalised: names and aliases of entities, titles of
+    cases, honours and events, names of pillars and metrics.
+
+    A compound query with no exact match is split with these first (the longest
+    wins), so 斯太宝芯片 is read as 斯太宝 + 芯片, not as 斯太 + 宝芯 + 芯片.
+    """
+    recs = data["records"]
+    names: list[str] = []
+    for r in recs["entity"]:
+        names.append(r["name"])
+        names.extend(r["aliases"] or [])
+    for kind in ("case", "honour", "event"):
+        names.extend(r["title"] for r in recs[kind])
+    names.extend(r["name"] for r in recs["pillar"])
+    names.extend(r["name"] for r in recs["metric"])
+    words = {normalize(piece, t2s)[0] for name in names if name for piece in _word_pieces(str(name))}
+    return sorted(words)
+
+
 def build_index(data: dict[str, Any]) -> bytes:
     docs = documents(data)
     chars = {ch for doc in docs for ch in doc[4]}
@@ -154,4 +194,10 @@ def build_index(data: dict[str, Any]) -> bytes:
         norm, mapping = normalize(text, t2s)
         rows.append((rid, kind, pillar, title, text, title_len, norm, mapping))
     pinyin = [pinyin_row(doc[4]) for doc in docs]
-    return marshal.dumps({"t2s": t2s, "docs": rows, "pinyin": marshal.dumps(pinyin)})
+    vocab = vocabulary(data, t2s)
+    region = normalize(str((data.get("meta") or {}).get("region") or ""), t2s)[0]
+    # The report's own subject (重庆市北碚区: 北碚, 北碚区, 重庆…) is implied in every record.
+    subject = [w for w in vocab if region and w in region]
+    return marshal.dumps(
+        {"t2s": t2s, "docs": rows, "pinyin": marshal.dumps(pinyin), "vocab": vocab, "subject": subject}
+    )

@@ -12,6 +12,19 @@ import math
 
 from beibei_cli.errors import UsageError
 from beibei_cli.models import KIND_ORDER
+from beibei_cli.search.fallback import (
+    EXACT,
+    FUZZY,
+    PARTIAL,
+    PARTS,
+    TIERS,
+    fuzzy_initials_pattern,
+    fuzzy_pattern,
+    fuzzy_spans,
+    needed,
+    note_for,
+    split_term,
+)
 from beibei_cli.search.normalize import is_han, normalize_query
 
 TYPE_CHECKING = False
@@ -22,6 +35,7 @@ if TYPE_CHECKING:
 
 TITLE_WEIGHT = 3.0
 PINYIN_WEIGHT = 0.4  # a pinyin match counts less than the characters themselves
+FUZZY_WEIGHT = 0.3  # a fuzzy pinyin match counts less again
 K1 = 1.2
 B = 0.75
 
@@ -33,6 +47,64 @@ class Index:
         self.docs: list[tuple[Any, ...]] = raw["docs"]
         self._pinyin_blob: bytes = raw["pinyin"]
         self._pinyin: list[tuple[str, Any, str]] | None = None
+        self._vocab_list: list[str] = raw.get("vocab") or []
+        self._vocab: set[str] | None = None
+        # the words of the report's region (北碚, 北碚区, 重庆…): every record is about them
+        self.subject: frozenset[str] = frozenset(raw.get("subject") or ())
+        self.longest_word = 0
+        # built on first use, for the docs (and pinyin rows) they were built from
+        self._corpora: dict[str, tuple[list[Any], str, list[int]]] = {}
+
+    def _corpus(self, name: str) -> tuple[str, list[int]]:
+        """Every record's normalised text (or pinyin, or initials) joined by NULs,
+        and where each record starts: one C-speed scan finds the records to look at."""
+        if name == "text":
+            source: list[Any] = self.docs
+        else:
+            if self.docs:
+                self.pinyin(0)
+            source = self._pinyin or []
+        cached = self._corpora.get(name)
+        if cached is not None and cached[0] is source:
+            return cached[1], cached[2]
+        texts = [d[6] for d in source] if name == "text" else [row[0 if name == "pinyin" else 2] for row in source]
+        starts = []
+        at = 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        self._corpora[name] = (source, "\x00".join(texts), starts)
+        return self._corpora[name][1], self._corpora[name][2]
+
+    def holding(self, needle: str, name: str = "text") -> set[int]:
+        """The records whose normalised text (pinyin, initials) contains ``needle``."""
+        if "\x00" in needle or not needle:
+            return set(range(len(self.docs)))
+        from bisect import bisect_right
+
+        text, starts = self._corpus(name)
+        out: set[int] = set()
+        at = text.find(needle)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            out.add(k)
+            at = text.find(needle, starts[k + 1]) if k + 1 < len(starts) else -1
+        return out
+
+    def matching(self, pattern: Any, name: str) -> set[int]:
+        """The records whose pinyin (or initials) a regular expression of letters matches."""
+        from bisect import bisect_right
+
+        text, starts = self._corpus(name)
+        return {bisect_right(starts, m.start()) - 1 for m in pattern.finditer(text)}
+
+    @property
+    def vocab(self) -> set[str]:
+        """The report's own words (names, aliases, titles), normalised."""
+        if self._vocab is None:
+            self._vocab = set(self._vocab_list)
+            self.longest_word = max(map(len, self._vocab), default=0)
+        return self._vocab
 
     def pinyin(self, i: int) -> tuple[str, Any, str]:
         if self._pinyin is None:
@@ -161,6 +233,17 @@ def snippet(text: str, spans: list[Span], context: int, skip: int = 0) -> tuple[
     return prefix + flat[start:end] + suffix, inner
 
 
+class Result:
+    """Ranked hits, and a one-line note on the looser matching done to find them
+    (None when every term matched exactly), for a person at a terminal."""
+
+    __slots__ = ("hits", "note")
+
+    def __init__(self, hits: list[dict[str, Any]], note: str | None = None) -> None:
+        self.hits = hits
+        self.note = note
+
+
 def search(
     index: Index,
     words: list[str],
@@ -170,65 +253,131 @@ def search(
     regex: bool = False,
     context: int = 20,
     pinyin: bool = True,
+    exact: bool = False,
 ) -> list[dict[str, Any]]:
     """Ranked hits for ``words`` (every term must match unless ``any_term``)."""
+    return run(
+        index, words, kinds=kinds, any_term=any_term, regex=regex, context=context, pinyin=pinyin, exact=exact
+    ).hits
+
+
+def run(
+    index: Index,
+    words: list[str],
+    *,
+    kinds: set[str] | None = None,
+    any_term: bool = False,
+    regex: bool = False,
+    context: int = 20,
+    pinyin: bool = True,
+    exact: bool = False,
+) -> Result:
+    """Ranked hits for ``words`` and the note on how they were found.
+
+    A term with no exact match is tried in looser tiers (see ``fallback``)
+    unless ``exact``; each hit says which tier found it in ``match``.
+    """
     if regex:
-        matchers = _regex_matchers(words)
-        terms: list[str] = []
-    else:
-        terms = [normalize_query(t, index.t2s) for t in parse_terms(words)]
-        terms = [t for t in terms if t.strip()]
-        if not terms:
-            raise UsageError("the search query is empty; give a word to search for")
-    if pinyin and not regex and not any_term and len(terms) > 1 and all(_latin_key(t) for t in terms):
+        return _run(index, [], [], _regex_matchers(words), kinds, any_term, context, pinyin, fallback=False)
+    typed = [t for t in parse_terms(words) if normalize_query(t, index.t2s).strip()]
+    terms = [normalize_query(t, index.t2s) for t in typed]
+    if not terms:
+        raise UsageError("the search query is empty; give a word to search for")
+    if pinyin and not any_term and len(terms) > 1 and all(_latin_key(t) for t in terms):
         # "zhao shang": syllables typed apart are read first as one pinyin word; then
         # come the records holding every term as it is typed (English text), without
         # the noise of matching each syllable on its own by pinyin
-        joined = search(index, ['"' + "".join(terms) + '"'], kinds=kinds, context=context)
-        if joined:
-            seen = {h["id"] for h in joined}
-            literal = search(index, words, kinds=kinds, context=context, pinyin=False)
-            return joined + [h for h in literal if h["id"] not in seen]
+        whole = "".join(terms)
+        joined = _run(index, [whole], [" ".join(typed)], None, kinds, False, context, True, fallback=False)
+        if joined.hits:
+            seen = {h["id"] for h in joined.hits}
+            literal = _run(index, terms, typed, None, kinds, False, context, False, fallback=False)
+            return Result(joined.hits + [h for h in literal.hits if h["id"] not in seen])
+        apart = _run(index, terms, typed, None, kinds, False, context, True, fallback=False)
+        if apart.hits or exact:
+            return apart
+        fuzzy = _run(index, [whole], [" ".join(typed)], None, kinds, False, context, True, fallback=True)
+        if fuzzy.hits:
+            return fuzzy
+    return _run(index, terms, typed, None, kinds, any_term, context, pinyin, fallback=not exact)
+
+
+def _run(
+    index: Index,
+    terms: list[str],
+    typed: list[str],
+    matchers: list[Any] | None,
+    kinds: set[str] | None,
+    any_term: bool,
+    context: int,
+    pinyin: bool,
+    *,
+    fallback: bool,
+) -> Result:
     docs = [(i, d) for i, d in enumerate(index.docs) if kinds is None or d[1] in kinds]
     if not docs:
-        return []
+        return Result([])
     avg_len = sum(len(d[4]) for _, d in docs) / len(docs) or 1.0
-    n_terms = len(matchers) if regex else len(terms)
-    found: list[tuple[int, tuple[Any, ...], list[list[tuple[Span, float]]]]] = []
-    # A record whose every term matched on the characters themselves (not only by
-    # pinyin) ranks above any record that needed pinyin: tier 0 before tier 1.
-    df = [0] * n_terms
-    for i, doc in docs:
-        per_term: list[list[tuple[Span, float]]] = []
-        for t in range(n_terms):
-            if regex:
+    n_terms = len(matchers) if matchers is not None else len(terms)
+    # found[t]: the position in ``docs`` of each record term t matched -> its spans
+    found: list[dict[int, list[tuple[Span, float]]]] = [{} for _ in range(n_terms)]
+    if matchers is not None:
+        for pos, (_, doc) in enumerate(docs):
+            for t in range(n_terms):
                 spans = [((m.start(), m.end()), 1.0) for m in matchers[t].finditer(doc[4]) if m.end() > m.start()]
-            else:
-                term = terms[t]
+                if spans:
+                    found[t][pos] = spans
+    else:
+        pos_of = _positions(index, docs)
+        for t, term in enumerate(terms):
+            key = _latin_key(term) if pinyin else None
+            held = index.holding(term)
+            if key is not None:
+                held |= index.holding(key, "pinyin")
+                if len(key) >= 2:
+                    held |= index.holding(key, "initials")
+            for i in sorted(held):
+                pos = pos_of(i)
+                if pos is None:
+                    continue
+                doc = docs[pos][1]
                 spans = [(s, 1.0) for s in _exact_spans(doc[6], doc[7], term)]
-                key = _latin_key(term) if pinyin else None
                 if key is not None:
                     exact = {s for s, _ in spans}
                     spans += [(s, PINYIN_WEIGHT) for s in _pinyin_spans(doc[4], index.pinyin(i), key) if s not in exact]
-            per_term.append(spans)
-            if spans:
-                df[t] += 1
-        hit = any(per_term) if any_term else all(per_term)
-        if hit:
-            found.append((i, doc, per_term))
+                if spans:
+                    found[t][pos] = spans
+    tiers = [EXACT] * n_terms
+    share: list[dict[int, tuple[int, int]]] = [{} for _ in range(n_terms)]
+    parts: list[list[str]] = [[] for _ in range(n_terms)]
+    if fallback and matchers is None:
+        for t, term in enumerate(terms):
+            if not found[t]:
+                tiers[t], found[t], share[t], parts[t] = _fallback(index, docs, term, pinyin)
+    if any_term:
+        keys = sorted(set().union(*found))
+    else:
+        keys = sorted(set(found[0]).intersection(*found[1:])) if found else []
     total = len(docs)
     hits = []
-    for i, doc, per_term in found:
+    for pos in keys:
+        i, doc = docs[pos]
         rid, kind, pillar, title, text, title_len = doc[:6]
+        per_term = [f.get(pos, []) for f in found]
         score = 0.0
         for t, spans in enumerate(per_term):
             if not spans:
                 continue
-            idf = math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5))
+            df = len(found[t])
+            idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
             tf = sum(w * (TITLE_WEIGHT if s[0] < title_len else 1.0) for s, w in spans)
             score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * len(text) / avg_len))
         merged = _merge([s for term_spans in per_term for s, _ in term_spans])
         snip, snip_spans = snippet(text, merged, context, skip=title_len)
+        # all terms: the loosest tier any of them needed; any term: the strictest that found it
+        pick = min if any_term else max
+        tier = pick((TIERS.index(tiers[t]) for t, spans in enumerate(per_term) if spans), default=0)
+        shared = [share[t].get(pos, (0, 0)) for t in range(n_terms)]
         hits.append(
             {
                 "id": rid,
@@ -239,18 +388,129 @@ def search(
                 "score": round(score, 4),
                 "text": text,
                 "matches": [list(s) for s in merged],
+                "match": TIERS[tier],
                 "snippet_matches": [list(s) for s in snip_spans],
                 "_order": (
+                    tier,
                     0 if all(any(w == 1.0 for _, w in spans) for spans in per_term if spans) else 1,
+                    -sum(n for n, _ in shared),
+                    -sum(c for _, c in shared),
                     KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER),
                     i,
                 ),
             }
         )
-    hits.sort(key=lambda h: (h["_order"][0], -h["score"], h["_order"][1:]))
+    hits.sort(key=lambda h: (*h["_order"][:4], -h["score"], h["_order"][4:]))
+    note = None
+    if hits and any(t != EXACT for t in tiers):
+        pos_of = _positions(index, docs)
+        note = _note(index, docs, [(h, pos_of(h["_order"][-1])) for h in hits], found, tiers, parts, typed)
     for h in hits:
         del h["_order"]
-    return hits
+    return Result(hits, note)
+
+
+def _positions(index: Index, docs: list[tuple[int, tuple[Any, ...]]]) -> Any:
+    """Record number -> its position among ``docs`` (None when out of scope)."""
+    if len(docs) == len(index.docs):
+        return lambda i: i
+    where = {i: pos for pos, (i, _) in enumerate(docs)}
+    return where.get
+
+
+def _fallback(
+    index: Index, docs: list[tuple[int, tuple[Any, ...]]], term: str, pinyin: bool
+) -> tuple[str, dict[int, list[tuple[Span, float]]], dict[int, tuple[int, int]], list[str]]:
+    """The loosest-but-one tier that finds ``term``: its name, the spans by record,
+    how much of the term each record holds (partial only) and the term's parts."""
+    key = _latin_key(term) if pinyin else None
+    if key is not None:
+        return FUZZY, _fuzzy(index, docs, key), {}, []
+    vocab = index.vocab
+    pieces = split_term(term, vocab, index.longest_word)
+    if len(pieces) < 2:
+        return EXACT, {}, {}, pieces
+    # a part naming the report's subject (北碚招商) is implied: every record is about it
+    required = [p for p in pieces if p not in index.subject] or pieces
+    # One scan of the joined text for the longest part (likely the rarest); the
+    # other parts are looked for only in the records that scan found.
+    pos_of = _positions(index, docs)
+    scan = sorted(required, key=len, reverse=True)
+
+    def scanned(part: str) -> set[int]:
+        return {pos for pos in map(pos_of, index.holding(part)) if pos is not None}
+
+    def holds(candidates: set[int]) -> dict[int, list[str]]:
+        return {pos: [p for p in required if p in docs[pos][1][6]] for pos in sorted(candidates)}
+
+    first = scanned(scan[0])
+    whole = {pos: present for pos, present in holds(first).items() if len(present) == len(required)}
+    tier = PARTS if whole else PARTIAL
+    if not whole and len(required) >= 2:
+        # a record holding k of the n parts holds one of any n - k + 1 of them
+        k = needed(len(required))
+        candidates = first.union(*(scanned(p) for p in scan[1 : len(required) - k + 1]))
+        whole = {pos: present for pos, present in holds(candidates).items() if len(present) >= k}
+    implied = [p for p in pieces if p not in required]
+    chars = set(term)
+    spans_by_doc: dict[int, list[tuple[Span, float]]] = {}
+    shares: dict[int, tuple[int, int]] = {}
+    for pos, present in whole.items():
+        doc = docs[pos][1]
+        spans_by_doc[pos] = [(s, 1.0) for p in [*present, *implied] for s in _exact_spans(doc[6], doc[7], p)]
+        if tier == PARTIAL:
+            shares[pos] = (len(present), sum(ch in doc[6] for ch in chars))
+    return tier, spans_by_doc, shares, [*required, *(f"({p})" for p in implied)]
+
+
+def _fuzzy(index: Index, docs: list[tuple[int, tuple[Any, ...]]], key: str) -> dict[int, list[tuple[Span, float]]]:
+    import re
+
+    full = fuzzy_pattern(key)
+    initials = fuzzy_initials_pattern(key)
+    if full is None and initials is None:
+        return {}
+    full_re = re.compile(full if full is not None else re.escape(key))
+    initials_re = re.compile(initials) if initials is not None else None
+    held = index.matching(full_re, "pinyin")
+    if initials_re is not None:
+        held |= index.matching(initials_re, "initials")
+    pos_of = _positions(index, docs)
+    out: dict[int, list[tuple[Span, float]]] = {}
+    for i in sorted(held):
+        pos = pos_of(i)
+        if pos is None:
+            continue
+        spans = fuzzy_spans(docs[pos][1][4], index.pinyin(i), full_re, initials_re)
+        if spans:
+            out[pos] = [(s, FUZZY_WEIGHT) for s in spans]
+    return out
+
+
+def _note(
+    index: Index,
+    docs: list[tuple[int, tuple[Any, ...]]],
+    hits: list[tuple[dict[str, Any], int]],
+    found: list[dict[int, list[tuple[Span, float]]]],
+    tiers: list[str],
+    parts: list[list[str]],
+    typed: list[str],
+) -> str | None:
+    """One line: what was done for each term that had no exact match."""
+    clauses = []
+    for t, tier in enumerate(tiers):
+        first = next((pos for _, pos in hits if pos in found[t]), None)
+        if tier == EXACT or first is None:
+            continue
+        example = None
+        if tier == FUZZY:
+            i, doc = docs[first]
+            start, end = found[t][first][0][0]
+            reading, char_of, _ = index.pinyin(i)
+            sound = "".join(reading[p] for p in range(len(reading)) if start <= char_of[p] < end)
+            example = f"{doc[4][start:end]} ({sound})"
+        clauses.append(note_for(typed[t] if t < len(typed) else "", tier, parts[t], example))
+    return "; ".join(clauses) or None
 
 
 def _regex_matchers(words: list[str]) -> list[Any]:
