@@ -1,7 +1,8 @@
 """Keep the example output in README.md true.
 
-Every ```console block of the README holds lines ``$ beibei ARGS`` followed by
-that command's output. This script re-runs each command (piped, no colour) and
+Every ```console block of the README holds lines ``$ beibei ARGS`` (or
+``$ COLUMNS=80 beibei ARGS --format table``, a table as an 80-column terminal
+shows it) followed by that command's output. This script re-runs each command (piped, no colour) and
 rewrites the output below it; ``--check`` only reports whether anything would
 change (the test suite runs it that way).
 
@@ -21,10 +22,13 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def run(command: str) -> str:
+    """Run one example line; a leading ``COLUMNS=N`` sets the terminal width a table is drawn for."""
     args = shlex.split(command)
-    assert args[0] == "beibei", command
     env = {k: v for k, v in os.environ.items() if k not in ("BEIBEI_DATA", "BEIBEI_LANG", "CLICOLOR_FORCE")}
     env.update(NO_COLOR="1", COLUMNS="100")
+    while args and args[0].startswith("COLUMNS="):
+        env["COLUMNS"] = args.pop(0).partition("=")[2]
+    assert args[0] == "beibei", command
     done = subprocess.run([sys.executable, "-m", "beibei_cli", *args[1:]], capture_output=True, env=env, check=False)
     return done.stdout.decode("utf-8")
 
@@ -44,7 +48,7 @@ def regenerate(text: str) -> str:
             out.append(line)
             continue
         if in_block:
-            if line.startswith("$ beibei"):
+            if line.startswith(("$ beibei", "$ COLUMNS=")):
                 out.append(line)
                 out.extend(run(line[2:]).rstrip("\n").splitlines())
                 skipping = True

@@ -82,6 +82,15 @@ CASES: list[Case] = [
     Case(
         "output", "export -o DIR (a directory)", ["export", "-o", "{dir}/folder"], 2, "is a directory", _mkdir("folder")
     ),
+    Case(
+        "output",
+        "metrics -o DIR (a directory)",
+        ["metrics", "-o", "{dir}/folder"],
+        2,
+        "is a directory",
+        _mkdir("folder"),
+    ),
+    Case("output", "metrics -o SOCKET", ["metrics", "-o", "{dir}/sock"], 2, "refusing to replace it", _socket),
     Case("output", "export -o SOCKET", ["export", "-o", "{dir}/sock"], 2, "refusing to replace it", _socket),
     Case("output", "export -o MISSING/x.md", ["export", "-o", "{dir}/missing/x.md"], 2, "No such file or directory"),
     Case(

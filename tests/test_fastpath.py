@@ -111,6 +111,13 @@ def test_fast_path_declines_these(args: list[str]) -> None:
         fastpath.parse(SPEC, fastpath.prepare(SPEC, args))
 
 
+@pytest.fixture(autouse=True)
+def _in_a_scratch_folder(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Generated vectors are shuffled, so ``-o`` may meet any word ("nothing", 招商) and write
+    that file: the working folder of these tests is a scratch one, never the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 def invoke(args: list[str], *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[int, bytes, bytes]:
     """One in-process run through the real entry point, forced down one path."""
     if fast:

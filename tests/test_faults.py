@@ -45,6 +45,16 @@ def test_output_new_file_and_regular_file_keep_its_mode(run, tmp_path: Path) -> 
 
 
 @posix_only
+def test_listing_output_follows_a_symlink(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "figures.json"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to("figures.json")
+    assert run("metrics", "-o", str(link)).code == 0
+    assert link.is_symlink() and json.loads(target.read_text(encoding="utf-8"))
+
+
+@posix_only
 def test_output_follows_a_symlink_and_the_link_stays(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "target.md"
     target.write_text("old\n", encoding="utf-8")

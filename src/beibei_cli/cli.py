@@ -146,7 +146,10 @@ def complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
 FormatOpt = Annotated[
     Optional[Format],  # type: ignore[valid-type]
     typer.Option(
-        "--format", "-f", help="Output format. Default: table on a terminal, plain (tab-separated) when piped."
+        "--format",
+        "-f",
+        help="Output format. Default: table on a terminal, plain (tab-separated) when piped. "
+        "xlsx is an Excel workbook (with -o FILE).",
     ),
 ]
 FieldsOpt = Annotated[
@@ -158,7 +161,17 @@ FieldsOpt = Annotated[
         autocompletion=complete_fields,
     ),
 ]
-NoHeaderOpt = Annotated[bool, typer.Option("--no-header", help="Leave out the header row of tsv and csv.")]
+NoHeaderOpt = Annotated[bool, typer.Option("--no-header", help="Leave out the header row of tsv, csv and xlsx.")]
+OutputOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to FILE instead of stdout ('-' is stdout). Without --format, the format its extension "
+        "names (.csv .tsv .json .jsonl .yaml .md .xlsx), else plain. xlsx needs -o or a redirect.",
+        click_type=PathType,
+    ),
+]
 LimitOpt = Annotated[
     Optional[int],
     typer.Option(
@@ -291,6 +304,7 @@ def pillars(
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
+    output_path: OutputOpt = None,
 ) -> None:
     """The two positionings (两大定位) and the four articles (四篇文章)."""
 
@@ -302,6 +316,7 @@ Examples:
   beibei metrics --pillar 科技创新 --sort value
   beibei metrics --kind money --min 1亿 --sort value
   beibei metrics --section results --format csv > figures.csv
+  beibei metrics -o figures.xlsx
   beibei metrics --format json | jq '.[] | select(.kind == "money") | .amount'
 """
 )
@@ -349,6 +364,7 @@ def metrics(
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
+    output_path: OutputOpt = None,
 ) -> None:
     """Every figure of the report: value, unit, pillar, as-of, quote."""
 
@@ -427,6 +443,7 @@ def search(
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
+    output_path: OutputOpt = None,
 ) -> None:
     """Find any passage: cases, plans, figures, events, names and the article's paragraphs."""
 
@@ -447,6 +464,7 @@ def timeline(
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
+    output_path: OutputOpt = None,
 ) -> None:
     """Every dated event, in date order, at the precision the article gives."""
 
@@ -468,6 +486,7 @@ def entities(
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
+    output_path: OutputOpt = None,
 ) -> None:
     """Organisations, companies, people, places and projects the article names."""
 
@@ -487,6 +506,7 @@ def source(
     format: FormatOpt = None,
     fields: FieldsOpt = None,
     no_header: NoHeaderOpt = False,
+    output_path: OutputOpt = None,
 ) -> None:
     """The article, with numbered paragraphs."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from beibei_cli import output
-from beibei_cli.errors import ExitCode
+from beibei_cli.errors import ExitCode, OutputError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -61,6 +61,54 @@ def _available(rows: list[Record], fallback: list[str]) -> list[str]:
     return any_fields(rows) or fallback
 
 
+# ``-o FILE`` without ``--format``: the format its extension names, else plain.
+FORMAT_OF_SUFFIX = {
+    ".xlsx": "xlsx",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".md": "md",
+}
+
+
+def output_format(format: str | None, output_path: str | None) -> str:
+    """The format to print in: the flag, else the -o file's extension, else table at a terminal and plain piped."""
+    if format is None and output_path and output_path != "-":
+        import os
+
+        return FORMAT_OF_SUFFIX.get(os.path.splitext(output_path)[1].lower(), "plain")
+    return output.default_format(format)
+
+
+def write_output(data: bytes, output_path: str | None, *, binary: bool = False) -> None:
+    """Data to the -o file or to stdout; a binary format is refused at a terminal.
+
+    A file is written by ``files.write_output``: atomically over a regular file, through
+    a symlink, in place to a FIFO or device, never over a directory (docs/hostile-inputs.md).
+    """
+    if data and not binary and not data.endswith(b"\n"):
+        data += b"\n"  # text ends with a newline, in a file as on stdout
+    if output_path and output_path != "-":
+        from beibei_cli import files
+
+        try:
+            files.write_output(output_path, data)
+        except OSError as exc:
+            raise OutputError.from_os(exc, output_path) from None
+        output.write_err(f"wrote {output_path}")
+        return
+    if binary:
+        if output.stdout_is_tty():
+            raise UsageError("xlsx is a binary format: give -o FILE, or redirect the output to a file")
+        output.write_binary(data)
+        return
+    if data:
+        output.write(data.decode("utf-8"))
+
+
 def emit_rows(
     ctx: Ctx,
     rows: list[Record],
@@ -71,9 +119,10 @@ def emit_rows(
     columns: list[str],
     fallback_fields: list[str],
     limit: int | None = None,
+    output_path: str | None = None,
 ) -> None:
     """The one way a listing command prints its rows (at most ``limit`` of them)."""
-    fmt = output.default_format(format)
+    fmt = output_format(format, output_path)
     rows = output.select_fields(rows, fields, _available(rows, fallback_fields))
     if fmt == "table" and not rows:
         output.write_err("no matching records")
@@ -87,12 +136,25 @@ def emit_rows(
             columns = list(rows[0])
         from beibei_cli.output import rich_render
 
-        text = rich_render.table(rows, columns, lang=ctx.lang, width=output.terminal_width(), color=ctx.use_color())
-        output.write(text)
+        to_file = bool(output_path and output_path != "-")
+        width = 100 if to_file else output.terminal_width()
+        text = rich_render.table(
+            rows,
+            columns,
+            lang=ctx.lang,
+            width=width,
+            color=ctx.use_color() and not to_file,
+            droppable=fields is None,
+        )
+        write_output(text.encode("utf-8"), output_path)
         return
-    text = output.render(rows, fmt, header=not no_header)
-    if text:
-        output.write(text)
+    if fmt == "xlsx":
+        from beibei_cli.output.xlsx import workbook
+
+        rows = [{k: v for k, v in row.items() if k != "snippet_matches"} for row in rows]
+        write_output(workbook(rows, header=not no_header), output_path, binary=True)
+        return
+    write_output(output.render(rows, fmt, header=not no_header).encode("utf-8"), output_path)
 
 
 def emit_record(ctx: Ctx, rec: Record, fmt: str | None) -> None:
@@ -120,20 +182,25 @@ def pillars(
     format: str | None = None,
     fields: str | None = None,
     no_header: bool = False,
+    output_path: str | None = None,
 ) -> int:
     from beibei_cli import queries
 
     rows = queries.pillar_rows(ctx.report, detail=detail, lang=ctx.lang)
-    fmt = output.default_format(format)
+    fmt = output_format(format, output_path)
     if fmt == "table" and fields is None:
         rows = rows if limit is None else rows[:limit]
         from beibei_cli.output import rich_render
 
-        output.write(
-            rich_render.briefing(
-                rows, detail=detail, lang=ctx.lang, width=output.terminal_width(), color=ctx.use_color()
-            )
+        to_file = bool(output_path and output_path != "-")
+        text = rich_render.briefing(
+            rows,
+            detail=detail,
+            lang=ctx.lang,
+            width=100 if to_file else output.terminal_width(),
+            color=ctx.use_color() and not to_file,
         )
+        write_output(text.encode("utf-8"), output_path)
         return ExitCode.OK
     emit_rows(
         ctx,
@@ -144,6 +211,7 @@ def pillars(
         columns=["id", "kind", "name", "heading"],
         fallback_fields=["id", "kind", "name"],
         limit=limit,
+        output_path=output_path,
     )
     return ExitCode.OK
 
@@ -162,6 +230,7 @@ def metrics(
     format: str | None = None,
     fields: str | None = None,
     no_header: bool = False,
+    output_path: str | None = None,
 ) -> int:
     from beibei_cli import queries
 
@@ -182,9 +251,10 @@ def metrics(
         format=format,
         fields=fields,
         no_header=no_header,
-        columns=["name", "figure", "bar", "pillar_name", "as_of", "id"],
+        columns=["name", "figure", "bar", "pillar_name", "as_of", "quote", "id"],
         fallback_fields=["id", "name", "value", "unit", "pillar", "quote"],
         limit=limit,
+        output_path=output_path,
     )
     note = queries.hidden_qualifiers(rows if limit is None else rows[:limit], fields)
     if note:
@@ -229,6 +299,7 @@ def search(
     format: str | None = None,
     fields: str | None = None,
     no_header: bool = False,
+    output_path: str | None = None,
 ) -> int:
     from beibei_cli import queries
 
@@ -242,17 +313,24 @@ def search(
     if note and _stderr_is_tty():
         # for the person at the terminal; a pipeline reads each hit's "match" instead
         output.write_err(note)
+    if not hits and output.stdout_is_tty():
+        from beibei_cli.output.labels import label
+
+        output.write_err(label("no_hits_hint", ctx.lang))
     if limit is not None:
         hits = hits[:limit]
-    fmt = output.default_format(format)
+    fmt = output_format(format, output_path)
     if ids:
-        _emit_values(ctx, [h["id"] for h in hits], "id", fmt, fields=fields, no_header=no_header)
+        _emit_values(
+            ctx, [h["id"] for h in hits], "id", fmt, fields=fields, no_header=no_header, output_path=output_path
+        )
     elif count:
         tally: dict[str, int] = {}
         for h in hits:
             tally[h["kind"]] = tally.get(h["kind"], 0) + 1
         if fmt in ("json", "yaml"):
-            emit_record(ctx, tally, fmt)
+            text = output.to_json(tally) if fmt == "json" else output.to_yaml(tally)
+            write_output((text if text.endswith("\n") else text + "\n").encode("utf-8"), output_path)
         else:
             rows = [{"kind": kind, "count": n} for kind, n in tally.items()]
             emit_rows(
@@ -263,7 +341,18 @@ def search(
                 no_header=no_header,
                 columns=["kind", "count"],
                 fallback_fields=["kind", "count"],
+                output_path=output_path,
             )
+    elif fmt == "plain" and ctx.use_color() and not (output_path and output_path != "-"):
+        # --color always: the matches coloured in piped plain output too, as rg does
+        from beibei_cli.output.hits import plain_lines
+        from beibei_cli.queries import any_fields
+
+        bare = [{k: v for k, v in h.items() if k != "snippet_matches"} for h in hits]
+        rows = output.select_fields(bare, fields, _available(bare, SEARCH_FIELDS))
+        spans = [{"snippet": h["snippet_matches"], "text": h["matches"]} for h in hits]
+        if rows:
+            output.write(plain_lines(rows, any_fields(rows), spans, color=True))
     elif hits or fmt != "table":
         if fmt != "table" or fields is not None:
             hits = [{k: v for k, v in h.items() if k != "snippet_matches"} for h in hits]
@@ -273,8 +362,9 @@ def search(
             format=fmt,
             fields=fields,
             no_header=no_header,
-            columns=["id", "title", "snippet"],
+            columns=["id", "kind", "title", "snippet"],
             fallback_fields=SEARCH_FIELDS,
+            output_path=output_path,
         )
     return code
 
@@ -286,18 +376,36 @@ def _stderr_is_tty() -> bool:
         return False
 
 
-def _emit_values(ctx: Ctx, values: list[str], name: str, fmt: str, *, fields: str | None, no_header: bool) -> None:
+def _emit_values(
+    ctx: Ctx,
+    values: list[str],
+    name: str,
+    fmt: str,
+    *,
+    fields: str | None,
+    no_header: bool,
+    output_path: str | None = None,
+) -> None:
     """A bare list (``search -l``): a JSON/YAML list of strings, otherwise one per line."""
     if fmt in ("json", "yaml"):
-        emit_record(ctx, values, fmt)  # type: ignore[arg-type]
+        text = output.to_json(values) if fmt == "json" else output.to_yaml(values)
+        write_output((text if text.endswith("\n") else text + "\n").encode("utf-8"), output_path)
     elif fmt == "jsonl":
-        output.write("".join(output.to_json(v, indent=None) + "\n" for v in values))
+        write_output("".join(output.to_json(v, indent=None) + "\n" for v in values).encode("utf-8"), output_path)
     elif fmt in ("plain", "table") and fields is None:
-        if values:
-            output.write("".join(v + "\n" for v in values))
+        write_output("".join(v + "\n" for v in values).encode("utf-8"), output_path)
     else:
         rows = [{name: v} for v in values]
-        emit_rows(ctx, rows, format=fmt, fields=fields, no_header=no_header, columns=[name], fallback_fields=[name])
+        emit_rows(
+            ctx,
+            rows,
+            format=fmt,
+            fields=fields,
+            no_header=no_header,
+            columns=[name],
+            fallback_fields=[name],
+            output_path=output_path,
+        )
 
 
 def timeline(
@@ -309,6 +417,7 @@ def timeline(
     format: str | None = None,
     fields: str | None = None,
     no_header: bool = False,
+    output_path: str | None = None,
 ) -> int:
     from beibei_cli import queries
 
@@ -319,9 +428,10 @@ def timeline(
         format=format,
         fields=fields,
         no_header=no_header,
-        columns=["date", "inferred", "title", "id"],
+        columns=["date", "title", "date_note", "id"],
         fallback_fields=["id", "date", "precision", "title", "quote"],
         limit=limit,
+        output_path=output_path,
     )
     return ExitCode.OK
 
@@ -334,6 +444,7 @@ def entities(
     format: str | None = None,
     fields: str | None = None,
     no_header: bool = False,
+    output_path: str | None = None,
 ) -> int:
     from beibei_cli import queries
 
@@ -347,6 +458,7 @@ def entities(
         columns=["name", "type", "mentions", "id"],
         fallback_fields=["id", "name", "type", "aliases", "mentions"],
         limit=limit,
+        output_path=output_path,
     )
     return ExitCode.OK
 
@@ -360,15 +472,16 @@ def source(
     format: str | None = None,
     fields: str | None = None,
     no_header: bool = False,
+    output_path: str | None = None,
 ) -> int:
     from beibei_cli import queries
 
     rows = queries.paragraph_rows(ctx.report, para=para, grep=grep)
     code = ExitCode.OK if rows else ExitCode.NO_MATCH
-    fmt = output.default_format(format)
+    fmt = output_format(format, output_path)
     if fmt == "plain" and fields is None:
         shown = rows if limit is None else rows[:limit]
-        output.write("".join(f"{r['n']}\t{output.cell(r['text'])}\n" for r in shown))
+        write_output("".join(f"{r['n']}\t{output.cell(r['text'])}\n" for r in shown).encode("utf-8"), output_path)
         return code
     emit_rows(
         ctx,
@@ -379,6 +492,7 @@ def source(
         columns=["n", "text"],
         fallback_fields=["id", "n", "type", "section", "text"],
         limit=limit,
+        output_path=output_path,
     )
     return code
 
@@ -438,14 +552,7 @@ def export(ctx: Ctx, *, format: str = "md", output_path: str | None = None) -> i
 
     text = exporter.markdown(ctx.report, ctx.lang) if format == "md" else exporter.html(ctx.report, ctx.lang)
     if output_path and output_path != "-":
-        from beibei_cli.errors import OutputError
-        from beibei_cli.files import write_output
-
-        try:
-            write_output(output_path, text.encode("utf-8"))
-        except OSError as exc:
-            raise OutputError.from_os(exc, output_path) from None
-        output.write_err(f"wrote {output_path}")
+        write_output(text.encode("utf-8"), output_path)
     else:
         output.write(text)
     return ExitCode.OK

@@ -36,10 +36,11 @@ def localize(rec: Record, lang: str, translated: tuple[str, ...] = TRANSLATED) -
     for field in translated:
         en = f"{field}_en"
         if en in out:
-            zh = out[field]
+            zh = out.get(field)  # a caption has title_en but no title (its quote is the text)
             english = out.pop(en)
             out[field] = english if english else zh
-            out[f"{field}_zh"] = zh
+            if zh is not None:
+                out[f"{field}_zh"] = zh
     return out
 
 
@@ -348,7 +349,7 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
             if e["case"] == rid
         ]
     elif kind == "entity":
-        out["mentions"] = entity_mentions(report, rec)
+        out["mentions"] = [_with_title(report, m, lang) for m in entity_mentions(report, rec)]
     elif kind == "paragraph":
         out["quoted_by"] = [
             {"id": r["id"], "record": kind_of(r)}
@@ -359,6 +360,13 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
     elif kind == "section":
         out["paragraphs"] = [p["n"] for p in report.paragraphs if p["section"] == rid]
     return out
+
+
+def _with_title(report: Report, mention: Record, lang: str) -> Record:
+    """A mention with the title (or name, or text) of the record that makes it, for people to read."""
+    rec = localize(report.get(mention["id"]) or {}, lang)
+    title = next((rec[k] for k in ("title", "name", "text") if rec.get(k)), None)
+    return {"id": mention["id"], "record": mention["record"], "title": title, "para": mention.get("para")}
 
 
 def _index(report: Report, kind: str, rid: str) -> int:
@@ -651,4 +659,7 @@ def search_outcome(
     found = run(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, **options)
     if lang == "en":
         english_titles(report, found.hits)
+    from beibei_cli.snippets import localize_snippets
+
+    localize_snippets(found.hits, lang, context)  # cut from the interface language's lines only
     return found.hits, found.note

@@ -25,7 +25,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "yaml", "md")
+FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "yaml", "md", "xlsx")
 COLOR_CHOICES = ("auto", "always", "never")
 
 
@@ -98,6 +98,25 @@ def write(text: str) -> None:
     except BrokenPipeError:
         raise
     except (OSError, ValueError) as exc:  # ValueError: "I/O operation on closed file"
+        discard_stdout()
+        if isinstance(exc, OSError):
+            raise OutputError.from_os(exc) from None
+        raise OutputError("cannot write output: standard output is closed") from None
+
+
+def write_binary(data: bytes) -> None:
+    """Bytes to stdout as they are (xlsx), with the failures of ``write``."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if stream is None or buffer is None or isinstance(stream, _ClosedStdout):
+        raise OutputError("cannot write output: standard output is closed")
+    try:
+        stream.flush()
+        write_all(buffer, data)
+        buffer.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:
         discard_stdout()
         if isinstance(exc, OSError):
             raise OutputError.from_os(exc) from None

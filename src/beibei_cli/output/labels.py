@@ -1,4 +1,8 @@
-"""Labels and column headers in Chinese (the default) and English (``--lang en``)."""
+"""Labels, column headers and kind names in Chinese (the default) and English (``--lang en``).
+
+One interface language at a time: every word the tool itself adds to its
+terminal and export output (not the report's own text) comes from here.
+"""
 
 from __future__ import annotations
 
@@ -74,6 +78,79 @@ LABELS: dict[str, tuple[str, str]] = {
     "schema_version": ("数据格式版本", "Schema version"),
     "version": ("版本", "Version"),
     "counts": ("记录数", "Counts"),
+    "scope": ("范围", "Scope"),
+    "case_": ("所属案例", "Case"),
+    "source": ("来源", "Source"),
+    "source_note": ("原文照录，结构由 beibei 项目整理", "quotes verbatim; structure curated by the beibei project"),
+    "timeline": ("时间线", "Timeline"),
+    "more": ("…等，另有{n}项", "… and {n} more"),
+    "count_of": ("{n}处", "{n}"),
+    "no_hits_hint": (
+        "没有找到：可试 --any（任一词即可）、拼音，或减少检索词",
+        "nothing found: try --any (any term), pinyin, or fewer terms",
+    ),
+    "honours": ("荣誉", "Honours"),
+    "as_of_inferred": ("时间为推断", "As-of inferred"),
+    "as_of_note": ("时间说明", "As-of note"),
+    "as_of_precision": ("时间精度", "As-of precision"),
+    "date_precision": ("日期精度", "Date precision"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "events_": ("事件", "Events"),
+}
+
+# The names of record kinds, entity types, date precisions and figure kinds.
+VALUES: dict[str, tuple[str, str]] = {
+    # record kinds
+    "section": ("部分", "section"),
+    "pillar": ("篇章", "pillar"),
+    "goal": ("目标", "goal"),
+    "plan": ("计划", "plan"),
+    "case": ("案例", "case"),
+    "metric": ("数据", "figure"),
+    "event": ("事件", "event"),
+    "entity": ("实体", "entity"),
+    "caption": ("图注", "caption"),
+    "honour": ("荣誉", "honour"),
+    "paragraph": ("段落", "paragraph"),
+    # pillar kinds
+    "positioning": ("定位", "positioning"),
+    "article": ("文章", "article"),
+    # entity types
+    "government": ("政府机构", "government"),
+    "party": ("党组织", "party"),
+    "company": ("企业", "company"),
+    "university": ("高校", "university"),
+    "institution": ("机构", "institution"),
+    "person": ("人物", "person"),
+    "place": ("地点", "place"),
+    "project": ("项目", "project"),
+    "programme": ("计划项目", "programme"),
+    # date precisions
+    "day": ("日", "day"),
+    "month": ("月", "month"),
+    "year": ("年", "year"),
+    # section kinds
+    "data": ("数据", "data"),
+    "narrative": ("正文", "narrative"),
+    # figure kinds and statuses (schema 2)
+    "count": ("数量", "count"),
+    "money": ("金额", "money"),
+    "share": ("占比", "share"),
+    "rate": ("增长率", "rate of change"),
+    "rate-of-change": ("增长率", "rate of change"),
+    "change": ("变化", "change"),
+    "intensity": ("强度", "intensity"),
+    "area": ("面积", "area"),
+    "area-per-person": ("人均面积", "area per person"),
+    "duration": ("时长", "duration"),
+    "multiple": ("倍数", "multiple"),
+    "rank": ("排名", "rank"),
+    "ratio": ("比率", "ratio"),
+    "index": ("指数", "index"),
+    "stated": ("已实现", "stated"),
+    "forecast": ("预计", "forecast"),
+    "target": ("目标", "target"),
 }
 
 
@@ -82,3 +159,16 @@ def label(key: str, lang: str) -> str:
     if pair is None:
         return key
     return pair[1] if lang == "en" else pair[0]
+
+
+def value_name(value: str, lang: str) -> str:
+    """A kind, type, precision or status value in the interface language (unknown values as they are)."""
+    pair = VALUES.get(value)
+    if pair is None:
+        return value
+    return pair[1] if lang == "en" else pair[0]
+
+
+def more(n: int, lang: str) -> str:
+    """The marker closing a capped list: "… and 3 more"."""
+    return label("more", lang).format(n=n)

@@ -1,0 +1,134 @@
+"""Terminal tables sized by priority: ids whole, names short, empty columns gone,
+the quote when there is room, long lists capped, entity mentions counted."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from beibei_cli.output import linebreak as lb
+from beibei_cli.output import rich_render
+
+WIDTHS = (40, 60, 80, 100, 120, 160)
+COMMANDS = [("metrics",), ("entities",), ("timeline",), ("search", "招商"), ("pillars", "--fields", "id,kind,name")]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: a[0])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_ids_are_never_wrapped_nor_cut_and_lines_fit(run, args: tuple[str, ...], width: int) -> None:  # type: ignore[no-untyped-def]
+    ids = [row["id"] for row in json.loads(run(*args, "--format", "json").out)]
+    table = run(*args, "--format", "table", env={"COLUMNS": str(width)}).out
+    lines = table.splitlines()
+    for rid in ids:
+        assert any(rid in line for line in lines), f"{rid} cut or wrapped at {width} columns"
+    for line in lines:
+        assert lb.cell_width(line) <= width or line in ids, line  # only a lone id may be wider than the terminal
+
+
+@pytest.mark.parametrize("width", (80, 100, 120))
+def test_names_wrap_at_most_twice(run, width: int) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("metrics", "--format", "json").out)
+    columns = ["name", "figure", "bar", "pillar_name", "as_of", "quote", "id"]
+    cells = {c: [rich_render.cell_renderable(r, c, lang="zh").plain for r in rows] for c in columns}
+    headers = {c: c for c in columns}
+    widths = rich_render.plan_columns(columns, headers, cells, width)
+    assert widths is not None and "id" in widths and "figure" in widths
+    assert max(len(lb.wrap(name, widths["name"])) for name in cells["name"]) <= rich_render.MAX_NAME_LINES
+    assert rich_render.plan_columns(columns, headers, cells, 60) is None  # too narrow: rows become blocks
+
+
+def test_columns_are_dropped_in_the_documented_order() -> None:
+    rows = [
+        {
+            "id": "metric-a-rather-long-identifier",
+            "name": "一个相当长的数据名称需要折行",
+            "value": 5.09,
+            "unit": "%",
+            "pillar_name": "科技创新",
+            "as_of": "2022",
+        }
+    ]
+    columns = ["name", "figure", "bar", "pillar_name", "as_of", "id"]
+    cells = {c: [rich_render.cell_renderable(r, c, lang="zh").plain for r in rows] for c in columns}
+    kept = [
+        list(rich_render.plan_columns(columns, dict.fromkeys(columns, "列"), cells, w) or [])
+        for w in (200, 90, 80, 75, 40)
+    ]
+    assert kept[0] == columns
+    dropped = [set(columns) - set(k) for k in kept]
+    order = [c for c in rich_render.DROP_ORDER if c in columns]
+    for gone in dropped[1:-1]:
+        assert gone == set(order[: len(gone)])  # always a prefix of DROP_ORDER
+    assert kept[-1] == []  # too narrow even for id, name and figure: rows become blocks
+
+
+def test_columns_empty_in_every_row_are_not_shown() -> None:
+    rows = [{"id": "a-1", "name": "甲", "as_of": None}, {"id": "b-2", "name": "乙", "as_of": ""}]
+    out = rich_render.table(rows, ["name", "as_of", "id"], lang="zh", width=100, color=False)
+    assert "时间" not in out and "名称" in out
+
+
+def test_the_quote_shows_at_120_columns_and_not_below(run) -> None:  # type: ignore[no-untyped-def]
+    wide = run("metrics", "--format", "table", env={"COLUMNS": "120"}).out
+    narrow = run("metrics", "--format", "table", env={"COLUMNS": "119"}).out
+    assert "原文" in wide and "“未来5年" in wide
+    assert "原文" not in narrow
+
+
+def test_show_always_has_the_whole_quote(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("show", "metric-rd-intensity", "--format", "table", env={"COLUMNS": "60"}).out
+    flat = "".join(line.strip("│ ") for line in out.splitlines())
+    assert "全社会研发经费投入强度达5.09%（36.55亿元）保持全市第一" in flat.replace(" ", "").replace("│", "")
+
+
+def test_long_lists_in_a_cell_are_capped() -> None:
+    items = [f"item-{i}" for i in range(7)]
+    assert rich_render.capped(items, "en") == "item-0, item-1, item-2 … and 4 more"
+    assert rich_render.capped(items, "zh") == "item-0、item-1、item-2…等，另有4项"
+    out = rich_render.table([{"id": "x", "aliases": items}], ["aliases", "id"], lang="en", width=100, color=False)
+    assert "… and 4 more" in out and "item-6" not in out
+
+
+def test_the_entities_table_counts_mentions(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("entities", "--format", "json").out)
+    beibei = next(r for r in rows if r["id"] == "place-beibei")
+    out = run("entities", "--format", "table", env={"COLUMNS": "80"}).out
+    line = next(line for line in out.splitlines() if "place-beibei" in line)
+    assert str(len(beibei["mentions"])) in line
+    assert "goal-beautiful-beibei" not in out  # a count, not the list
+    assert len(out.splitlines()) < 2 * len(rows)
+
+
+def test_an_entity_page_lists_each_mention_with_kind_title_and_paragraph(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("show", "org-swu", "--format", "table", env={"COLUMNS": "120"}).out
+    line = next(line for line in out.splitlines() if "case-xunjian-swu-base" in line)
+    assert "案例" in line and "¶" in line
+    rec = json.loads(run("show", "org-swu", "--format", "json").out)
+    mention = next(m for m in rec["mentions"] if m["id"] == "case-xunjian-swu-base")
+    assert mention["title"] and mention["title"] in line
+
+
+def test_columns_named_with_fields_are_never_dropped(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("pillars", "--fields", "id,name,heading,summary", "--format", "table", env={"COLUMNS": "80"}).out
+    assert all(h in out.splitlines()[1] for h in ("编号", "名称", "标题", "要义"))
+    narrow = run("metrics", "--fields", "id,name,value,unit,pillar,as_of", "--format", "table", env={"COLUMNS": "70"})
+    assert all(label in narrow.out for label in ("单位", "篇章", "时间"))  # a table or blocks, but all there
+    quoted = run("metrics", "--fields", "id,name,quote", "--format", "table", env={"COLUMNS": "100"}).out
+    assert "原文" in quoted.splitlines()[1]  # asked for: shown below 120 columns too
+
+
+def test_long_texts_are_wrapped_whole_not_cut(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("source", "--para", "2", "--format", "table", env={"COLUMNS": "80"}).out
+    flat = "".join(part.strip() for line in out.splitlines() for part in line.split("│")[2:3])
+    assert "…" not in out and flat.endswith("围绕“新时代、新征程、新重庆”加快推进。")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_inferred_date_keeps_its_mark_at_every_width(run, width: int) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("timeline", "--format", "json").out)
+    inferred = sum(1 for r in rows if r["inferred"])
+    assert inferred
+    for lang, mark in (("zh", "（推断）"), ("en", "(inferred)")):
+        out = run("--lang", lang, "timeline", "--format", "table", env={"COLUMNS": str(width)}).out
+        assert out.count(mark) == inferred, (lang, width)
