@@ -56,6 +56,9 @@ GOOD: dict[str, tuple[str, dict[str, Any]]] = {
     "entities": ("list_entities", {"type": "company"}),
     "cite": ("cite", {"id": "metric-rd-intensity"}),
     "cite-md": ("cite", {"id": "para-31", "format": "md"}),
+    "metrics-money": ("list_metrics", {"kind": "money", "min": "1亿", "sort": "value"}),
+    "search-fallback": ("search", {"query": "斯太宝芯片"}),
+    "search-exact": ("search", {"query": "斯太宝芯片", "exact": True}),
 }
 
 BAD: dict[str, tuple[str, dict[str, Any], str]] = {
@@ -73,6 +76,8 @@ BAD: dict[str, tuple[str, dict[str, Any], str]] = {
     "bad sort": ("list_metrics", {"sort": "size"}, "sort"),
     "bad date": ("timeline", {"since": "2022-13"}, "--since"),
     "bad entity type": ("list_entities", {"type": "club"}, "type"),
+    "bad metric kind": ("list_metrics", {"kind": "weight"}, "kind"),
+    "min without kind": ("list_metrics", {"min": "1亿"}, "--kind"),
     "unknown tool": ("delete_everything", {}, "delete_everything"),
 }
 
@@ -133,6 +138,8 @@ def test_lists_the_tools_and_tells_the_assistant_to_quote(exchange: dict[str, An
     assert tools["search"].input_schema["required"] == ["query"]
     sort = tools["list_metrics"].input_schema["properties"]["sort"]
     assert sort["enum"] == ["report", "value", "name", "pillar"]
+    kind = json.dumps(tools["list_metrics"].input_schema["properties"]["kind"])
+    assert all(f'"{k}"' in kind for k in ("money", "share", "rate-of-change"))
 
 
 def test_answers_are_the_cli_json(exchange: dict[str, Any], run) -> None:  # type: ignore[no-untyped-def]
@@ -157,6 +164,11 @@ def test_answers_are_the_cli_json(exchange: dict[str, Any], run) -> None:  # typ
     assert (cited["quote"], cited["para"]) == (cli(run, "show", "metric-rd-intensity")["quote"], 52)
     assert answer(exchange["cite-md"])["citation"] == run("cite", "para-31", "--format", "md").out
     assert answer(exchange["search"])["count"] == 5
+    money = cli(run, "metrics", "--kind", "money", "--min", "1亿", "--sort", "value")
+    assert answer(exchange["metrics-money"])["results"] == money and money
+    assert strip(answer(exchange["search-fallback"])["results"]) == hits("斯太宝芯片", "-n", "10")
+    assert {h["match"] for h in answer(exchange["search-fallback"])["results"]} == {"parts"}
+    assert answer(exchange["search-exact"])["results"] == []
 
 
 def test_every_result_carries_its_verbatim_quote_and_paragraph(exchange: dict[str, Any]) -> None:

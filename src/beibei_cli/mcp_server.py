@@ -18,9 +18,9 @@ reads the tools' annotations, which name types local to ``build_server``.)
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
-from beibei_cli import __version__
+from beibei_cli import __version__, models
 from beibei_cli.errors import BeibeiError, UsageError
 
 if TYPE_CHECKING:
@@ -42,13 +42,18 @@ INSTRUCTIONS = (
     "in full, `list_metrics` for figures, `cite` for a ready-made citation. " + QUOTE_RULE
 )
 
-Kind = Literal[
-    "section", "pillar", "goal", "plan", "case", "metric", "event", "entity", "caption", "honour", "paragraph"
-]
-Sort = Literal["report", "value", "name", "pillar"]
-EntityType = Literal[
-    "government", "party", "company", "university", "institution", "person", "place", "project", "programme"
-]
+# The choices come from the schema (models), as the command line's do; the SDK
+# turns each Literal into an enum in the tool's input schema.
+if TYPE_CHECKING:
+    Kind: TypeAlias = str
+    Sort: TypeAlias = str
+    EntityType: TypeAlias = str
+    MetricKind: TypeAlias = str
+else:
+    Kind = Literal[models.KIND_ORDER[:-1] + ("section", "paragraph")]
+    Sort = Literal[models.METRIC_SORTS]
+    EntityType = Literal[models.ENTITY_TYPES]
+    MetricKind = Literal[models.METRIC_KINDS]
 
 
 @contextmanager
@@ -97,18 +102,20 @@ def build_server(report: "Report") -> "MCPServer":
     @server.tool(
         description="Full-text search of the report: cases, plans, goals, figures, events, names and the "
         "article's paragraphs. Chinese, traditional characters or pinyin (zhaoshang, zs). All words must match "
-        "unless any_term. Hits are ranked; each has id, kind, title, snippet, and the record's verbatim `quote` "
-        "and paragraph number `para`. " + QUOTE_RULE
+        "unless any_term. When a word has no exact match, looser matches follow (parts of a compound, partial, "
+        "fuzzy pinyin), each hit labelled by `match`; exact=true turns that off. Hits are ranked; each has id, "
+        "kind, title, snippet, match, and the record's verbatim `quote` and paragraph number `para`. " + QUOTE_RULE
     )
     def search(
         query: Annotated[str, Field(description="Words to find, e.g. 招商 or 老旧小区 2022.")],
         kinds: Annotated[list[Kind] | None, Field(description="Only these kinds of record.")] = None,
         any_term: Annotated[bool, Field(description="Match any word instead of all.")] = False,
         regex: Annotated[bool, Field(description="Treat the query as a regular expression.")] = False,
+        exact: Annotated[bool, Field(description="Exact matches only: no looser fallback.")] = False,
         limit: Limit = 10,
     ) -> dict[str, Any]:
         with _tool_errors():
-            hits = report.search(query, kinds=kinds, any_term=any_term, regex=regex, limit=limit)
+            hits = report.search(query, kinds=kinds, any_term=any_term, regex=regex, limit=limit, exact=exact)
             return _answer([_grounded(report, dict(h)) for h in hits])
 
     @server.tool(
@@ -124,17 +131,35 @@ def build_server(report: "Report") -> "MCPServer":
     @server.tool(
         description="The report's figures (metrics): name, value, unit, the figure as written (`text`), pillar, "
         "verbatim `quote` and paragraph `para`. Filter by pillar (id or name, e.g. 科技创新 or tech-innovation) "
-        "or section (results, narrative); sort by report order, value, name or pillar. " + QUOTE_RULE
+        "or section (results, narrative), by kind (money, count, share, …) and, within one kind, by `amount` "
+        "(base units: 元, 户, …) with min/max; sort by report order, value (grouped by kind), name or pillar. "
+        "Each figure has `kind`, `status` (stated, forecast, target) and the `qualifier` as written. " + QUOTE_RULE
     )
     def list_metrics(
         pillar: Annotated[str | None, Field(description="Only this pillar: id, name or unique prefix.")] = None,
         section: Annotated[str | None, Field(description="results (数说成效), narrative, or a section id.")] = None,
+        kind: Annotated[MetricKind | None, Field(description="Only this kind of figure.")] = None,
+        min: Annotated[  # noqa: A002 - the name the assistant sees
+            str | None, Field(description="Only amounts of at least this (1e8, 1亿, 2000万元); needs kind.")
+        ] = None,
+        max: Annotated[  # noqa: A002
+            str | None, Field(description="Only amounts of at most this; needs kind.")
+        ] = None,
         sort: Sort = "report",
         reverse: bool = False,
         limit: Limit | None = None,
     ) -> dict[str, Any]:
         with _tool_errors():
-            rows = report.metrics(pillar=pillar, section=section, sort=sort, reverse=reverse, limit=limit)
+            rows = report.metrics(
+                pillar=pillar,
+                section=section,
+                kind=kind,
+                minimum=min,
+                maximum=max,
+                sort=sort,
+                reverse=reverse,
+                limit=limit,
+            )
             return _answer(list(rows))
 
     @server.tool(
