@@ -5,6 +5,7 @@ Runs with public tools only (subprocess + time.perf_counter + os.wait4):
     python benchmarks/bench.py               # budgets table + scale run
     python benchmarks/bench.py --runs 31     # more runs per command
     python benchmarks/bench.py --no-scale    # skip the 100x report
+    python benchmarks/bench.py --no-search   # skip search quality (recall@5, MRR) and fallback cost
     python benchmarks/bench.py --check       # exit 1 if any figure is OVER its budget
     python benchmarks/bench.py --scale-commands   # only every command warm at 1x and 100x
 
@@ -356,6 +357,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--no-scale", action="store_true")
     parser.add_argument("--scale-commands", action="store_true", help="only the warm 1x/Nx command rows")
+    parser.add_argument("--no-search", action="store_true", help="skip search quality and fallback cost")
     parser.add_argument("--check", action="store_true", help="exit 1 if any figure is over its budget")
     args = parser.parse_args()
     import beibei_cli
@@ -372,6 +374,13 @@ def main() -> None:
         else:
             budgets(args.runs, env)
             cache_build(5, env)
+            if not args.no_search:
+                import search_bench  # benchmarks/search_bench.py: recall@5, MRR, fallback cost
+
+                print("\nsearch quality and the cost of the fallback tiers")
+                VERDICTS.over.extend(
+                    f"search: {o}" for o in search_bench.run(args.runs, None if args.no_scale else args.scale)
+                )
             if not args.no_scale:
                 scale_run(args.scale, env)
     finally:
