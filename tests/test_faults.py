@@ -449,5 +449,7 @@ def test_the_index_has_a_cache_file_of_its_own(run, tmp_path: Path, monkeypatch:
     assert index.read_bytes() == good  # rebuilt once, under the same token
     index.unlink()
     assert run("search", "招商", "-l").out == first.out and index.exists()
-    data = cache.load(str(DATA))
+    from beibei_cli.report import default_data_path
+
+    data = cache.load(default_data_path())  # the packaged report: the repo's copy or, installed, the wheel's
     assert data is not None and data["meta"] and isinstance(data.get("index"), bytes)
