@@ -233,6 +233,8 @@ def metric_rows(
     for label, bound, keep in (("--min", minimum, operator.ge), ("--max", maximum, operator.le)):
         if bound is None:
             continue
+        if isinstance(bound, bool) or not isinstance(bound, (int, float, str)):
+            raise UsageError(f"{label}: expected a number or text such as 1亿, got {bound!r}")
         try:
             limit_amount = bound if isinstance(bound, (int, float)) else quantity.parse_amount(bound, kind)
         except quantity.QuantityError as exc:

@@ -1,0 +1,73 @@
+"""Problems a new-user trial found: numeric bounds, stable columns, empty values,
+filters that take what the interface shows, one-line data errors, API keywords."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import beibei_cli
+from beibei_cli import quantity
+
+# -- 1. --min/--max take any number a user may type ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1e16", 10**16),
+        ("1e-5", 1e-5),
+        ("-1e20", -(10**20)),
+        ("1e20", 10**20),
+        ("1e15", 10**15),
+        ("1,000", 1000),
+        ("１，０００", 1000),
+        ("1,000万元", 10**7),
+        ("1.5e3", 1500),
+        ("１亿", 10**8),
+    ],
+)
+def test_parse_amount_reads_exponents_and_separators(text: str, expected: float) -> None:
+    assert quantity.parse_amount(text, "money") == expected
+
+
+@pytest.mark.parametrize("text", ["1,00", "1,0000", ",100", "1e999999999", "nan", "inf", "1.2.3"])
+def test_parse_amount_refuses_nonsense_in_one_line(text: str) -> None:
+    with pytest.raises(quantity.QuantityError) as info:
+        quantity.parse_amount(text, "money")
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "count"),
+    [("--min", "1e16", 0), ("--min", "1e-5", None), ("--min", "-1e20", None), ("--max", "1e20", None)],
+)
+def test_min_max_with_exponents(run, option: str, value: str, count: int | None) -> None:  # type: ignore[no-untyped-def]
+    every = json.loads(run("metrics", "--kind", "money", "-f", "json").out)
+    result = run("metrics", "--kind", "money", f"{option}={value}", "-f", "json")
+    assert result.code == 0, result.err
+    assert len(json.loads(result.out)) == (len(every) if count is None else count)
+
+
+def test_min_with_thousands_separators(run) -> None:  # type: ignore[no-untyped-def]
+    plain = run("metrics", "--kind", "count", "--min", "1000", "-f", "json").out
+    assert run("metrics", "--kind", "count", "--min", "1,000", "-f", "json").out == plain
+    assert run("metrics", "--kind", "count", "--min", "１，０００", "-f", "json").out == plain
+
+
+def test_api_minimum_with_exponent() -> None:
+    assert beibei_cli.load().metrics(kind="money", minimum="1e20") == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.floats().map(str), st.floats().map(repr), st.text(max_size=20)))
+def test_any_min_text_never_crashes(run, text: str) -> None:  # type: ignore[no-untyped-def]
+    if text.startswith("-") or "\x00" in text:
+        text = " " + text if text.startswith("-") else text.replace("\x00", "")
+    result = run("metrics", "--kind", "money", f"--min={text}", "-f", "json")
+    assert result.code in (0, 2), result.err
+    if result.code == 2:
+        assert result.err.count("\n") == 1, result.err
