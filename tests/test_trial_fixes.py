@@ -71,3 +71,58 @@ def test_any_min_text_never_crashes(run, text: str) -> None:  # type: ignore[no-
     assert result.code in (0, 2), result.err
     if result.code == 2:
         assert result.err.count("\n") == 1, result.err
+
+
+# -- 2. every listing's rows have one set and order of keys, whatever the filters --
+
+LISTINGS = {
+    "metrics": [
+        ["--kind", "money", "--sort", "value"],
+        ["--section", "results"],
+        ["--section", "narrative"],
+        ["--pillar", "科技创新"],
+        ["--pillar", "general"],
+        ["--sort", "name"],
+        ["--sort", "pillar", "--reverse"],
+        ["--kind", "count", "--min", "1000"],
+        ["--kind", "duration"],
+    ],
+    "pillars": [["-n", "1"]],
+    "timeline": [["--since", "2023"], ["--until", "2021"], ["--since", "2022-04", "--until", "2022-06"]],
+    "entities": [["--type", "company"], ["--type", "place"], ["--type", "person"]],
+    "source": [["--grep", "北碚"], ["--para", "1"], ["--para", "31"]],
+    "search": [["--in", "metrics"], ["--in", "cases"], ["--in", "paragraphs"], ["--in", "events"]],
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command", list(LISTINGS))
+def test_listing_header_does_not_depend_on_filters(run, command: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    base = [command, "北碚"] if command == "search" else [command]
+    every = run(*base, "--lang", lang, "-f", "tsv")
+    assert every.code == 0, every.err
+    header = every.out.split("\n", 1)[0]
+    for extra in LISTINGS[command]:
+        result = run(*base, *extra, "--lang", lang, "-f", "tsv")
+        assert result.code == 0, (extra, result.err)
+        assert result.out.split("\n", 1)[0] == header, extra
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["metrics"],
+        ["pillars"],
+        ["pillars", "--detail"],
+        ["timeline"],
+        ["entities"],
+        ["source"],
+        ["search", "北碚"],
+        ["search", "科技 生态", "--any"],
+    ],
+)
+def test_every_row_has_the_same_keys(run, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run(*args, "-f", "json").out)
+    assert rows
+    first = list(rows[0])
+    assert all(list(row) == first for row in rows), [list(r) for r in rows if list(r) != first][:1]

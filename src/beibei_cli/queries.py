@@ -39,8 +39,7 @@ def localize(rec: Record, lang: str, translated: tuple[str, ...] = TRANSLATED) -
             zh = out.get(field)  # a caption has title_en but no title (its quote is the text)
             english = out.pop(en)
             out[field] = english if english else zh
-            if zh is not None:
-                out[f"{field}_zh"] = zh
+            out[f"{field}_zh"] = zh  # null too: every row of a kind has the same keys
     return out
 
 
@@ -82,12 +81,26 @@ def general_group(lang: str, report: Report | None = None) -> Record:
     name, name_en = "总体", "The report as a whole"
     summary = "不专属某一定位或某篇文章、针对全篇的目标、部署和案例。"
     summary_en = "Aims, plans and cases of the whole report, tied to no one positioning or article."
-    row: Record = {"id": GENERAL, "kind": GENERAL, "name": name, "name_en": name_en, "heading": None}
     quote, para = None, None
     if report is not None:
         title = next((p for p in report.paragraphs if p["type"] == "title"), None)
         quote, para = (title["text"], title["n"]) if title else (None, None)
-    row.update({"summary": summary, "summary_en": summary_en, "quote": quote, "para": para})
+    # the keys of a pillar, in the schema's order, so that the group's row is shaped like the others
+    row: Record = {
+        "id": GENERAL,
+        "kind": GENERAL,
+        "name": name,
+        "name_en": name_en,
+        "heading": None,
+        "heading_en": None,
+        "section": None,
+        "summary": summary,
+        "summary_en": summary_en,
+        "quote": quote,
+        "note": None,
+        "para": para,
+        "paras": [para] if para else [],
+    }
     return localize(row, lang)
 
 
@@ -136,9 +149,10 @@ def by_pillar(report: Report) -> dict[str, dict[str | None, list[Any]]]:
 
 
 def flat_date(key: str, date: Date | None) -> Record:
-    """A date as flat row fields: ``year`` (ISO text), ``year_precision``, ``year_inferred``, ``year_note``."""
+    """A date as flat row fields: ``year`` (ISO text), ``year_precision``, ``year_inferred``, ``year_note``
+    (all four null for no date: a row's keys never depend on its values)."""
     if date is None:
-        return {key: None}
+        return {key: None, f"{key}_precision": None, f"{key}_inferred": None, f"{key}_note": None}
     return {
         key: date["iso"],
         f"{key}_precision": date["precision"],
