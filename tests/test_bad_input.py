@@ -226,7 +226,7 @@ def test_stale_cache_follows_the_file(run, tmp_path: Path) -> None:  # type: ign
         (["bogus"], "No such command"),
         (["metrics", "--bogus"], "No such option"),
         (["--lang", "fr", "metrics"], "fr"),
-        (["show", ""], "no record"),
+        (["show", ""], "the record id is empty"),
     ],
 )
 def test_bad_arguments(run, args: list[str], fragment: str) -> None:  # type: ignore[no-untyped-def]

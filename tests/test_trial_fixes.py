@@ -126,3 +126,59 @@ def test_every_row_has_the_same_keys(run, args: list[str]) -> None:  # type: ign
     assert rows
     first = list(rows[0])
     assert all(list(row) == first for row in rows), [list(r) for r in rows if list(r) != first][:1]
+
+
+# -- 3. an empty value is a one-line usage error, never "everything" ------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["metrics", "--pillar", ""], "valid pillars: eco-metropolis"),
+        (["metrics", "--pillar", "  "], "valid pillars: eco-metropolis"),
+        (["metrics", "--section", ""], "valid sections: lead"),
+        (["source", "--grep", ""], "--grep is empty"),
+        (["source", "--grep", " "], "--grep is empty"),
+        (["show", ""], "the record id is empty"),
+        (["cite", ""], "the record id is empty"),
+    ],
+)
+def test_empty_values_are_usage_errors(run, args: list[str], fragment: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(*args)
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.count("\n") == 1 and fragment in result.err, result.err
+
+
+def test_empty_values_in_the_api() -> None:
+    report = beibei_cli.load()
+    for call in (
+        lambda: report.metrics(pillar=""),
+        lambda: report.metrics(section=""),
+        lambda: report.source(grep=""),
+        lambda: report.get(""),
+        lambda: report.cite(""),
+    ):
+        with pytest.raises(beibei_cli.UsageError):
+            call()
+
+
+# -- 4. filters take what the interface shows ---------------------------------
+
+
+@pytest.mark.parametrize("name", ["总体", "general", "GENERAL", "The report as a whole"])
+def test_pillar_general_by_any_name(run, name: str) -> None:  # type: ignore[no-untyped-def]
+    expected = run("metrics", "--pillar", "general", "-f", "json").out
+    assert json.loads(expected)
+    assert run("metrics", "--pillar", name, "-f", "json").out == expected
+
+
+def test_pillar_in_traditional_characters(run) -> None:  # type: ignore[no-untyped-def]
+    expected = run("metrics", "--pillar", "科技创新", "-f", "json").out
+    assert json.loads(expected)
+    assert run("metrics", "--pillar", "科技創新", "-f", "json").out == expected
+
+
+def test_unknown_pillar_lists_general(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("metrics", "--pillar", "nope")
+    assert result.code == 2 and "general (总体)" in result.err

@@ -47,19 +47,49 @@ def localize(rec: Record, lang: str, translated: tuple[str, ...] = TRANSLATED) -
 
 
 def find_pillar(report: Report, key: str) -> Pillar:
-    """A pillar by id, Chinese name, heading or English name (case-insensitive)."""
-    wanted = key.strip().casefold()
+    """A pillar by id, Chinese name, heading or English name (case-insensitive; traditional
+    characters read as simplified)."""
+    found = pillar_id(report, key)
+    if found is None:
+        raise UsageError(f"{key!r} is the report as a whole, not a pillar")
+    return next(p for p in report.pillars() if p["id"] == found)
+
+
+def pillar_id(report: Report, key: str) -> str | None:
+    """The id of the pillar ``key`` names, or None for the report as a whole (``general``, 总体).
+
+    Accepts an id, a Chinese name, a heading, an English name (case-insensitive) or a unique
+    prefix of an id or name (科技, tech); traditional characters read as simplified (科技創新).
+    """
     pillars = report.pillars()
-    for p in pillars:
-        names = [p["id"], p["name"], p.get("heading") or "", p.get("name_en") or ""]
-        if wanted in (n.casefold() for n in names if n):
-            return p
-    # a unique prefix of an id or a name (科技, tech) is enough
-    prefixed = [p for p in pillars if wanted and (p["id"].startswith(wanted) or p["name"].startswith(key.strip()))]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    valid = ", ".join(f"{p['id']} ({p['name']})" for p in pillars)
+    general = general_group("zh")
+    wholes = (GENERAL, general["name"], general["name_en"])
+    for text in (key.strip(), _simplified(report, key.strip())):
+        wanted = text.casefold()
+        if not wanted:
+            break
+        if wanted in (n.casefold() for n in wholes):
+            return None
+        for p in pillars:
+            names = [p["id"], p["name"], p.get("heading") or "", p.get("name_en") or ""]
+            if wanted in (n.casefold() for n in names if n):
+                return p["id"]
+        # a unique prefix of an id or a name (科技, tech) is enough
+        prefixed = [p for p in pillars if p["id"].startswith(wanted) or p["name"].startswith(text)]
+        if len(prefixed) == 1:
+            return prefixed[0]["id"]
+    valid = ", ".join(f"{p['id']} ({p['name']})" for p in pillars) + f", {GENERAL} ({general['name']})"
+    if not key.strip():
+        raise UsageError(f"the pillar is empty; valid pillars: {valid}")
     raise UsageError(f"unknown pillar {key!r}; valid pillars: {valid}")
+
+
+def _simplified(report: Report, text: str) -> str:
+    """``text`` with traditional characters made simplified (科技創新 -> 科技创新), as search reads them."""
+    if text.isascii():
+        return text
+    t2s = report.t2s()
+    return "".join(t2s.get(ch, ch) for ch in text)
 
 
 def pillar_rows(report: Report, *, detail: bool, lang: str) -> list[Record]:
@@ -225,13 +255,13 @@ def metric_rows(
     from beibei_cli import quantity
 
     metrics = list(report.typed["metric"])
-    if pillar:
-        pid = None if pillar.strip().casefold() == GENERAL else find_pillar(report, pillar)["id"]
+    if pillar is not None:
+        pid = pillar_id(report, pillar)
         metrics = [m for m in metrics if m["pillar"] == pid]
     if section and section.strip().casefold() in NARRATIVE:
         data_sections = {s["id"] for s in report.typed["section"] if s["kind"] == "data"}
         metrics = [m for m in metrics if m["section"] not in data_sections]
-    elif section:
+    elif section is not None:
         sid = find_section(report, section)["id"]
         metrics = [m for m in metrics if m["section"] == sid]
     if kind is not None:
@@ -308,13 +338,15 @@ def pillar_names(report: Report, lang: str) -> dict[str | None, str]:
 
 def find_section(report: Report, key: str) -> Record:
     wanted = key.strip().casefold()
-    for s in report.records["section"]:
+    for s in report.records["section"] if wanted else []:
         names = [s["id"], s["id"].removeprefix("section-"), s.get("heading") or "", s["title"], s.get("title_en") or ""]
         names += [n.rstrip(">") for n in names]
         if wanted in (n.casefold() for n in names if n):
             return s
     valid = ", ".join(f"{s['id'].removeprefix('section-')} ({s['title']})" for s in report.records["section"])
     valid += ", narrative (every section but the data list)"
+    if not wanted:
+        raise UsageError(f"the section is empty; valid sections: {valid}")
     raise UsageError(f"unknown section {key!r}; valid sections: {valid}")
 
 
@@ -327,6 +359,10 @@ def kind_of(rec: Record) -> str:
 
 def find_record(report: Report, rid: str) -> Record:
     """A record by id, or by exact name; else a usage error with suggestions."""
+    if not rid.strip():
+        raise UsageError(
+            "the record id is empty; give one such as metric-rd-intensity or para-31 (find ids with 'beibei search -l WORD')"
+        )
     rec = report.get(rid) or _by_name(report, rid)
     if rec is None:
         import difflib
@@ -504,6 +540,8 @@ def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> lis
             raise UsageError(f"--para must be between 1 and {len(paras)}")
         paras = [paras[para - 1]]
     if grep is not None:
+        if not grep.strip():
+            raise UsageError("--grep is empty; give the text a paragraph must contain")
         # the same normalisation as search: full-width, case, traditional characters
         from beibei_cli.search.normalize import normalize_query
 
