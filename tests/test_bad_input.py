@@ -77,7 +77,11 @@ CASES = [
         REPORT.replace("pillar: tech-innovation", "pillar: tech-inovation", 1),
         "'tech-inovation' is not the id of any pillar",
     ),
-    ("bad-quote", REPORT.replace("全区森林覆盖率53.16%", "全区森林覆盖率99%", 1), "not found verbatim"),
+    (
+        "bad-quote",
+        REPORT.replace("全区森林覆盖率53.16%", "全区森林覆盖率99%", 1),
+        "is not in the quote (and 1 more",
+    ),  # the first problem; validate lists both
     ("bad-schema-version", REPORT.replace("schema_version: 2", "schema_version: 9", 1), "schema_version"),
     ("bad-date", REPORT.replace('iso: "1949-12-08"', 'iso: "1949-13-08"', 1), "month out of range"),
     ("unquoted-date", REPORT.replace('iso: "1949-12-08"', "iso: 1949-12-08", 1), "quote it"),

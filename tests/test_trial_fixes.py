@@ -182,3 +182,30 @@ def test_pillar_in_traditional_characters(run) -> None:  # type: ignore[no-untyp
 def test_unknown_pillar_lists_general(run) -> None:  # type: ignore[no-untyped-def]
     result = run("metrics", "--pillar", "nope")
     assert result.code == 2 and "general (总体)" in result.err
+
+
+# -- 5. a bad data file is one line; validate lists every problem --------------
+
+
+def test_bad_data_is_one_line_naming_how_many_more(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import DATA, SOURCE
+
+    broken = (
+        DATA.read_text(encoding="utf-8")
+        .replace("value: 53.16", 'value: "abc"', 1)
+        .replace("pillar: tech-innovation", "pillar: nowhere", 1)
+        .replace("id: metric-rd-spending", "id: metric-rd-intensity", 1)
+        .replace("    value: 53.16\n", "    value: 53.16\n    colour: red\n", 1)
+    )
+    path = tmp_path / "bad.yaml"
+    path.write_text(broken, encoding="utf-8")
+    (tmp_path / "source.txt").write_bytes(SOURCE.read_bytes())
+    listed = run("validate", str(path))
+    assert listed.code == 2
+    problems = listed.out.splitlines()
+    assert len(problems) >= 3
+    result = run("--data", str(path), "metrics")
+    assert result.code == 2 and result.out == ""
+    assert result.err.count("\n") == 1, result.err
+    assert result.err.startswith("beibei: " + problems[0])
+    assert f"(and {len(problems) - 1} more: run 'beibei validate {path}')" in result.err
