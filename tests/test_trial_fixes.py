@@ -209,3 +209,32 @@ def test_bad_data_is_one_line_naming_how_many_more(run, tmp_path) -> None:  # ty
     assert result.err.count("\n") == 1, result.err
     assert result.err.startswith("beibei: " + problems[0])
     assert f"(and {len(problems) - 1} more: run 'beibei validate {path}')" in result.err
+
+
+# -- 6. the API's keywords are the CLI's names; an unknown one is a UsageError ---
+
+
+def test_api_metrics_takes_kind_min_max() -> None:
+    report = beibei_cli.load()
+    big = report.metrics(kind="money", min="1亿")
+    assert big and all(m["kind"] == "money" and m["amount"] >= 10**8 for m in big)
+    small = report.metrics(kind="money", max=10**8)
+    assert small and all(m["amount"] <= 10**8 for m in small)
+    assert report.metrics(kind="money", minimum="1亿") == big  # the query layer's name still works
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "accepted"),
+    [
+        ("metrics", (), "pillar, section, kind, min, max, sort, reverse, limit"),
+        ("pillars", (), "detail, limit"),
+        ("search", ("北碚",), "query, kinds, any_term, regex, limit, context, exact"),
+        ("timeline", (), "since, until, limit"),
+        ("entities", (), "type, limit"),
+        ("source", (), "para, grep, limit"),
+    ],
+)
+def test_api_unknown_keyword_is_a_usage_error(method: str, args: tuple[str, ...], accepted: str) -> None:
+    with pytest.raises(beibei_cli.UsageError) as info:
+        getattr(beibei_cli.load(), method)(*args, colour="red")
+    assert f"{method}() got unknown keyword argument 'colour'; it takes {accepted}" == info.value.message
