@@ -238,3 +238,15 @@ def test_api_unknown_keyword_is_a_usage_error(method: str, args: tuple[str, ...]
     with pytest.raises(beibei_cli.UsageError) as info:
         getattr(beibei_cli.load(), method)(*args, colour="red")
     assert f"{method}() got unknown keyword argument 'colour'; it takes {accepted}" == info.value.message
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_entity_type_by_the_chinese_the_tables_show(run, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli.output.labels import value_name
+
+    expected = run("entities", "--type", "company", "-f", "json").out
+    assert json.loads(expected)
+    assert run("entities", "--type", value_name("company", "zh"), "-f", "json", fast=fast).out == expected
+    assert beibei_cli.load().entities(type=value_name("university", "zh")) == beibei_cli.load().entities(
+        type="university"
+    )

@@ -416,7 +416,8 @@ class Report:
         return cast("list[Event]", _limited(rows, limit))
 
     def entities(self, *, type: str | None = None, limit: int | None = None, **unknown: Any) -> list[Entity]:
-        """Organisations, companies, people, places and projects, as ``beibei entities``.
+        """Organisations, companies, people, places and projects, as ``beibei entities``;
+        ``type`` is one of ``entity_types()`` or the Chinese name the tables show (企业).
 
         >>> [e["id"] for e in load().entities(type="university")]
         ['org-swu']
@@ -424,8 +425,6 @@ class Report:
         from beibei_cli import queries
 
         _no_unknown(self.entities, unknown)
-        if type is not None and type not in entity_types():
-            raise UsageError(f"unknown entity type {type!r}; choose from {', '.join(entity_types())}")
         rows = queries.entity_rows(self._report, type_=type, lang=self.lang)
         return cast("list[Entity]", _limited(rows, limit))
 

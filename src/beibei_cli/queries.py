@@ -484,7 +484,24 @@ def mentions_table(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
     return table
 
 
+def entity_type(name: str) -> str:
+    """An entity type by its name (company) or the Chinese the tables show (企业)."""
+    from beibei_cli.models import ENTITY_TYPES
+    from beibei_cli.output.labels import from_zh
+
+    if name in ENTITY_TYPES:
+        return name
+    zh = from_zh(ENTITY_TYPES)
+    if name in zh:
+        return zh[name]
+    names = {v: k for k, v in zh.items()}
+    valid = ", ".join(f"{t} ({names[t]})" if t in names else t for t in ENTITY_TYPES)
+    raise UsageError(f"unknown entity type {name!r}; choose from {valid}")
+
+
 def entity_rows(report: Report, *, type_: str | None, lang: str) -> list[Record]:
+    if type_ is not None:
+        type_ = entity_type(type_)
     rows = []
     for e in report.records["entity"]:
         if type_ and e["type"] != type_:
