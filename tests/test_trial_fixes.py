@@ -65,8 +65,7 @@ def test_api_minimum_with_exponent() -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.one_of(st.floats().map(str), st.floats().map(repr), st.text(max_size=20)))
 def test_any_min_text_never_crashes(run, text: str) -> None:  # type: ignore[no-untyped-def]
-    if text.startswith("-") or "\x00" in text:
-        text = " " + text if text.startswith("-") else text.replace("\x00", "")
+    text = text.replace("\x00", "")  # an argv cannot hold NUL
     result = run("metrics", "--kind", "money", f"--min={text}", "-f", "json")
     assert result.code in (0, 2), result.err
     if result.code == 2:
