@@ -145,7 +145,7 @@ CASES: list[Case] = [
     Case("arguments", "bogus (no such command)", ["bogus"], 2, "No such command"),
     Case("arguments", "metrics --bogus", ["metrics", "--bogus"], 2, "No such option"),
     Case("arguments", "--lang fr metrics", ["--lang", "fr", "metrics"], 2, "fr"),
-    Case("arguments", 'show ""', ["show", ""], 2, "no record"),
+    Case("arguments", 'show ""', ["show", ""], 2, "the record id is empty"),
     Case(
         "environment",
         "BEIBEI_MAX_BYTES=lots (with --no-cache)",

@@ -77,7 +77,11 @@ CASES = [
         REPORT.replace("pillar: tech-innovation", "pillar: tech-inovation", 1),
         "'tech-inovation' is not the id of any pillar",
     ),
-    ("bad-quote", REPORT.replace("全区森林覆盖率53.16%", "全区森林覆盖率99%", 1), "not found verbatim"),
+    (
+        "bad-quote",
+        REPORT.replace("全区森林覆盖率53.16%", "全区森林覆盖率99%", 1),
+        "is not in the quote (and 1 more",
+    ),  # the first problem; validate lists both
     ("bad-schema-version", REPORT.replace("schema_version: 2", "schema_version: 9", 1), "schema_version"),
     ("bad-date", REPORT.replace('iso: "1949-12-08"', 'iso: "1949-13-08"', 1), "month out of range"),
     ("unquoted-date", REPORT.replace('iso: "1949-12-08"', "iso: 1949-12-08", 1), "quote it"),
@@ -226,7 +230,7 @@ def test_stale_cache_follows_the_file(run, tmp_path: Path) -> None:  # type: ign
         (["bogus"], "No such command"),
         (["metrics", "--bogus"], "No such option"),
         (["--lang", "fr", "metrics"], "fr"),
-        (["show", ""], "no record"),
+        (["show", ""], "the record id is empty"),
     ],
 )
 def test_bad_arguments(run, args: list[str], fragment: str) -> None:  # type: ignore[no-untyped-def]

@@ -441,8 +441,11 @@ def test_the_typed_records_are_the_loaded_records(rep: report_mod.Report) -> Non
 
 def test_the_cli_offers_the_schema_choices() -> None:
     from beibei_cli import cli, models, schema
+    from beibei_cli.output.labels import from_zh
 
-    assert tuple(m.value for m in cli.EntityType) == models.ENTITY_TYPES
+    # the schema's types, then the Chinese names the tables show for them (企业 for company)
+    assert tuple(m.value for m in cli.EntityType) == (*models.ENTITY_TYPES, *from_zh(models.ENTITY_TYPES))
+    assert set(from_zh(models.ENTITY_TYPES).values()) == set(models.ENTITY_TYPES)
     assert tuple(m.value for m in cli.MetricKind) == models.METRIC_KINDS == tuple(quantity.KINDS)
     assert tuple(m.value for m in cli.Sort) == models.METRIC_SORTS
     assert schema.fields_of(schema.Entity)["type"].mark(schema.Choice).choices is models.ENTITY_TYPES

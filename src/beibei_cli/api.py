@@ -233,6 +233,27 @@ def _limited(rows: list[Any], limit: int | None) -> list[Any]:
     return rows[:limit]
 
 
+def _no_unknown(method: Any, unknown: dict[str, Any]) -> None:
+    """A UsageError for keyword arguments ``method`` does not take, naming those it does.
+
+    (A plain TypeError would not be a BeibeiError; every bad argument of the API is a UsageError.)
+    """
+    if not unknown:
+        return
+    import inspect
+
+    accepted = [
+        name
+        for name, param in inspect.signature(method).parameters.items()
+        if param.kind in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY) and name != "self"
+    ]
+    names = ", ".join(repr(k) for k in unknown)
+    plural = "s" if len(unknown) > 1 else ""
+    raise UsageError(
+        f"{method.__name__}() got unknown keyword argument{plural} {names}; it takes {', '.join(accepted)}"
+    )
+
+
 def _lang(lang: str) -> str:
     value = str(lang).strip().lower()
     if value not in LANGS:
@@ -269,34 +290,54 @@ class Report:
         *,
         pillar: str | None = None,
         section: str | None = None,
+        kind: str | None = None,
+        min: str | float | None = None,  # noqa: A002 - the name of the CLI's --min
+        max: str | float | None = None,  # noqa: A002 - the name of the CLI's --max
         sort: str = "report",
         reverse: bool = False,
         limit: int | None = None,
-        **filters: Any,
+        **unknown: Any,
     ) -> list[Metric]:
-        """Every figure, as ``beibei metrics``: ``pillar`` (id, name or unique prefix),
-        ``section`` (``results``, ``narrative`` or a section id), ``sort``
-        (report, value, name, pillar), ``reverse``, ``limit``. Other keyword
-        arguments are the CLI's newer filters, passed on unchanged.
+        """Every figure, as ``beibei metrics``: ``pillar`` (id, name or unique prefix;
+        ``general`` for the report as a whole), ``section`` (``results``, ``narrative``
+        or a section id), ``kind`` (money, count, share, ...), ``min`` and ``max``
+        (bounds on the amount in base units, a number or text such as ``"1亿"``;
+        they need ``kind``), ``sort`` (report, value, name, pillar), ``reverse``,
+        ``limit``. Any other keyword raises UsageError.
 
         >>> [m["id"] for m in load().metrics(pillar="tech", limit=2)]
         ['metric-sitaibao-market-value-growth', 'metric-tech-enterprises']
+        >>> [m["text"] for m in load().metrics(kind="money", min="40亿")]
+        ['428亿元', '93.9亿元']
         """
         from beibei_cli import queries
 
+        # minimum/maximum: the query layer's names, which callers used before min/max were listed
+        min = unknown.pop("minimum", min)  # noqa: A001
+        max = unknown.pop("maximum", max)  # noqa: A001
+        _no_unknown(self.metrics, unknown)
         if sort not in queries.METRIC_SORTS:
             raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(queries.METRIC_SORTS)}")
         rows = queries.metric_rows(
-            self._report, pillar=pillar, section=section, sort=sort, reverse=reverse, lang=self.lang, **filters
+            self._report,
+            pillar=pillar,
+            section=section,
+            kind=kind,
+            minimum=min,
+            maximum=max,
+            sort=sort,
+            reverse=reverse,
+            lang=self.lang,
         )
         rows = _limited(rows, limit)
         return cast("list[Metric]", rows)
 
-    def pillars(self, *, detail: bool = False, limit: int | None = None, **options: Any) -> list[Pillar]:
+    def pillars(self, *, detail: bool = False, limit: int | None = None, **unknown: Any) -> list[Pillar]:
         """The two positionings and four articles; ``detail=True`` adds goals, plans, cases, metrics."""
         from beibei_cli import queries
 
-        rows = queries.pillar_rows(self._report, detail=detail, lang=self.lang, **options)
+        _no_unknown(self.pillars, unknown)
+        rows = queries.pillar_rows(self._report, detail=detail, lang=self.lang)
         return cast("list[Pillar]", _limited(rows, limit))
 
     def search(
@@ -308,19 +349,22 @@ class Report:
         regex: bool = False,
         limit: int | None = None,
         context: int = 20,
-        **options: Any,
+        exact: bool = False,
+        **unknown: Any,
     ) -> list[Hit]:
         """Ranked hits, as ``beibei search``: ``query`` is the words (a string is
         split on spaces; ``"double quotes"`` group a phrase), ``kinds`` the
         ``--in`` scope (``"cases,metrics"`` or ``["case", "metric"]``),
         ``any_term`` any word instead of all, ``regex`` a regular expression,
-        ``context`` characters around the snippet's match.
+        ``context`` characters around the snippet's match, ``exact`` exact
+        matches only (``--exact``). Any other keyword raises UsageError.
 
         >>> [h["id"] for h in load().search("zhaoshang", kinds=["metric"])]
         ['metric-investment-attracted-2022']
         """
         from beibei_cli import queries
 
+        _no_unknown(self.search, unknown)
         if context < 0:
             raise UsageError(f"context must not be negative, got {context}")
         words = [query] if isinstance(query, str) else list(query)
@@ -333,7 +377,7 @@ class Report:
             regex=regex,
             context=context,
             lang=self.lang,
-            **options,
+            exact=exact,
         )
         hits = _limited(hits, limit)
         # the JSON rows leave out the highlight offsets of the snippet
@@ -358,7 +402,7 @@ class Report:
         return queries.cite(self._report, str(id).strip(), format)
 
     def timeline(
-        self, *, since: str | None = None, until: str | None = None, limit: int | None = None, **options: Any
+        self, *, since: str | None = None, until: str | None = None, limit: int | None = None, **unknown: Any
     ) -> list[Event]:
         """Dated events in date order, as ``beibei timeline``; ``since``/``until`` take 2022, 2022-04 or 2022-04-01.
 
@@ -367,24 +411,25 @@ class Report:
         """
         from beibei_cli import queries
 
-        rows = queries.timeline_rows(self._report, since=since, until=until, lang=self.lang, **options)
+        _no_unknown(self.timeline, unknown)
+        rows = queries.timeline_rows(self._report, since=since, until=until, lang=self.lang)
         return cast("list[Event]", _limited(rows, limit))
 
-    def entities(self, *, type: str | None = None, limit: int | None = None, **options: Any) -> list[Entity]:
-        """Organisations, companies, people, places and projects, as ``beibei entities``.
+    def entities(self, *, type: str | None = None, limit: int | None = None, **unknown: Any) -> list[Entity]:
+        """Organisations, companies, people, places and projects, as ``beibei entities``;
+        ``type`` is one of ``entity_types()`` or the Chinese name the tables show (企业).
 
         >>> [e["id"] for e in load().entities(type="university")]
         ['org-swu']
         """
         from beibei_cli import queries
 
-        if type is not None and type not in entity_types():
-            raise UsageError(f"unknown entity type {type!r}; choose from {', '.join(entity_types())}")
-        rows = queries.entity_rows(self._report, type_=type, lang=self.lang, **options)
+        _no_unknown(self.entities, unknown)
+        rows = queries.entity_rows(self._report, type_=type, lang=self.lang)
         return cast("list[Entity]", _limited(rows, limit))
 
     def source(
-        self, *, para: int | None = None, grep: str | None = None, limit: int | None = None, **options: Any
+        self, *, para: int | None = None, grep: str | None = None, limit: int | None = None, **unknown: Any
     ) -> list[Paragraph]:
         """The article's paragraphs, as ``beibei source``: only paragraph ``para``, or those containing ``grep``.
 
@@ -393,8 +438,9 @@ class Report:
         """
         from beibei_cli import queries
 
+        _no_unknown(self.source, unknown)
         last = len(self._report.paragraphs)
         if para is not None and not 1 <= para <= last:
             raise UsageError(f"para must be between 1 and {last}, got {para}")
-        rows = queries.paragraph_rows(self._report, para=para, grep=grep, **options)
+        rows = queries.paragraph_rows(self._report, para=para, grep=grep)
         return cast("list[Paragraph]", _limited(rows, limit))

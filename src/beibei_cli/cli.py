@@ -26,6 +26,7 @@ from typer.models import TyperPath
 from beibei_cli import commands
 from beibei_cli.models import ENTITY_TYPES, METRIC_KINDS, METRIC_SORTS
 from beibei_cli.output import COLOR_CHOICES, FORMATS
+from beibei_cli.output.labels import from_zh
 
 EPILOG = """\b
 Global options (--data, --lang, --color, --no-cache, --debug) may come before
@@ -89,7 +90,8 @@ ExportFormat = _choice("ExportFormat", ("md", "html"))
 Color = _choice("Color", COLOR_CHOICES)
 Lang = _choice("Lang", ("zh", "en"))
 Sort = _choice("Sort", METRIC_SORTS)
-EntityType = _choice("EntityType", ENTITY_TYPES)
+# --type takes the Chinese names the tables show too (企业 for company)
+EntityType = _choice("EntityType", (*ENTITY_TYPES, *from_zh(ENTITY_TYPES)))
 MetricKind = _choice("MetricKind", METRIC_KINDS)
 
 # -- dynamic completion ----------------------------------------------------

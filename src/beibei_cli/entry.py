@@ -76,11 +76,8 @@ def run(argv: list[str] | None = None) -> int:
     except BeibeiError as exc:
         from beibei_cli.output import write_err
 
-        lines = exc.lines()
-        if exc.exit_code != ExitCode.NO_MATCH and lines[0]:
-            write_err(f"beibei: {lines[0]}")
-            for line in lines[1:]:
-                write_err(line)
+        if exc.exit_code != ExitCode.NO_MATCH and exc.message:
+            write_err(f"beibei: {exc.message}")  # one line: details are for validate and the API
         return exc.exit_code
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED

@@ -110,22 +110,35 @@ def amount(value: float | int, unit: str | None) -> int | float:
 
 
 def parse_amount(text: str, kind: str | None = None) -> int | float:
-    """A bound typed by a user: ``1e8``, ``86300``, ``1亿``, ``2000万元``, ``8.63万户`` -> base units.
+    """A bound typed by a user: ``1e8``, ``86300``, ``1,000``, ``1亿``, ``2000万元``, ``8.63万户`` -> base units.
 
-    With ``kind``, a unit must be one that kind is stated in (no 元 for a count).
+    Full-width digits and commas (１，０００) read as their ASCII forms; commas must
+    group thousands. With ``kind``, a unit must be one that kind is stated in (no 元 for a count).
     """
     import re
+    import unicodedata
+    from decimal import Decimal, InvalidOperation
 
-    match = re.fullmatch(r"\s*([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*(\S*)\s*", text)
+    typed = unicodedata.normalize("NFKC", text)
+    match = re.fullmatch(r"\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*(\S*)\s*", typed)
     if not match:
-        raise QuantityError(f"expected a number, optionally with a unit (1e8, 1亿, 2000万元), got {text!r}")
+        if re.match(r"\s*[+-]?[\d,]*,", typed):
+            raise QuantityError(f"commas must group thousands (1,000 or 1000), got {text!r}")
+        raise QuantityError(f"expected a number, optionally with a unit (1e8, 1亿, 2000万元, 1,000), got {text!r}")
     number, unit = match.groups()
-    if "e" in number.lower():
-        number = repr(float(number))
+    if unit.startswith((",", ".")):
+        raise QuantityError(f"commas must group thousands (1,000 or 1000), got {text!r}")
+    try:
+        exact = Decimal(number.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimal numbers
+        raise QuantityError(f"expected a number, got {text!r}") from None
+    if exact and not -30 <= exact.adjusted() <= 30:
+        raise QuantityError(f"{text!r} is out of range: amounts run from 1e-30 to 1e30")
     base = base_unit(unit or None)
     if kind in KINDS and base and base not in KINDS[kind][1]:
         raise QuantityError(f"{text!r} is in {base}, but {kind} figures are in {', '.join(KINDS[kind][1])}")
-    return amount(float(number) if "." in number else int(number), unit or None)
+    exact *= split_unit(unit or None)[0]
+    return int(exact) if exact == exact.to_integral_value() else float(exact)
 
 
 def meaning(qualifier: str | None) -> str | None:

@@ -39,8 +39,7 @@ def localize(rec: Record, lang: str, translated: tuple[str, ...] = TRANSLATED) -
             zh = out.get(field)  # a caption has title_en but no title (its quote is the text)
             english = out.pop(en)
             out[field] = english if english else zh
-            if zh is not None:
-                out[f"{field}_zh"] = zh
+            out[f"{field}_zh"] = zh  # null too: every row of a kind has the same keys
     return out
 
 
@@ -48,19 +47,49 @@ def localize(rec: Record, lang: str, translated: tuple[str, ...] = TRANSLATED) -
 
 
 def find_pillar(report: Report, key: str) -> Pillar:
-    """A pillar by id, Chinese name, heading or English name (case-insensitive)."""
-    wanted = key.strip().casefold()
+    """A pillar by id, Chinese name, heading or English name (case-insensitive; traditional
+    characters read as simplified)."""
+    found = pillar_id(report, key)
+    if found is None:
+        raise UsageError(f"{key!r} is the report as a whole, not a pillar")
+    return next(p for p in report.pillars() if p["id"] == found)
+
+
+def pillar_id(report: Report, key: str) -> str | None:
+    """The id of the pillar ``key`` names, or None for the report as a whole (``general``, 总体).
+
+    Accepts an id, a Chinese name, a heading, an English name (case-insensitive) or a unique
+    prefix of an id or name (科技, tech); traditional characters read as simplified (科技創新).
+    """
     pillars = report.pillars()
-    for p in pillars:
-        names = [p["id"], p["name"], p.get("heading") or "", p.get("name_en") or ""]
-        if wanted in (n.casefold() for n in names if n):
-            return p
-    # a unique prefix of an id or a name (科技, tech) is enough
-    prefixed = [p for p in pillars if wanted and (p["id"].startswith(wanted) or p["name"].startswith(key.strip()))]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    valid = ", ".join(f"{p['id']} ({p['name']})" for p in pillars)
+    general = general_group("zh")
+    wholes = (GENERAL, general["name"], general["name_en"])
+    for text in (key.strip(), _simplified(report, key.strip())):
+        wanted = text.casefold()
+        if not wanted:
+            break
+        if wanted in (n.casefold() for n in wholes):
+            return None
+        for p in pillars:
+            names = [p["id"], p["name"], p.get("heading") or "", p.get("name_en") or ""]
+            if wanted in (n.casefold() for n in names if n):
+                return p["id"]
+        # a unique prefix of an id or a name (科技, tech) is enough
+        prefixed = [p for p in pillars if p["id"].startswith(wanted) or p["name"].startswith(text)]
+        if len(prefixed) == 1:
+            return prefixed[0]["id"]
+    valid = ", ".join(f"{p['id']} ({p['name']})" for p in pillars) + f", {GENERAL} ({general['name']})"
+    if not key.strip():
+        raise UsageError(f"the pillar is empty; valid pillars: {valid}")
     raise UsageError(f"unknown pillar {key!r}; valid pillars: {valid}")
+
+
+def _simplified(report: Report, text: str) -> str:
+    """``text`` with traditional characters made simplified (科技創新 -> 科技创新), as search reads them."""
+    if text.isascii():
+        return text
+    t2s = report.t2s()
+    return "".join(t2s.get(ch, ch) for ch in text)
 
 
 def pillar_rows(report: Report, *, detail: bool, lang: str) -> list[Record]:
@@ -82,12 +111,26 @@ def general_group(lang: str, report: Report | None = None) -> Record:
     name, name_en = "总体", "The report as a whole"
     summary = "不专属某一定位或某篇文章、针对全篇的目标、部署和案例。"
     summary_en = "Aims, plans and cases of the whole report, tied to no one positioning or article."
-    row: Record = {"id": GENERAL, "kind": GENERAL, "name": name, "name_en": name_en, "heading": None}
     quote, para = None, None
     if report is not None:
         title = next((p for p in report.paragraphs if p["type"] == "title"), None)
         quote, para = (title["text"], title["n"]) if title else (None, None)
-    row.update({"summary": summary, "summary_en": summary_en, "quote": quote, "para": para})
+    # the keys of a pillar, in the schema's order, so that the group's row is shaped like the others
+    row: Record = {
+        "id": GENERAL,
+        "kind": GENERAL,
+        "name": name,
+        "name_en": name_en,
+        "heading": None,
+        "heading_en": None,
+        "section": None,
+        "summary": summary,
+        "summary_en": summary_en,
+        "quote": quote,
+        "note": None,
+        "para": para,
+        "paras": [para] if para else [],
+    }
     return localize(row, lang)
 
 
@@ -136,9 +179,10 @@ def by_pillar(report: Report) -> dict[str, dict[str | None, list[Any]]]:
 
 
 def flat_date(key: str, date: Date | None) -> Record:
-    """A date as flat row fields: ``year`` (ISO text), ``year_precision``, ``year_inferred``, ``year_note``."""
+    """A date as flat row fields: ``year`` (ISO text), ``year_precision``, ``year_inferred``, ``year_note``
+    (all four null for no date: a row's keys never depend on its values)."""
     if date is None:
-        return {key: None}
+        return {key: None, f"{key}_precision": None, f"{key}_inferred": None, f"{key}_note": None}
     return {
         key: date["iso"],
         f"{key}_precision": date["precision"],
@@ -211,13 +255,13 @@ def metric_rows(
     from beibei_cli import quantity
 
     metrics = list(report.typed["metric"])
-    if pillar:
-        pid = None if pillar.strip().casefold() == GENERAL else find_pillar(report, pillar)["id"]
+    if pillar is not None:
+        pid = pillar_id(report, pillar)
         metrics = [m for m in metrics if m["pillar"] == pid]
     if section and section.strip().casefold() in NARRATIVE:
         data_sections = {s["id"] for s in report.typed["section"] if s["kind"] == "data"}
         metrics = [m for m in metrics if m["section"] not in data_sections]
-    elif section:
+    elif section is not None:
         sid = find_section(report, section)["id"]
         metrics = [m for m in metrics if m["section"] == sid]
     if kind is not None:
@@ -233,6 +277,8 @@ def metric_rows(
     for label, bound, keep in (("--min", minimum, operator.ge), ("--max", maximum, operator.le)):
         if bound is None:
             continue
+        if isinstance(bound, bool) or not isinstance(bound, (int, float, str)):
+            raise UsageError(f"{label}: expected a number or text such as 1亿, got {bound!r}")
         try:
             limit_amount = bound if isinstance(bound, (int, float)) else quantity.parse_amount(bound, kind)
         except quantity.QuantityError as exc:
@@ -292,13 +338,15 @@ def pillar_names(report: Report, lang: str) -> dict[str | None, str]:
 
 def find_section(report: Report, key: str) -> Record:
     wanted = key.strip().casefold()
-    for s in report.records["section"]:
+    for s in report.records["section"] if wanted else []:
         names = [s["id"], s["id"].removeprefix("section-"), s.get("heading") or "", s["title"], s.get("title_en") or ""]
         names += [n.rstrip(">") for n in names]
         if wanted in (n.casefold() for n in names if n):
             return s
     valid = ", ".join(f"{s['id'].removeprefix('section-')} ({s['title']})" for s in report.records["section"])
     valid += ", narrative (every section but the data list)"
+    if not wanted:
+        raise UsageError(f"the section is empty; valid sections: {valid}")
     raise UsageError(f"unknown section {key!r}; valid sections: {valid}")
 
 
@@ -311,6 +359,10 @@ def kind_of(rec: Record) -> str:
 
 def find_record(report: Report, rid: str) -> Record:
     """A record by id, or by exact name; else a usage error with suggestions."""
+    if not rid.strip():
+        raise UsageError(
+            "the record id is empty; give one such as metric-rd-intensity or para-31 (find ids with 'beibei search -l WORD')"
+        )
     rec = report.get(rid) or _by_name(report, rid)
     if rec is None:
         import difflib
@@ -432,7 +484,24 @@ def mentions_table(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
     return table
 
 
+def entity_type(name: str) -> str:
+    """An entity type by its name (company) or the Chinese the tables show (企业)."""
+    from beibei_cli.models import ENTITY_TYPES
+    from beibei_cli.output.labels import from_zh
+
+    if name in ENTITY_TYPES:
+        return name
+    zh = from_zh(ENTITY_TYPES)
+    if name in zh:
+        return zh[name]
+    names = {v: k for k, v in zh.items()}
+    valid = ", ".join(f"{t} ({names[t]})" if t in names else t for t in ENTITY_TYPES)
+    raise UsageError(f"unknown entity type {name!r}; choose from {valid}")
+
+
 def entity_rows(report: Report, *, type_: str | None, lang: str) -> list[Record]:
+    if type_ is not None:
+        type_ = entity_type(type_)
     rows = []
     for e in report.records["entity"]:
         if type_ and e["type"] != type_:
@@ -488,6 +557,8 @@ def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> lis
             raise UsageError(f"--para must be between 1 and {len(paras)}")
         paras = [paras[para - 1]]
     if grep is not None:
+        if not grep.strip():
+            raise UsageError("--grep is empty; give the text a paragraph must contain")
         # the same normalisation as search: full-width, case, traditional characters
         from beibei_cli.search.normalize import normalize_query
 

@@ -387,10 +387,15 @@ def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Re
     stamp = cache.stamp(data_path) if use_cache else None
     data, problems = check(data_path)
     if data is None:
+        # one line (the first problem and how many more); validate lists them all, and
+        # ``details`` keeps the others for the Python API
         first = problem_line(problems[0])
         more = [problem_line(p) for p in problems[1:]]
         if more:
-            more.append(f"{len(problems)} problems; run 'beibei validate {data_path}' for the list")
+            from beibei_cli.files import os_text
+            from beibei_cli.textsafety import visible
+
+            first += f" (and {len(more)} more: run 'beibei validate {visible(os_text(data_path))}')"
         raise DataError(first, details=more)
     report = Report(data, data_path)
     if use_cache and cache.writable():

@@ -154,6 +154,12 @@ VALUES: dict[str, tuple[str, str]] = {
 }
 
 
+def from_zh(values: tuple[str, ...]) -> dict[str, str]:
+    """The Chinese names the tables show for ``values`` -> the values (企业 -> company),
+    so that options take what the interface displays (read from this one table)."""
+    return {VALUES[v][0]: v for v in values if v in VALUES}
+
+
 def label(key: str, lang: str) -> str:
     pair = LABELS.get(key)
     if pair is None:
