@@ -125,3 +125,9 @@ def test_linebreak_imports_in_a_millisecond_or_so() -> None:
 def test_short_bracketed_and_quoted_groups_stay_whole() -> None:
     assert lb.lines("2022（推断）", 8) == ["2022", "（推断）"]
     assert lb.lines("抓好经济工作的“生命线”", 14) == ["抓好经济工作的", "“生命线”"]
+
+
+def test_a_fold_that_backs_off_still_fits_the_width() -> None:
+    """Found by the property test above: backing off from a bad cut left a 7-cell line at width 6."""
+    lines = lb.lines("0（.、、", 6)
+    assert "".join(lines) == "0（.、、" and all(lb.cell_width(line) <= 6 for line in lines)

@@ -172,6 +172,9 @@ def _fold(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
             out.append((line_start, cut))
             line_start = cut
             used = cell_width(text[cut:i])
+            if used + w > width and i > line_start:  # the cut moved back too far to fit: the width wins
+                out.append((line_start, i))
+                line_start, used = i, 0
         used += w
         i += 1
     out.append((line_start, end))
