@@ -201,20 +201,19 @@ def build_index(data: dict[str, Any]) -> bytes:
     )
 
 
-def pinyin_table(rows: list[tuple[str, bytes, str]]) -> tuple[str, str, bytes, bytes, bytes]:
+def pinyin_table(rows: list[tuple[str, bytes, str]]) -> tuple[str, str, list[int], list[int], bytes]:
     """Every record's pinyin row, stored as a query reads it: the full pinyin of
     every record joined by NULs, the initials joined likewise, where each record
-    starts in those two (arrays of unsigned ints), and the letter counts of every
-    record end to end (one byte a character).
+    starts in those two, and the letter counts of every record end to end (one
+    byte a character).
 
     A query scans the joined strings as they are; a record's position -> character
     map is rebuilt from its letter counts only when that record is looked at.
     Stored, the maps took four bytes a pinyin letter, read and copied by every
     search whatever it looked at (31 of the 62 MB of the 100x index).
     """
-    from array import array
-
-    full_starts, initial_starts = array("I"), array("I")
+    full_starts: list[int] = []
+    initial_starts: list[int] = []
     at_full = at_initials = 0
     for full, _, initials in rows:
         full_starts.append(at_full)
@@ -224,7 +223,7 @@ def pinyin_table(rows: list[tuple[str, bytes, str]]) -> tuple[str, str, bytes, b
     return (
         "\x00".join(row[0] for row in rows),
         "\x00".join(row[2] for row in rows),
-        full_starts.tobytes(),
-        initial_starts.tobytes(),
+        full_starts,
+        initial_starts,
         b"".join(row[1] for row in rows),
     )

@@ -7,11 +7,22 @@ original: that is how match offsets point into the text a user sees.
 
 from __future__ import annotations
 
-import unicodedata
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Literal
+
+    Form = Literal["NFC", "NFD", "NFKC", "NFKD"]
 
 
 def norm_char(ch: str, t2s: dict[str, str]) -> str:
-    folded = unicodedata.normalize("NFKC", ch).casefold()
+    import unicodedata
+
+    return _norm_char(ch, t2s, unicodedata.normalize)
+
+
+def _norm_char(ch: str, t2s: dict[str, str], nfkc: Callable[[Form, str], str]) -> str:
+    folded = ch.lower() if ch.isascii() else nfkc("NFKC", ch).casefold()  # ASCII: NFKC keeps it, casefold is lower
     if len(folded) == 1:
         return t2s.get(folded, folded)
     return "".join(t2s.get(c, c) for c in folded)
@@ -19,7 +30,12 @@ def norm_char(ch: str, t2s: dict[str, str]) -> str:
 
 def normalize(text: str, t2s: dict[str, str]) -> tuple[str, list[int] | None]:
     """The normalised text and, if lengths differ, each position's original index."""
-    parts = [norm_char(ch, t2s) for ch in text]
+    if text.isascii():  # a Latin (pinyin) query: no need to import unicodedata
+        return "".join([t2s.get(c, c) for c in text.lower()]), None
+    import unicodedata
+
+    nfkc = unicodedata.normalize
+    parts = [_norm_char(ch, t2s, nfkc) for ch in text]
     out = "".join(parts)
     if len(out) == len(text) and all(len(p) == 1 for p in parts):
         return out, None

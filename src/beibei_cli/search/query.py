@@ -47,7 +47,7 @@ class Index:
         self.t2s: dict[str, str] = raw["t2s"]
         self.docs: list[tuple[Any, ...]] = raw["docs"]
         self._pinyin_blob: bytes = raw["pinyin"]
-        self._pinyin_table: tuple[str, str, Any, Any, bytes] | None = None
+        self._pinyin_table: tuple[str, str, list[int], list[int], bytes] | None = None
         # every row, when a caller sets them; else each is rebuilt from the table when looked at
         self._pinyin: list[tuple[str, CharOf, str]] | None = None
         self._rows: dict[int, tuple[str, CharOf, str]] = {}
@@ -108,16 +108,10 @@ class Index:
             self.longest_word = max(map(len, self._vocab), default=0)
         return self._vocab
 
-    def _table(self) -> tuple[str, str, Any, Any, bytes]:
-        """The stored pinyin (see ``build.pinyin_table``), its starts as arrays."""
+    def _table(self) -> tuple[str, str, list[int], list[int], bytes]:
+        """The stored pinyin (see ``build.pinyin_table``)."""
         if self._pinyin_table is None:
-            from array import array
-
-            full, initials, full_bytes, initial_bytes, sizes = marshal.loads(self._pinyin_blob)
-            full_starts, initial_starts = array("I"), array("I")
-            full_starts.frombytes(full_bytes)
-            initial_starts.frombytes(initial_bytes)
-            self._pinyin_table = (full, initials, full_starts, initial_starts, sizes)
+            self._pinyin_table = marshal.loads(self._pinyin_blob)
         return self._pinyin_table
 
     def pinyin(self, i: int) -> tuple[str, CharOf, str]:
