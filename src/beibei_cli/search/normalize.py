@@ -28,16 +28,35 @@ def _norm_char(ch: str, t2s: dict[str, str], nfkc: Callable[[Form, str], str]) -
     return "".join(t2s.get(c, c) for c in folded)
 
 
+class _Folded(dict[str, str]):
+    """Each character's normalised form under one traditional->simplified table,
+    worked out once per character: a text is then mapped at C speed."""
+
+    def __init__(self, t2s: dict[str, str]) -> None:
+        super().__init__()
+        import unicodedata
+
+        self.t2s, self.nfkc = t2s, unicodedata.normalize
+
+    def __missing__(self, ch: str) -> str:
+        folded = _norm_char(ch, self.t2s, self.nfkc)
+        self[ch] = folded
+        return folded
+
+
+_FOLDED: list[_Folded] = []  # the table of the last t2s used (one report per process, as a rule)
+
+
 def normalize(text: str, t2s: dict[str, str]) -> tuple[str, list[int] | None]:
     """The normalised text and, if lengths differ, each position's original index."""
     if text.isascii():  # a Latin (pinyin) query: no need to import unicodedata
         return "".join([t2s.get(c, c) for c in text.lower()]), None
-    import unicodedata
-
-    nfkc = unicodedata.normalize
-    parts = [_norm_char(ch, t2s, nfkc) for ch in text]
+    if not _FOLDED or _FOLDED[0].t2s is not t2s:
+        _FOLDED[:] = [_Folded(t2s)]
+    parts = list(map(_FOLDED[0].__getitem__, text))
     out = "".join(parts)
-    if len(out) == len(text) and all(len(p) == 1 for p in parts):
+    # every part is one character when none is empty and the lengths add up
+    if len(out) == len(text) and "" not in parts:
         return out, None
     mapping: list[int] = []
     for i, part in enumerate(parts):
