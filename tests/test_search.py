@@ -234,3 +234,38 @@ def test_spaces_inside_a_chinese_phrase_are_ignored(index: Index) -> None:
 
 def test_notes_are_searched(index: Index) -> None:
     assert "metric-tenghai-land-time" in ids(search(index, ["纪录"]))  # the note reads 记录 as 纪录
+
+
+def _pinyin_rule(text: str, letters: list[int], pos: int, end: int) -> tuple[int, int] | None:
+    """The pinyin match rule spelled out on a full letter -> character map."""
+    from beibei_cli.search.normalize import is_han
+
+    first, last = letters[pos], letters[end - 1]
+    if pos > 0 and letters[pos - 1] == first:
+        return None  # starts inside a syllable
+    if end < len(letters) and letters[end] == last and not is_han(text[last]):
+        return None  # ends inside a run that is not a syllable
+    return (first, last + 1) if any(is_han(ch) for ch in text[first : last + 1]) else None
+
+
+def test_pinyin_positions_map_to_characters_as_built(index: Index) -> None:
+    """Each record's pinyin maps back to its characters as ``pinyin_row`` built it, and a
+    match at every position and length obeys the rule on the full map."""
+    from beibei_cli.search.build import pinyin_row
+
+    for i, doc in enumerate(index.docs):
+        full, char_of, initials = index.pinyin(i)
+        built_full, counts, built_initials = pinyin_row(doc[4])
+        letters = [c for c, n in enumerate(counts) for _ in range(n)]
+        assert (full, initials) == (built_full, built_initials)
+        assert len(char_of) == len(letters) and list(char_of) == letters
+        for pos in [*range(min(12, len(full))), *range(12, len(full), 7)]:
+            for size in (1, 2, 3, 5, 9):
+                if pos + size <= len(full):
+                    assert char_of.span(pos, pos + size, doc[4]) == _pinyin_rule(doc[4], letters, pos, pos + size)
+
+
+def test_pinyin_match_starts_at_a_syllable(index: Index) -> None:
+    """nl is in the pinyin of 森林 (se[n l]in) but starts inside a syllable: no match."""
+    hits = search(index, ["nl"], exact=True)
+    assert not any("森林" in matched(h) for h in hits)

@@ -7,6 +7,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from beibei_cli.output.hits import MATCH_OFF, MATCH_ON
 from beibei_cli.snippets import snippet
@@ -82,3 +84,19 @@ def test_machine_formats_never_carry_colour(run, fmt: str) -> None:  # type: ign
 def test_never_and_no_color_stay_plain(run) -> None:  # type: ignore[no-untyped-def]
     assert "\x1b" not in run("--color", "never", "search", "招商").out
     assert "\x1b" not in run("search", "招商", env={"NO_COLOR": "1"}).out
+
+
+@given(
+    st.text(
+        alphabet="abcXYZ 1.,@[`{é中文\u33ff\u3400\u9fff\ua000\uf8ff\uf900\ufaff\ufb00\U0001ffff\U00020000\U0003134f\U00031350\ud800\x80"
+    )
+)
+def test_line_language_counts_every_character(line: str) -> None:
+    """The fast count agrees with the definition: zh when a line has Chinese characters
+    and at least a third as many as ASCII letters, else en when it has letters."""
+    from beibei_cli.search.normalize import is_han
+    from beibei_cli.snippets import _lang_of
+
+    han = sum(1 for ch in line if is_han(ch))
+    latin = sum(1 for ch in line if ch.isascii() and ch.isalpha())
+    assert _lang_of(line) == ("zh" if han and han * 3 >= latin else "en" if latin else None)

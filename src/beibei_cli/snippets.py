@@ -17,18 +17,36 @@ if TYPE_CHECKING:
 
     Span = tuple[int, int]
 
+# every byte but the ASCII letters: deleting them from a line's UTF-8 leaves its letters
+# (the bytes of a multi-byte character are all past ASCII)
+_NOT_LETTERS = bytes(b for b in range(256) if not chr(b).isascii() or not chr(b).isalpha())
+
 
 def _lang_of(line: str) -> str | None:
-    """zh for a line with Chinese characters, en for one with Latin letters only, None for neither (2022)."""
+    """zh for a line with Chinese characters, en for one with Latin letters only, None for neither (2022).
+
+    A Chinese character says about as much as three letters: a line is zh when it
+    has Chinese characters and at least a third as many as letters. The counts
+    are taken at C speed where they can be and the characters looked at one by
+    one only until the line is known to be zh (a character at a time, every line
+    of every hit cost a tenth of a search of the 100x report).
+    """
+    latin = len(line.encode("utf-8", "ignore").translate(None, _NOT_LETTERS))
+    if line.isascii():
+        return "en" if latin else None
+    other = len(line) - len(line.encode("ascii", "ignore"))  # Chinese characters are among these
+    if other * 3 < latin:
+        return "en"
     from beibei_cli.search.normalize import is_han
 
-    han = sum(1 for ch in line if is_han(ch))
-    latin = sum(1 for ch in line if ch.isascii() and ch.isalpha())
-    if han and han * 3 >= latin:  # a Chinese character says about as much as three letters
-        return "zh"
-    if latin:
-        return "en"  # English, perhaps quoting a Chinese word or two
-    return None
+    need = max(1, -(-latin // 3))
+    han = 0
+    for ch in line:
+        if is_han(ch):
+            han += 1
+            if han >= need:
+                return "zh"
+    return "en" if latin else None
 
 
 def _segments(text: str) -> list[tuple[int, int, str | None]]:

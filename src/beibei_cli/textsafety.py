@@ -54,7 +54,7 @@ UNSAFE_RE = re.compile(UNSAFE_CLASS)
 _STAND_IN_RE = re.compile("[\U00100000-\U0010fffd]")  # Masked's stand-ins: private-use plane 16
 # What ``visible_keeping_sgr`` lets through: colour and style sequences (ESC [ ... m),
 # which cannot move the cursor, set a title or touch the clipboard.
-_SGR_OR_UNSAFE = re.compile(r"(\x1b\[[0-9;:]{0,64}m)|" + UNSAFE_CLASS)
+_SGR_OR_UNSAFE: re.Pattern[str] | None = None  # compiled when first needed (a refused character met)
 
 MAX_REPORTED = 1000  # problems of this kind listed per file; then one line with the count of the rest
 
@@ -121,8 +121,11 @@ def visible(text: str) -> str:
 
 def visible_keeping_sgr(text: str) -> str:
     """As ``visible``, but colour sequences (``ESC [ … m``) the renderer wrote stay whole."""
+    global _SGR_OR_UNSAFE
     if UNSAFE_RE.search(text) is None:
         return text
+    if _SGR_OR_UNSAFE is None:
+        _SGR_OR_UNSAFE = re.compile(r"(\x1b\[[0-9;:]{0,64}m)|" + UNSAFE_CLASS)
     return _SGR_OR_UNSAFE.sub(lambda m: m.group(1) or escape_char(m.group()), text)
 
 

@@ -258,6 +258,8 @@ def cell(value: Any) -> str:
 
 
 def _cell(value: Any) -> str:
+    if type(value) is str:  # the common case first: every text of an export comes here
+        return " ".join(value.split()) if ("\n" in value or "\t" in value) else value
     if value is None:
         return ""
     if value is True:
@@ -394,8 +396,12 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
 
 _MD_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]|"}}
 _MD_SPECIAL_RE = re.compile("[" + re.escape("".join(_MD_SPECIAL)) + "]")
-_MD_LIST_NUMBER_RE = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-_MD_BLOCK_MARK_RE = re.compile(r"^(#|=|[-+](?=\s|$))")
+_MD_BLOCK_FIRST = frozenset("#=-+")  # a block marker starts with one of these or a digit
+_MD_BLOCK_RES: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+
+
+def _md_special(m: re.Match[str]) -> str:
+    return _MD_SPECIAL[m.group()]
 
 
 def md_escape(text: str) -> str:
@@ -403,9 +409,25 @@ def md_escape(text: str) -> str:
 
     ``<``, ``>`` and ``&`` become entities (never a tag); ``\\ ` * _ [ ] |`` get a
     backslash; so does a block marker at the start (``#``, ``- ``, ``+ ``, ``=``, ``1. ``).
+
+    Called for every text of an export, so the common case costs one C-speed scan:
+    no special character, no marker (the block marker patterns run only on a text
+    that starts with a character a marker can start with).
     """
-    text = _MD_SPECIAL_RE.sub(lambda m: _MD_SPECIAL[m.group()], cell(text))
-    return _MD_BLOCK_MARK_RE.sub(r"\\\1", _MD_LIST_NUMBER_RE.sub(r"\1\\\2", text))
+    global _MD_BLOCK_RES
+    text = cell(text)
+    if _MD_SPECIAL_RE.search(text) is not None:
+        text = _MD_SPECIAL_RE.sub(_md_special, text)
+    first = text[:1]
+    if first in _MD_BLOCK_FIRST or first.isdecimal():  # \d is a decimal digit (Nd), as isdecimal
+        if _MD_BLOCK_RES is None:
+            _MD_BLOCK_RES = (re.compile(r"^(\d{1,9})([.)])(?=\s|$)"), re.compile(r"^(#|=|[-+](?=\s|$))"))
+        list_number, block_mark = _MD_BLOCK_RES
+        if m := list_number.match(text):
+            text = f"{m[1]}\\{m[2]}{text[m.end() :]}"
+        elif m := block_mark.match(text):
+            text = f"\\{m[1]}{text[m.end() :]}"
+    return text
 
 
 def markdown_table(

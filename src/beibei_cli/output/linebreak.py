@@ -38,25 +38,30 @@ _NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
 _SPACE = re.compile(r"\s+")
 
 
-_WIDTHS: dict[str, int] = {}
+class _Widths(dict[str, int]):
+    """Each character's terminal cells, worked out once per character."""
 
-
-def _char_width(ch: str) -> int:
-    width = _WIDTHS.get(ch)
-    if width is None:
+    def __missing__(self, ch: str) -> int:
         if unicodedata.combining(ch):
             width = 0
         else:
             width = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-        _WIDTHS[ch] = width
-    return width
+        self[ch] = width
+        return width
+
+
+_WIDTHS = _Widths()
+
+
+def _char_width(ch: str) -> int:
+    return _WIDTHS[ch]
 
 
 def cell_width(text: str) -> int:
     """Terminal cells: 2 for wide (East Asian) characters, 0 for combining marks, else 1."""
     if text.isascii():
         return len(text)
-    return sum(_char_width(ch) for ch in text)
+    return sum(map(_WIDTHS.__getitem__, text))  # C-speed lookups; a miss calls __missing__
 
 
 def _is_wordish(ch: str) -> bool:

@@ -25,7 +25,6 @@ import io
 
 from rich.console import Console, Group, RenderableType
 from rich.measure import Measurement
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from rich.console import ConsoleOptions, RenderResult
+    from rich.panel import Panel  # imported where a panel is drawn: a table needs none
 
 # Dropped first to last when a table does not fit; columns not named here are never dropped.
 DROP_ORDER = (
@@ -433,6 +433,8 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
             grid.add_row(label(key, lang), Wrapped(f"“{value}”"))
         else:
             grid.add_row(label(key, lang), Wrapped(cell(value) if not isinstance(value, str) else value))
+    from rich.panel import Panel
+
     title = Text(str(rec.get("id") or rec.get("title") or ""), style="bold")
     return to_text(Panel(grid, title=title, title_align="left", border_style="blue"), width=width, color=color)
 
@@ -474,6 +476,8 @@ def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int,
 
 
 def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str) -> Panel:
+    from rich.panel import Panel
+
     body: list[RenderableType] = []
     if row.get("heading"):
         body.append(Wrapped(Text(row["heading"], style="italic")))

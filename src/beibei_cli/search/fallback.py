@@ -26,7 +26,8 @@ from beibei_cli.search.normalize import is_han
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
-    from typing import Any
+
+    from beibei_cli.search.query import CharOf
 
     Span = tuple[int, int]
 
@@ -169,29 +170,20 @@ def fuzzy_initials_pattern(key: str) -> str | None:
 
 
 def fuzzy_spans(
-    text: str, row: tuple[str, Any, str], full: re.Pattern[str], initials: re.Pattern[str] | None
+    text: str, row: tuple[str, CharOf, str], full: re.Pattern[str], initials: re.Pattern[str] | None
 ) -> list[Span]:
     """Where the fuzzy pattern matches the record's pinyin, as spans of ``text``.
 
     The same rules as an exact pinyin match: a match starts at a syllable and
     covers at least one Han character.
     """
-    reading, index, initial_letters = row
+    reading, char_of, initial_letters = row
     spans: set[Span] = set()
-    n = len(index)
     for m in full.finditer(reading):
-        pos, end = m.start(), m.end()
-        if end == pos:
-            continue
-        start_char = index[pos]
-        if pos > 0 and index[pos - 1] == start_char:
-            continue  # starts inside a syllable
-        last_char = index[end - 1]
-        if end < n and index[end] == last_char and not is_han(text[last_char]):
-            continue
-        span = (start_char, last_char + 1)
-        if any(is_han(ch) for ch in text[span[0] : span[1]]):
-            spans.add(span)
+        if m.end() > m.start():
+            span = char_of.span(m.start(), m.end(), text)
+            if span is not None:
+                spans.add(span)
     if initials is not None:
         for m in initials.finditer(initial_letters):
             span = (m.start(), m.end())

@@ -29,6 +29,7 @@ from beibei_cli.search.normalize import is_han, normalize_query
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     Span = tuple[int, int]
@@ -46,24 +47,25 @@ class Index:
         self.t2s: dict[str, str] = raw["t2s"]
         self.docs: list[tuple[Any, ...]] = raw["docs"]
         self._pinyin_blob: bytes = raw["pinyin"]
-        self._pinyin: list[tuple[str, Any, str]] | None = None
+        self._pinyin_table: tuple[str, str, list[int], list[int], bytes] | None = None
+        # every row, when a caller sets them; else each is rebuilt from the table when looked at
+        self._pinyin: list[tuple[str, CharOf, str]] | None = None
+        self._rows: dict[int, tuple[str, CharOf, str]] = {}
         self._vocab_list: list[str] = raw.get("vocab") or []
         self._vocab: set[str] | None = None
         # the words of the report's region (北碚, 北碚区, 重庆…): every record is about them
         self.subject: frozenset[str] = frozenset(raw.get("subject") or ())
         self.longest_word = 0
         # built on first use, for the docs (and pinyin rows) they were built from
-        self._corpora: dict[str, tuple[list[Any], str, list[int]]] = {}
+        self._corpora: dict[str, tuple[list[Any], str, Sequence[int]]] = {}
 
-    def _corpus(self, name: str) -> tuple[str, list[int]]:
+    def _corpus(self, name: str) -> tuple[str, Sequence[int]]:
         """Every record's normalised text (or pinyin, or initials) joined by NULs,
         and where each record starts: one C-speed scan finds the records to look at."""
-        if name == "text":
-            source: list[Any] = self.docs
-        else:
-            if self.docs:
-                self.pinyin(0)
-            source = self._pinyin or []
+        if name != "text" and self._pinyin is None:
+            table = self._table()  # stored joined
+            return (table[0], table[2]) if name == "pinyin" else (table[1], table[3])
+        source: list[Any] = self.docs if name == "text" else self._pinyin or []
         cached = self._corpora.get(name)
         if cached is not None and cached[0] is source:
             return cached[1], cached[2]
@@ -106,17 +108,68 @@ class Index:
             self.longest_word = max(map(len, self._vocab), default=0)
         return self._vocab
 
-    def pinyin(self, i: int) -> tuple[str, Any, str]:
-        if self._pinyin is None:
-            from array import array
+    def _table(self) -> tuple[str, str, list[int], list[int], bytes]:
+        """The stored pinyin (see ``build.pinyin_table``)."""
+        if self._pinyin_table is None:
+            self._pinyin_table = marshal.loads(self._pinyin_blob)
+        return self._pinyin_table
 
-            rows = []
-            for full, index_bytes, initials in marshal.loads(self._pinyin_blob):
-                index = array("I")
-                index.frombytes(index_bytes)
-                rows.append((full, index, initials))
-            self._pinyin = rows
-        return self._pinyin[i]
+    def pinyin(self, i: int) -> tuple[str, CharOf, str]:
+        """Record i's (full pinyin, each pinyin letter's character, initials)."""
+        if self._pinyin is not None:
+            return self._pinyin[i]
+        row = self._rows.get(i)
+        if row is None:
+            full, initials, full_starts, initial_starts, sizes = self._table()
+            start, end = initial_starts[i], len(initials) if i + 1 == len(initial_starts) else initial_starts[i + 1] - 1
+            char_of = CharOf(sizes[start - i : end - i])
+            full_start = full_starts[i]
+            row = (full[full_start : full_start + len(char_of)], char_of, initials[start:end])
+            self._rows[i] = row
+        return row
+
+
+class CharOf:
+    """Which character each letter of a record's pinyin comes from (``char_of[p]``),
+    found from the letters each character gave: a search looks at a few positions
+    of the records it matched, so the full map is never built."""
+
+    __slots__ = ("_ends",)
+
+    def __init__(self, counts: bytes) -> None:
+        from itertools import accumulate
+
+        self._ends = list(accumulate(counts))  # where each character's letters end
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    def __getitem__(self, pos: int) -> int:
+        from bisect import bisect_right
+
+        size = len(self)
+        if pos < 0:
+            pos += size
+        if not 0 <= pos < size:
+            raise IndexError("pinyin position out of range")
+        return bisect_right(self._ends, pos)
+
+    def span(self, pos: int, end: int, text: str) -> Span | None:
+        """The characters of ``text`` that pinyin letters pos to end spell, if a match
+        there counts: it starts at a syllable, does not end inside a run of letters
+        that is not a syllable, and covers at least one Chinese character."""
+        from bisect import bisect_right
+
+        ends = self._ends
+        first = bisect_right(ends, pos)
+        if pos != (ends[first - 1] if first else 0):
+            return None  # starts inside a syllable
+        last = bisect_right(ends, end - 1, first)
+        if end < ends[last] and not is_han(text[last]):
+            return None  # ends inside a run that is not a syllable
+        if any(is_han(ch) for ch in text[first : last + 1]):
+            return (first, last + 1)
+        return None
 
 
 def parse_terms(args: list[str]) -> list[str]:
@@ -179,20 +232,12 @@ def _exact_spans(norm: str, mapping: list[int] | None, term: str) -> list[Span]:
     return spans
 
 
-def _pinyin_spans(text: str, row: tuple[str, Any, str], key: str) -> list[Span]:
-    full, index, initials = row
+def _pinyin_spans(text: str, row: tuple[str, CharOf, str], key: str) -> list[Span]:
+    full, char_of, initials = row
     spans: set[Span] = set()
-    n = len(index)
     for pos in _find_all(full, key):
-        start_char = index[pos]
-        if pos > 0 and index[pos - 1] == start_char:
-            continue  # starts inside a syllable
-        end = pos + len(key)
-        last_char = index[end - 1]
-        if end < n and index[end] == last_char and not is_han(text[last_char]):
-            continue  # ends inside a run that is not a syllable
-        span = (start_char, last_char + 1)
-        if any(is_han(ch) for ch in text[span[0] : span[1]]):
+        span = char_of.span(pos, pos + len(key), text)
+        if span is not None:
             spans.add(span)
     if len(key) >= 2:
         for pos in _find_all(initials, key):
