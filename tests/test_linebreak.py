@@ -127,7 +127,8 @@ def test_short_bracketed_and_quoted_groups_stay_whole() -> None:
     assert lb.lines("抓好经济工作的“生命线”", 14) == ["抓好经济工作的", "“生命线”"]
 
 
-def test_a_fold_that_backs_off_still_fits_the_width() -> None:
-    """Found by the property test above: backing off from a bad cut left a 7-cell line at width 6."""
-    lines = lb.lines("0（.、、", 6)
-    assert "".join(lines) == "0（.、、" and all(lb.cell_width(line) <= 6 for line in lines)
+@pytest.mark.parametrize(("text", "width"), [("0（.、、", 6), ("0《、、！", 7)])
+def test_a_fold_that_backs_off_still_fits_the_width(text: str, width: int) -> None:
+    """Found by the property test above: backing off from a bad cut left a line wider than the width."""
+    lines = lb.lines(text, width)
+    assert "".join(lines) == text and all(lb.cell_width(line) <= width for line in lines)
