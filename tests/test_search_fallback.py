@@ -382,3 +382,15 @@ def test_fuzzy_pattern_is_bounded() -> None:
     # a pattern of optional letters backtracks: a very long Latin term is not tried fuzzily
     assert fuzzy_pattern("zhang" * 9) is not None
     assert fuzzy_pattern("zhang" * 10) is None
+
+
+@pytest.mark.parametrize("typed", ["zhāoshāng", "zhao1shang1", "ZHĀO SHĀNG", "zhao2 shang1"])
+def test_pinyin_with_tones_finds_what_toneless_pinyin_finds(run, typed: str) -> None:  # type: ignore[no-untyped-def]
+    """A new-user trial typed tones (marks or digits) and found nothing."""
+    plain = run("search", "zhaoshang", "-l", "--exact")
+    toned = run("search", *typed.split(), "-l", "--exact")
+    assert plain.code == 0 and toned.out == plain.out
+
+
+def test_digits_that_are_not_tones_stay_digits(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("search", "abc123", "--exact").code == 1

@@ -213,9 +213,28 @@ def _find_all(haystack: str, needle: str) -> list[int]:
     return out
 
 
+_TONE_DIGITS = None
+
+
 def _latin_key(term: str) -> str | None:
-    """The pinyin form of a term typed in Latin letters, else None."""
+    """The pinyin form of a term typed in Latin letters, else None.
+
+    Tones are dropped, written as marks (zhāoshāng, lǜshuǐ) or as a digit after each
+    syllable (zhao1shang1, lv4): the stored pinyin is toneless.
+    """
     key = "".join(term.split()).replace("'", "").replace("v", "u").replace("ü", "u")
+    if key and not key.isascii():
+        import unicodedata
+
+        key = "".join(c for c in unicodedata.normalize("NFD", key) if not unicodedata.combining(c))
+    if key and not key.isalpha() and key.isascii() and key.isalnum() and key[0].isalpha():
+        global _TONE_DIGITS
+        if _TONE_DIGITS is None:
+            import re
+
+            _TONE_DIGITS = re.compile(r"(?:[a-z]+[0-5]?)+")
+        if _TONE_DIGITS.fullmatch(key):
+            key = "".join(c for c in key if c.isalpha())
     if key and key.isascii() and key.isalpha():
         return key
     return None
