@@ -532,14 +532,18 @@ def cite(
     epilog="""\b
 Examples:
   beibei export > report.md
-  beibei export --format html -o report.html
+  beibei export -o report.html
 """
 )
 def export(
     format: Annotated[
-        ExportFormat,  # type: ignore[valid-type]
-        typer.Option("--format", "-f", help="md or html."),
-    ] = "md",
+        Optional[ExportFormat],  # type: ignore[valid-type]
+        typer.Option(
+            "--format",
+            "-f",
+            help="md or html. Default: the one the -o file's extension names (.md .markdown .html .htm), else md.",
+        ),
+    ] = None,
     output_path: Annotated[
         Optional[Path],
         typer.Option(

@@ -74,12 +74,23 @@ FORMAT_OF_SUFFIX = {
 }
 
 
+# ``export -o FILE`` without ``--format``: the same, among the formats export writes.
+EXPORT_FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+
+def suffix(output_path: str | None) -> str:
+    """The -o file's extension, lower-cased ("" for stdout or a name without one)."""
+    if not output_path or output_path == "-":
+        return ""
+    import os
+
+    return os.path.splitext(output_path)[1].lower()
+
+
 def output_format(format: str | None, output_path: str | None) -> str:
     """The format to print in: the flag, else the -o file's extension, else table at a terminal and plain piped."""
     if format is None and output_path and output_path != "-":
-        import os
-
-        return FORMAT_OF_SUFFIX.get(os.path.splitext(output_path)[1].lower(), "plain")
+        return FORMAT_OF_SUFFIX.get(suffix(output_path), "plain")
     return output.default_format(format)
 
 
@@ -547,8 +558,17 @@ def cache_clear(ctx: Ctx) -> int:
     return ExitCode.OK
 
 
-def export(ctx: Ctx, *, format: str = "md", output_path: str | None = None) -> int:
+def export(ctx: Ctx, *, format: str | None = None, output_path: str | None = None) -> int:
     from beibei_cli.output import export as exporter
+
+    if format is None:  # as the listing commands: the -o file's extension, else md
+        ext = suffix(output_path)
+        if ext and ext not in EXPORT_FORMAT_OF_SUFFIX:
+            raise UsageError(
+                f"export writes md (.md, .markdown) or html (.html, .htm), and {output_path} names neither: "
+                "give --format md or --format html"
+            )
+        format = EXPORT_FORMAT_OF_SUFFIX.get(ext, "md")
 
     text = exporter.markdown(ctx.report, ctx.lang) if format == "md" else exporter.html(ctx.report, ctx.lang)
     if output_path and output_path != "-":
