@@ -546,7 +546,9 @@ def counts(report: Report) -> dict[str, int]:
 def cite(report: Report, rid: str, fmt: str) -> str:
     """A record's quote, its paragraph (the pinned one) and the report's title, ready to paste.
 
-    Quotation marks inside the quote become 『』, as Chinese nests them.
+    The md form is a blockquote, with no quotation marks of its own: the quote is verbatim.
+    The plain form wraps the quote in “”, so quotation marks inside it nest as the
+    simplified-Chinese standard (GB/T 15834) has it: “” become ‘’ (and ‘’ become “”).
     """
     rec = find_record(report, rid)
     title = report.meta["title"]
@@ -560,21 +562,20 @@ def cite(report: Report, rid: str, fmt: str) -> str:
         )
     else:
         quote, para = rec["quote"], rec["para"]
-    quote = nest_quotes(quote)
     from beibei_cli.output import md_escape
     from beibei_cli.textsafety import visible
 
     if fmt == "md":  # report text is never markup, nor a control sequence
         return f"> {md_escape(quote)}\n>\n> — 《{md_escape(title)}》，第{para}段\n"
-    return f"“{visible(quote)}”（《{visible(title)}》，第{para}段）\n"
+    return f"“{visible(nest_quotes(quote))}”（《{visible(title)}》，第{para}段）\n"
 
 
 def nest_quotes(text: str) -> str:
-    """“内层”引号 inside a quotation become 『内层』; single ‘’ become 「」."""
+    """Text to go inside “”: its “内层” quotes become ‘内层’, and ‘’ become “” (GB/T 15834)."""
     return text.translate(NESTED)
 
 
-NESTED = str.maketrans("“”‘’", "『』「」")
+NESTED = str.maketrans("“”‘’", "‘’“”")
 
 
 def any_fields(rows: list[dict[str, Any]]) -> list[str]:
