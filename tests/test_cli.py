@@ -354,7 +354,9 @@ def test_search_titles_in_english(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_empty_table_says_so(run) -> None:  # type: ignore[no-untyped-def]
     r = run("metrics", "--pillar", "eco-metropolis", "-f", "table")
-    assert r.code == 0 and r.out == "" and "no matching records" in r.err
+    assert r.code == 0 and r.out == "" and r.err == "没有符合条件的记录\n"
+    r = run("--lang", "en", "metrics", "--pillar", "eco-metropolis", "-f", "table")
+    assert r.code == 0 and r.out == "" and r.err == "no matching records\n"
 
 
 def test_pillar_by_unique_prefix(run) -> None:  # type: ignore[no-untyped-def]

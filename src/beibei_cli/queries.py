@@ -647,9 +647,9 @@ def search_outcome(
     lang: str = "zh",
     **options: Any,
 ) -> tuple[list[Record], str | None]:
-    """The hits of ``search_hits`` and a one-line note on the looser matching that
-    found them (``no exact match for 斯太宝芯片; showing records that contain 斯太宝
-    and 芯片``), or None when every term matched exactly."""
+    """The hits of ``search_hits`` and a one-line note, in the interface language, on the
+    looser matching that found them (``no exact match for 斯太宝芯片; showing records that
+    contain 斯太宝 and 芯片``), or None when every term matched exactly."""
     from beibei_cli.search.query import Index, parse_terms, run
 
     if not regex and len(terms := parse_terms(query)) > MAX_TERMS:
@@ -663,4 +663,7 @@ def search_outcome(
     from beibei_cli.snippets import localize_snippets
 
     localize_snippets(found.hits, lang, context)  # cut from the interface language's lines only
-    return found.hits, found.note
+    from beibei_cli.search.fallback import Note
+
+    note = found.note.say(lang) if isinstance(found.note, Note) else found.note
+    return found.hits, note

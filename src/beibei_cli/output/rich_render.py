@@ -31,7 +31,7 @@ from rich.text import Text
 
 from beibei_cli.output import cell, format_number, visible_data
 from beibei_cli.output import linebreak as lb
-from beibei_cli.output.labels import label, more, value_name
+from beibei_cli.output.labels import WORD_FIELDS, label, more, value_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ def cell_renderable(row: dict[str, Any], col: str, *, lang: str) -> Text:
             f" ({label('inferred', lang)})" if lang == "en" else f"（{label('inferred', lang)}）", style="yellow"
         )
         return out
-    if col in ("kind", "type", "record", "precision", "status") and isinstance(value, str):
+    if col in WORD_FIELDS and isinstance(value, str):
         return Text(value_name(value, lang), style="magenta" if col in ("kind", "record") else "")
     if col == "mentions" and isinstance(value, list):
         return Text(str(len(value)))
@@ -425,7 +425,7 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
         elif isinstance(value, list):
             sep = ", " if lang == "en" else "、"
             grid.add_row(label(key, lang), Wrapped(sep.join(str(v) for v in value)))
-        elif (key in ("record", "kind", "type", "status") or key.endswith("precision")) and isinstance(value, str):
+        elif (key in WORD_FIELDS or key.endswith("precision")) and isinstance(value, str):
             grid.add_row(label(key, lang), Text(value_name(value, lang)))
         elif isinstance(value, bool):
             grid.add_row(label(key, lang), Text(label("yes" if value else "no", lang)))
