@@ -477,3 +477,11 @@ def test_cite_takes_a_name_like_show(run) -> None:  # type: ignore[no-untyped-de
     """Found by the differential test: `cite 科技创新` was an internal error (exit 70)."""
     r = run("cite", "科技创新")
     assert r.code == 0 and r.out.startswith("“") and "第" in r.out
+
+
+@pytest.mark.parametrize("args", [("-l", "--count"), ("--ids", "-c"), ("-lc",)])
+@pytest.mark.parametrize("fast", [True, False])
+def test_search_ids_with_count_is_a_usage_error(run, args: tuple[str, ...], fast: bool) -> None:  # type: ignore[no-untyped-def]
+    done = run("search", "招商", *args, fast=fast)
+    assert done.code == 2 and done.out == ""
+    assert done.err.count("\n") == 1 and "--ids" in done.err and "--count" in done.err

@@ -585,8 +585,9 @@ def validate(
 
 @command(
     epilog="""\b
-Needs the optional MCP SDK: pip install 'beibei[mcp]'. Every tool's answer
-carries the verbatim quote and its paragraph number.
+Needs the optional MCP SDK: pip install 'beibei[mcp]' (from a checkout:
+pip install '.[mcp]'). Every tool's answer carries the verbatim quote and its
+paragraph number.
 \b
 Register it with a desktop assistant (e.g. claude_desktop_config.json):
   {"mcpServers": {"beibei": {"command": "beibei", "args": ["--lang", "en", "mcp"]}}}

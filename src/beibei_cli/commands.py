@@ -318,6 +318,11 @@ def search(
 ) -> int:
     from beibei_cli import queries
 
+    if ids and count:  # each prints instead of the hits; which one was meant?
+        raise UsageError(
+            "--ids (-l) and --count (-c) cannot be used together: -l prints the ids of the hits, "
+            "--count the number of hits of each kind"
+        )
     kinds = queries.parse_kinds(in_)
     hits, note = queries.search_outcome(
         ctx.report, query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context, lang=ctx.lang, exact=exact
