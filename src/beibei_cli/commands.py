@@ -271,7 +271,7 @@ def metrics(
         limit=limit,
         output_path=output_path,
     )
-    note = queries.hidden_qualifiers(rows if limit is None else rows[:limit], fields)
+    note = queries.hidden_qualifiers(rows if limit is None else rows[:limit], fields, ctx.lang)
     if note:
         output.write_err(note)
     return ExitCode.OK

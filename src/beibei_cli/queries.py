@@ -263,7 +263,7 @@ def metric_rows(
     return rows
 
 
-def hidden_qualifiers(rows: list[Record], fields: str | None) -> str | None:
+def hidden_qualifiers(rows: list[Record], fields: str | None, lang: str = "en") -> str | None:
     """A note when ``--fields`` keeps ``value`` but drops every field that shows its qualifier.
 
     ``--fields id,value,unit`` would print 10余倍 as ``10 倍``: the figure must never
@@ -276,6 +276,11 @@ def hidden_qualifiers(rows: list[Record], fields: str | None) -> str | None:
     if not qualified:
         return None
     shown = "、".join(qualified[:3]) + ("…" if len(qualified) > 3 else "")
+    if lang != "en":
+        return (
+            f"注意：其中{len(qualified)}个数值带有限定词（{shown}），所选的 --fields 不显示限定词；"
+            "可加上 text（原文所写的数值）或 qualifier"
+        )
     return (
         f"note: {len(qualified)} of these figures carry a qualifier that --fields leaves out ({shown}); "
         "add text (the figure as written) or qualifier"
