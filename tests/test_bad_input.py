@@ -291,6 +291,16 @@ def test_fuzz_mutations_of_the_real_report(tmp_path: Path, data: st.DataObject) 
     _load_outcome(path)
 
 
+@pytest.mark.parametrize("joins", ["  line_joins:\n    -\n", "  line_joins:\n    - 7\n", "  line_joins: 一行\n"])
+def test_a_malformed_line_join_is_a_problem_not_a_crash(run, tmp_path: Path, joins: str) -> None:  # type: ignore[no-untyped-def]
+    """Found by the fuzz test above: a null item of line_joins was exit 70 (AttributeError)."""
+    start = REPORT.index("  line_joins:\n")
+    end = REPORT.index("\n", REPORT.index("    - ", start)) + 1
+    path = with_source(tmp_path, REPORT[:start] + joins + REPORT[end:])
+    done = run("--data", str(path), "info", "--format", "json")
+    assert done.code == 2 and "line_joins" in done.err and "internal error" not in done.err
+
+
 def test_validate_reports_loader_errors_with_their_position(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = with_source(tmp_path, "a: [1, 2\n")
     problems = json.loads(run("validate", str(path), "--format", "json").out)

@@ -354,7 +354,9 @@ def test_search_titles_in_english(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_empty_table_says_so(run) -> None:  # type: ignore[no-untyped-def]
     r = run("metrics", "--pillar", "eco-metropolis", "-f", "table")
-    assert r.code == 0 and r.out == "" and "no matching records" in r.err
+    assert r.code == 0 and r.out == "" and r.err == "没有符合条件的记录\n"
+    r = run("--lang", "en", "metrics", "--pillar", "eco-metropolis", "-f", "table")
+    assert r.code == 0 and r.out == "" and r.err == "no matching records\n"
 
 
 def test_pillar_by_unique_prefix(run) -> None:  # type: ignore[no-untyped-def]
@@ -475,3 +477,11 @@ def test_cite_takes_a_name_like_show(run) -> None:  # type: ignore[no-untyped-de
     """Found by the differential test: `cite 科技创新` was an internal error (exit 70)."""
     r = run("cite", "科技创新")
     assert r.code == 0 and r.out.startswith("“") and "第" in r.out
+
+
+@pytest.mark.parametrize("args", [("-l", "--count"), ("--ids", "-c"), ("-lc",)])
+@pytest.mark.parametrize("fast", [True, False])
+def test_search_ids_with_count_is_a_usage_error(run, args: tuple[str, ...], fast: bool) -> None:  # type: ignore[no-untyped-def]
+    done = run("search", "招商", *args, fast=fast)
+    assert done.code == 2 and done.out == ""
+    assert done.err.count("\n") == 1 and "--ids" in done.err and "--count" in done.err

@@ -56,3 +56,34 @@ def test_markdown_header_has_region_and_date(run, lang: str) -> None:  # type: i
     head = "\n".join(out[:5])
     assert ("重庆市北碚区" if lang == "zh" else "Beibei District, Chongqing") in head
     assert "2023-01" in head
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("r.html", "html"), ("r.HTM", "html"), ("r.md", "md"), ("r.markdown", "md"), ("r", "md")],
+)
+@pytest.mark.parametrize("fast", [True, False])
+def test_export_takes_the_format_from_the_output_extension(run, tmp_path, name: str, kind: str, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / name
+    result = run("export", "-o", str(target), fast=fast)
+    assert result.code == 0, result.err
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>" if kind == "html" else "# "), text[:40]
+
+
+def test_export_format_flag_wins_over_the_extension(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "r.html"
+    assert run("export", "--format", "md", "-o", str(target)).code == 0
+    assert target.read_text(encoding="utf-8").startswith("# ")
+    target = tmp_path / "r.pdf"
+    assert run("export", "--format", "html", "-o", str(target)).code == 0
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_export_refuses_an_extension_it_cannot_write(run, tmp_path, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "r.pdf"
+    result = run("export", "-o", str(target), fast=fast)
+    assert result.code == 2 and result.out == ""
+    assert result.err.count("\n") == 1 and "md" in result.err and "html" in result.err and "r.pdf" in result.err
+    assert not target.exists()

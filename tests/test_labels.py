@@ -12,7 +12,7 @@ from beibei_cli.output.labels import LABELS, VALUES
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
-ALLOWED_LATIN_IN_ZH = re.compile(r"--[a-z-]+|\{n\}|beibei")
+ALLOWED_LATIN_IN_ZH = re.compile(r"--[a-z-]+|\{[a-z]+\}|beibei")
 
 TABLES = [
     ("metrics",),
@@ -21,7 +21,14 @@ TABLES = [
     ("search", "招商"),
     ("search", "招商", "--fields", "id,kind,title,score"),
     ("metrics", "--fields", "id,name,value,unit,pillar,as_of,quote"),
+    ("search", "招商", "--fields", "id,match,matches"),
+    ("search", "zhaosang", "--fields", "id,kind,match"),
+    ("search", "招商", "--count"),
+    ("metrics", "--fields", "id,qualifier,qualifier_meaning"),
+    ("metrics", "--fields", "text,value,figure"),
 ]
+# columns whose values are words of the interface (record kinds, entity types, how a hit matched...)
+WORD_COLUMNS = ("类别", "类型", "匹配方式", "限定含义")
 RECORDS = [
     "metric-rd-intensity",
     "case-xunjian-swu-base",
@@ -67,7 +74,9 @@ def test_table_headers_and_kinds_are_in_one_language(run, args: tuple[str, ...])
     assert zh_headers and en_headers
     assert [h for h in zh_headers if LATIN.search(h)] == []
     assert [h for h in en_headers if HAN.search(h)] == []
-    for name in ("类别", "类型"):  # record kinds and entity types are named in the interface language
+    assert [h for h in en_headers if h[:1].islower()] == []  # "Count", not "count"
+    assert len(set(zh_headers)) == len(zh_headers) and len(set(en_headers)) == len(en_headers)
+    for name in WORD_COLUMNS:  # named in the interface language
         if name in zh_headers:
             i = zh_headers.index(name)
             assert [v for v in _column(zh, i) if LATIN.search(v)] == []
@@ -115,3 +124,76 @@ def test_every_record_shows_in_both_languages_with_labels_in_one(run) -> None:  
             panel = rich_render.record(rec, lang=lang, width=200, color=False)
             stray |= {(lang, label) for label in _panel_labels(panel) if foreign.search(label)}
     assert stray == set()
+
+
+def _labels_of_fields(report_rows: dict[str, list[dict[str, object]]]) -> set[tuple[str, str, str]]:
+    """(where, language, label) for every label that two fields of one row or record share."""
+    from beibei_cli.output.labels import label
+
+    clashes = set()
+    for where, rows in report_rows.items():
+        keys = {k for row in rows for k in row}
+        for lang in ("zh", "en"):
+            named: dict[str, str] = {}
+            for key in sorted(keys):
+                if named.setdefault(label(key, lang), key) != key:
+                    clashes.add((where, lang, label(key, lang)))
+    return clashes
+
+
+def test_no_two_fields_share_a_label() -> None:
+    """`--fields text,value,figure` gave two 数值 columns: every field of a row, and of a record, has its own."""
+    from beibei_cli import queries
+    from beibei_cli.commands import SEARCH_FIELDS
+    from beibei_cli.report import load_report
+
+    report = load_report(None)
+    rows: dict[str, list[dict[str, object]]] = {
+        "metrics": queries.metric_rows(report),
+        "pillars": queries.pillar_rows(report, detail=True, lang="zh"),
+        "timeline": queries.timeline_rows(report, since=None, until=None, lang="zh"),
+        "entities": queries.entity_rows(report, type_=None, lang="zh"),
+        "source": queries.paragraph_rows(report, para=None, grep=None),
+        "search": [dict.fromkeys([*SEARCH_FIELDS, "title_zh"])],
+    }
+    for rid in report.by_id():
+        rows[rid] = [queries.show_record(report, rid, lang) for lang in ("zh", "en")]
+    assert _labels_of_fields(rows) == set()
+
+
+def test_qualifier_meanings_show_in_the_interface_language(run) -> None:  # type: ignore[no-untyped-def]
+    zh = run("show", "metric-tenghai-output", "--format", "table", env={"COLUMNS": "200"}).out
+    en = run("--lang", "en", "show", "metric-tenghai-output", "--format", "table", env={"COLUMNS": "200"}).out
+    assert "more-than" not in zh and "more-than" not in en and "more than" in en
+    line = next(line for line in zh.splitlines() if "限定含义" in line)
+    assert not LATIN.search(line)
+    assert json.loads(run("show", "metric-tenghai-output", "-f", "json").out)["qualifier_meaning"] == "more-than"
+
+
+NOTES = [  # what leads to a note on stderr, and the Latin text of the user's own that it may repeat
+    (("search", "斯太宝芯片"), ""),
+    (("search", "北碚招商"), ""),
+    (("search", "农村公路"), ""),
+    (("search", "zhaosang"), r"zhaosang|\(zhaoshang\)"),
+    (("metrics", "--pillar", "eco-metropolis", "--format", "table"), ""),
+    (("metrics", "--fields", "id,value,unit", "--format", "plain"), r"--fields|\b(text|qualifier)\b"),
+]
+
+
+@pytest.mark.parametrize(("args", "own"), NOTES, ids=lambda a: " ".join(a) if isinstance(a, tuple) else "")
+def test_notes_on_stderr_are_in_one_language(run, monkeypatch, args: tuple[str, ...], own: str) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import commands
+
+    monkeypatch.setattr(commands, "_stderr_is_tty", lambda: True)  # the fallback note is for a person
+    table = () if "--format" in args else ("--format", "table")
+    zh = run(*args, *table).err
+    en = run("--lang", "en", *args, *table).err
+    assert zh.strip() and not LATIN.search(re.sub(own, "", zh) if own else zh), zh
+    assert "no exact match for" in en or en == "no matching records\n" or en.startswith("note: "), en
+
+
+def test_wrote_file_is_in_one_language(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "out.csv"
+    zh = run("metrics", "-o", str(target)).err
+    en = run("--lang", "en", "metrics", "-o", str(target)).err
+    assert zh == f"已写入 {target}\n" and en == f"wrote {target}\n"

@@ -238,7 +238,15 @@ def test_without_the_sdk_exits_2_with_the_install_command(run, monkeypatch: pyte
     monkeypatch.setitem(sys.modules, "mcp", None)  # what an install without the extra looks like
     done = run("mcp")
     assert done.code == 2 and done.out == ""
-    assert done.err == "beibei: 'beibei mcp' needs the MCP SDK, an optional extra: pip install 'beibei[mcp]'\n"
+    assert done.err == (
+        "beibei: 'beibei mcp' needs the MCP SDK, an optional extra: "
+        "pip install 'beibei[mcp]' (from a checkout: pip install '.[mcp]')\n"
+    )
+
+
+def test_help_names_both_install_commands(run) -> None:  # type: ignore[no-untyped-def]
+    out = " ".join(run("mcp", "--help").out.split())
+    assert "pip install 'beibei[mcp]' (from a checkout: pip install '.[mcp]')" in out
 
 
 PROBE = """

@@ -230,7 +230,7 @@ def test_chinese_paths_with_spaces_under_the_c_locale(tmp_path, fast: str) -> No
     assert checked.returncode == 0 and checked.stderr.decode("utf-8") == f"{rel}: ok\n"
     out = tmp_path / "导出 报告.md"
     exported = beibei("export", "-o", out.name, env=env, cwd=tmp_path)
-    assert exported.returncode == 0 and exported.stderr.decode("utf-8") == f"wrote {out.name}\n"
+    assert exported.returncode == 0 and exported.stderr.decode("utf-8") == f"已写入 {out.name}\n"
     assert out.read_text(encoding="utf-8").startswith("# 聚焦")
     missing = beibei("--data", "没有 这个.yaml", "info", env=env, cwd=tmp_path)
     assert missing.returncode == 2 and "没有 这个.yaml: no such report file" in missing.stderr.decode("utf-8")

@@ -265,9 +265,25 @@ def test_a_quote_in_several_paragraphs_is_pinned(rep: report_mod.Report, tmp_pat
 def test_cite_uses_the_pinned_paragraph_and_nests_quotes(run) -> None:  # type: ignore[no-untyped-def]
     assert "第3段" in run("cite", "goal-beautiful-beibei").out
     out = run("cite", "goal-follow-20th-congress").out
-    assert "『新时代、新征程、新重庆』" in out and out.split("（《")[0].count("“") == 1
+    # the plain form wraps the quote in “”: quotes inside it become ‘’ (GB/T 15834), never 『』
+    assert "‘新时代、新征程、新重庆’" in out and out.split("（《")[0].count("“") == 1
+    assert "『" not in out
+    # the md form is a blockquote, with no outer marks: the quote stays verbatim
+    md = run("cite", "metric-national-srdi-little-giants", "-f", "md").out
+    assert md.splitlines()[0] == "> 国家级“专精特新”小巨人企业18家"
     refused = run("cite", "section-lead")
     assert refused.code == 2 and "no quote" in refused.err and "metric" in refused.err
+
+
+def test_every_md_citation_quotes_verbatim() -> None:
+    from beibei_cli import queries
+    from beibei_cli.output import md_escape
+    from beibei_cli.report import load_report
+
+    report = load_report(None)
+    for rid, rec in report.by_id().items():
+        if rec.get("quote"):
+            assert queries.cite(report, rid, "md").splitlines()[0] == "> " + md_escape(rec["quote"]), rid
 
 
 def test_version_1_file_says_what_changed(tmp_path: Path) -> None:

@@ -352,6 +352,8 @@ def _stderr_on_a_terminal(args: list[str]) -> tuple[int, bytes, str]:
 def test_note_on_a_terminal_and_stdout_stays_data() -> None:
     code, out, err = _stderr_on_a_terminal(["search", "斯太宝芯片", "--format", "json"])
     assert code == 0
+    assert err.strip() == "没有与“斯太宝芯片”完全匹配的结果；显示含有斯太宝和芯片的记录"  # --lang zh, the default
+    _, _, err = _stderr_on_a_terminal(["--lang", "en", "search", "斯太宝芯片", "--format", "json"])
     assert err.strip() == "no exact match for 斯太宝芯片; showing records that contain 斯太宝 and 芯片"
     assert {h["match"] for h in json.loads(out)} == {"parts"}  # stdout: only the JSON
     code, out, err = _stderr_on_a_terminal(["search", "斯太宝芯片", "--exact", "-l"])

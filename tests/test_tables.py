@@ -132,3 +132,51 @@ def test_an_inferred_date_keeps_its_mark_at_every_width(run, width: int) -> None
     for lang, mark in (("zh", "（推断）"), ("en", "(inferred)")):
         out = run("--lang", lang, "timeline", "--format", "table", env={"COLUMNS": str(width)}).out
         assert out.count(mark) == inferred, (lang, width)
+
+
+PANEL_WIDTHS = (30, 40, 60, 80)
+
+
+def _heads(text: str) -> list[str]:
+    """The lines that name a panel: its top border (the title), and lines outside any panel."""
+    return [line for line in text.splitlines() if not line.startswith(("│", "╰"))]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", PANEL_WIDTHS)
+def test_panel_titles_keep_every_id_whole(lang: str, width: int) -> None:
+    """`COLUMNS=30 beibei pillars` showed `eco-metro─`; `show` cut long ids in its title."""
+    from beibei_cli import queries
+    from beibei_cli.report import load_report
+
+    report = load_report(None)
+    for detail in (False, True):
+        rows = queries.pillar_rows(report, detail=detail, lang=lang)
+        text = rich_render.briefing(rows, detail=detail, lang=lang, width=width, color=False)
+        heads = _heads(text)
+        for row in rows:
+            assert any(row["id"] in line for line in heads), (row["id"], width, lang, detail)
+        for line in text.splitlines():
+            assert lb.cell_width(line) <= width or line in {r["id"] for r in rows}, line
+    for rid in report.by_id():
+        rec = queries.show_record(report, rid, lang)
+        text = rich_render.record(rec, lang=lang, width=width, color=False)
+        head = text.split("╮", 1)[0]
+        assert rid in head.splitlines()[0] or head.splitlines()[0] == rid, (rid, width, lang)
+        assert all(lb.cell_width(line) <= width for line in text.splitlines()[1:]), rid
+
+
+def test_a_title_shortens_the_name_before_the_id() -> None:
+    from beibei_cli import queries
+    from beibei_cli.report import load_report
+
+    rows = queries.pillar_rows(load_report(None), detail=False, lang="en")
+    title = next(
+        line
+        for line in rich_render.briefing(rows, detail=False, lang="en", width=80, color=False).splitlines()
+        if "science-city" in line
+    )
+    assert title.startswith("╭─ city of culture") and "science-city ─" in title
+    rows = queries.pillar_rows(load_report(None), detail=False, lang="zh")
+    narrow = rich_render.briefing(rows, detail=False, lang="zh", width=30, color=False)
+    assert "生态田…  eco-metropolis" in narrow  # the name shortened, the id whole, one line

@@ -110,7 +110,7 @@ def test_xlsx_is_imported_only_for_that_format(tmp_path: Path) -> None:
 def test_o_writes_what_stdout_would_get(run, tmp_path: Path, args: tuple[str, ...], ext: str) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / f"out.{ext}"
     done = run(*args, "-o", str(path))
-    assert done.code == 0 and done.out == "" and done.err.startswith("wrote ")
+    assert done.code == 0 and done.out == "" and done.err == f"已写入 {path}\n"
     assert path.read_text(encoding="utf-8") == run(*args, "--format", ext).out
 
 

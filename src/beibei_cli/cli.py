@@ -534,14 +534,18 @@ def cite(
     epilog="""\b
 Examples:
   beibei export > report.md
-  beibei export --format html -o report.html
+  beibei export -o report.html
 """
 )
 def export(
     format: Annotated[
-        ExportFormat,  # type: ignore[valid-type]
-        typer.Option("--format", "-f", help="md or html."),
-    ] = "md",
+        Optional[ExportFormat],  # type: ignore[valid-type]
+        typer.Option(
+            "--format",
+            "-f",
+            help="md or html. Default: the one the -o file's extension names (.md .markdown .html .htm), else md.",
+        ),
+    ] = None,
     output_path: Annotated[
         Optional[Path],
         typer.Option(
@@ -583,8 +587,9 @@ def validate(
 
 @command(
     epilog="""\b
-Needs the optional MCP SDK: pip install 'beibei[mcp]'. Every tool's answer
-carries the verbatim quote and its paragraph number.
+Needs the optional MCP SDK: pip install 'beibei[mcp]' (from a checkout:
+pip install '.[mcp]'). Every tool's answer carries the verbatim quote and its
+paragraph number.
 \b
 Register it with a desktop assistant (e.g. claude_desktop_config.json):
   {"mcpServers": {"beibei": {"command": "beibei", "args": ["--lang", "en", "mcp"]}}}

@@ -74,16 +74,27 @@ FORMAT_OF_SUFFIX = {
 }
 
 
+# ``export -o FILE`` without ``--format``: the same, among the formats export writes.
+EXPORT_FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+
+def suffix(output_path: str | None) -> str:
+    """The -o file's extension, lower-cased ("" for stdout or a name without one)."""
+    if not output_path or output_path == "-":
+        return ""
+    import os
+
+    return os.path.splitext(output_path)[1].lower()
+
+
 def output_format(format: str | None, output_path: str | None) -> str:
     """The format to print in: the flag, else the -o file's extension, else table at a terminal and plain piped."""
     if format is None and output_path and output_path != "-":
-        import os
-
-        return FORMAT_OF_SUFFIX.get(os.path.splitext(output_path)[1].lower(), "plain")
+        return FORMAT_OF_SUFFIX.get(suffix(output_path), "plain")
     return output.default_format(format)
 
 
-def write_output(data: bytes, output_path: str | None, *, binary: bool = False) -> None:
+def write_output(ctx: Ctx, data: bytes, output_path: str | None, *, binary: bool = False) -> None:
     """Data to the -o file or to stdout; a binary format is refused at a terminal.
 
     A file is written by ``files.write_output``: atomically over a regular file, through
@@ -98,7 +109,9 @@ def write_output(data: bytes, output_path: str | None, *, binary: bool = False) 
             files.write_output(output_path, data)
         except OSError as exc:
             raise OutputError.from_os(exc, output_path) from None
-        output.write_err(f"wrote {output_path}")
+        from beibei_cli.output.labels import label
+
+        output.write_err(label("wrote", ctx.lang).format(path=output_path))
         return
     if binary:
         if output.stdout_is_tty():
@@ -125,7 +138,9 @@ def emit_rows(
     fmt = output_format(format, output_path)
     rows = output.select_fields(rows, fields, _available(rows, fallback_fields))
     if fmt == "table" and not rows:
-        output.write_err("no matching records")
+        from beibei_cli.output.labels import label
+
+        output.write_err(label("no_records", ctx.lang))
         return
     if limit is not None:
         rows = rows[:limit]
@@ -146,15 +161,15 @@ def emit_rows(
             color=ctx.use_color() and not to_file,
             droppable=fields is None,
         )
-        write_output(text.encode("utf-8"), output_path)
+        write_output(ctx, text.encode("utf-8"), output_path)
         return
     if fmt == "xlsx":
         from beibei_cli.output.xlsx import workbook
 
         rows = [{k: v for k, v in row.items() if k != "snippet_matches"} for row in rows]
-        write_output(workbook(rows, header=not no_header), output_path, binary=True)
+        write_output(ctx, workbook(rows, header=not no_header), output_path, binary=True)
         return
-    write_output(output.render(rows, fmt, header=not no_header).encode("utf-8"), output_path)
+    write_output(ctx, output.render(rows, fmt, header=not no_header).encode("utf-8"), output_path)
 
 
 def emit_record(ctx: Ctx, rec: Record, fmt: str | None) -> None:
@@ -200,7 +215,7 @@ def pillars(
             width=100 if to_file else output.terminal_width(),
             color=ctx.use_color() and not to_file,
         )
-        write_output(text.encode("utf-8"), output_path)
+        write_output(ctx, text.encode("utf-8"), output_path)
         return ExitCode.OK
     emit_rows(
         ctx,
@@ -256,7 +271,7 @@ def metrics(
         limit=limit,
         output_path=output_path,
     )
-    note = queries.hidden_qualifiers(rows if limit is None else rows[:limit], fields)
+    note = queries.hidden_qualifiers(rows if limit is None else rows[:limit], fields, ctx.lang)
     if note:
         output.write_err(note)
     return ExitCode.OK
@@ -303,6 +318,11 @@ def search(
 ) -> int:
     from beibei_cli import queries
 
+    if ids and count:  # each prints instead of the hits; which one was meant?
+        raise UsageError(
+            "--ids (-l) and --count (-c) cannot be used together: -l prints the ids of the hits, "
+            "--count the number of hits of each kind"
+        )
     kinds = queries.parse_kinds(in_)
     hits, note = queries.search_outcome(
         ctx.report, query, kinds=kinds, any_term=any_ or or_, regex=regex, context=context, lang=ctx.lang, exact=exact
@@ -330,7 +350,7 @@ def search(
             tally[h["kind"]] = tally.get(h["kind"], 0) + 1
         if fmt in ("json", "yaml"):
             text = output.to_json(tally) if fmt == "json" else output.to_yaml(tally)
-            write_output((text if text.endswith("\n") else text + "\n").encode("utf-8"), output_path)
+            write_output(ctx, (text if text.endswith("\n") else text + "\n").encode("utf-8"), output_path)
         else:
             rows = [{"kind": kind, "count": n} for kind, n in tally.items()]
             emit_rows(
@@ -389,11 +409,11 @@ def _emit_values(
     """A bare list (``search -l``): a JSON/YAML list of strings, otherwise one per line."""
     if fmt in ("json", "yaml"):
         text = output.to_json(values) if fmt == "json" else output.to_yaml(values)
-        write_output((text if text.endswith("\n") else text + "\n").encode("utf-8"), output_path)
+        write_output(ctx, (text if text.endswith("\n") else text + "\n").encode("utf-8"), output_path)
     elif fmt == "jsonl":
-        write_output("".join(output.to_json(v, indent=None) + "\n" for v in values).encode("utf-8"), output_path)
+        write_output(ctx, "".join(output.to_json(v, indent=None) + "\n" for v in values).encode("utf-8"), output_path)
     elif fmt in ("plain", "table") and fields is None:
-        write_output("".join(v + "\n" for v in values).encode("utf-8"), output_path)
+        write_output(ctx, "".join(v + "\n" for v in values).encode("utf-8"), output_path)
     else:
         rows = [{name: v} for v in values]
         emit_rows(
@@ -481,7 +501,7 @@ def source(
     fmt = output_format(format, output_path)
     if fmt == "plain" and fields is None:
         shown = rows if limit is None else rows[:limit]
-        write_output("".join(f"{r['n']}\t{output.cell(r['text'])}\n" for r in shown).encode("utf-8"), output_path)
+        write_output(ctx, "".join(f"{r['n']}\t{output.cell(r['text'])}\n" for r in shown).encode("utf-8"), output_path)
         return code
     emit_rows(
         ctx,
@@ -547,12 +567,21 @@ def cache_clear(ctx: Ctx) -> int:
     return ExitCode.OK
 
 
-def export(ctx: Ctx, *, format: str = "md", output_path: str | None = None) -> int:
+def export(ctx: Ctx, *, format: str | None = None, output_path: str | None = None) -> int:
     from beibei_cli.output import export as exporter
+
+    if format is None:  # as the listing commands: the -o file's extension, else md
+        ext = suffix(output_path)
+        if ext and ext not in EXPORT_FORMAT_OF_SUFFIX:
+            raise UsageError(
+                f"export writes md (.md, .markdown) or html (.html, .htm), and {output_path} names neither: "
+                "give --format md or --format html"
+            )
+        format = EXPORT_FORMAT_OF_SUFFIX.get(ext, "md")
 
     text = exporter.markdown(ctx.report, ctx.lang) if format == "md" else exporter.html(ctx.report, ctx.lang)
     if output_path and output_path != "-":
-        write_output(text.encode("utf-8"), output_path)
+        write_output(ctx, text.encode("utf-8"), output_path)
     else:
         output.write(text)
     return ExitCode.OK

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from beibei_cli.api import Report
 
-INSTALL = "pip install 'beibei[mcp]'"
+INSTALL = "pip install 'beibei[mcp]' (from a checkout: pip install '.[mcp]')"
 
 QUOTE_RULE = (
     "Every result carries `quote`, the verbatim words of the article, and `para`, the number of the "

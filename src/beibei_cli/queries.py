@@ -309,7 +309,7 @@ def metric_rows(
     return rows
 
 
-def hidden_qualifiers(rows: list[Record], fields: str | None) -> str | None:
+def hidden_qualifiers(rows: list[Record], fields: str | None, lang: str = "en") -> str | None:
     """A note when ``--fields`` keeps ``value`` but drops every field that shows its qualifier.
 
     ``--fields id,value,unit`` would print 10余倍 as ``10 倍``: the figure must never
@@ -322,6 +322,11 @@ def hidden_qualifiers(rows: list[Record], fields: str | None) -> str | None:
     if not qualified:
         return None
     shown = "、".join(qualified[:3]) + ("…" if len(qualified) > 3 else "")
+    if lang != "en":
+        return (
+            f"注意：其中{len(qualified)}个数值带有限定词（{shown}），所选的 --fields 不显示限定词；"
+            "可加上 text（原文所写的数值）或 qualifier"
+        )
     return (
         f"note: {len(qualified)} of these figures carry a qualifier that --fields leaves out ({shown}); "
         "add text (the figure as written) or qualifier"
@@ -617,7 +622,9 @@ def counts(report: Report) -> dict[str, int]:
 def cite(report: Report, rid: str, fmt: str) -> str:
     """A record's quote, its paragraph (the pinned one) and the report's title, ready to paste.
 
-    Quotation marks inside the quote become 『』, as Chinese nests them.
+    The md form is a blockquote, with no quotation marks of its own: the quote is verbatim.
+    The plain form wraps the quote in “”, so quotation marks inside it nest as the
+    simplified-Chinese standard (GB/T 15834) has it: “” become ‘’ (and ‘’ become “”).
     """
     rec = find_record(report, rid)
     title = report.meta["title"]
@@ -631,21 +638,20 @@ def cite(report: Report, rid: str, fmt: str) -> str:
         )
     else:
         quote, para = rec["quote"], rec["para"]
-    quote = nest_quotes(quote)
     from beibei_cli.output import md_escape
     from beibei_cli.textsafety import visible
 
     if fmt == "md":  # report text is never markup, nor a control sequence
         return f"> {md_escape(quote)}\n>\n> — 《{md_escape(title)}》，第{para}段\n"
-    return f"“{visible(quote)}”（《{visible(title)}》，第{para}段）\n"
+    return f"“{visible(nest_quotes(quote))}”（《{visible(title)}》，第{para}段）\n"
 
 
 def nest_quotes(text: str) -> str:
-    """“内层”引号 inside a quotation become 『内层』; single ‘’ become 「」."""
+    """Text to go inside “”: its “内层” quotes become ‘内层’, and ‘’ become “” (GB/T 15834)."""
     return text.translate(NESTED)
 
 
-NESTED = str.maketrans("“”‘’", "『』「」")
+NESTED = str.maketrans("“”‘’", "‘’“”")
 
 
 def any_fields(rows: list[dict[str, Any]]) -> list[str]:
@@ -717,9 +723,9 @@ def search_outcome(
     lang: str = "zh",
     **options: Any,
 ) -> tuple[list[Record], str | None]:
-    """The hits of ``search_hits`` and a one-line note on the looser matching that
-    found them (``no exact match for 斯太宝芯片; showing records that contain 斯太宝
-    and 芯片``), or None when every term matched exactly."""
+    """The hits of ``search_hits`` and a one-line note, in the interface language, on the
+    looser matching that found them (``no exact match for 斯太宝芯片; showing records that
+    contain 斯太宝 and 芯片``), or None when every term matched exactly."""
     from beibei_cli.search.query import Index, parse_terms, run
 
     if not regex and len(terms := parse_terms(query)) > MAX_TERMS:
@@ -733,4 +739,7 @@ def search_outcome(
     from beibei_cli.snippets import localize_snippets
 
     localize_snippets(found.hits, lang, context)  # cut from the interface language's lines only
-    return found.hits, found.note
+    from beibei_cli.search.fallback import Note
+
+    note = found.note.say(lang) if isinstance(found.note, Note) else found.note
+    return found.hits, note

@@ -158,7 +158,9 @@ def build(
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Link validated records to the article: paragraphs, sections, quotes."""
     problems: list[Problem] = []
-    paragraphs, missing = split_paragraphs(source, meta.get("line_joins") or [])
+    joins = meta.get("line_joins")  # a malformed one is a problem the schema reported already
+    joins = [j for j in joins if isinstance(j, str)] if isinstance(joins, list) else []
+    paragraphs, missing = split_paragraphs(source, joins)
     for j in missing:
         problems.append((("report", "line_joins"), f"no line of the source reads {j!r}"))
     squashed = [squash(p) for p in paragraphs]

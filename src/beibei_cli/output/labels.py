@@ -9,15 +9,15 @@ from __future__ import annotations
 LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"),
     "name": ("名称", "Name"),
-    "value": ("数值", "Value"),
+    "value": ("数字", "Value"),  # the number alone (its unit is a field of its own)
     "figure": ("数值", "Figure"),
     "unit": ("单位", "Unit"),
-    "pillar": ("篇章", "Pillar"),
+    "pillar": ("篇章编号", "Pillar id"),
     "pillar_name": ("篇章", "Pillar"),
     "as_of": ("时间", "As of"),
     "bar": ("比例", "Share"),
     "kind": ("类别", "Kind"),
-    "heading": ("标题", "Heading"),
+    "heading": ("章节标题", "Heading"),
     "summary": ("要义", "Summary"),
     "title": ("标题", "Title"),
     "date": ("日期", "Date"),
@@ -60,7 +60,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "year": ("年份", "Year"),
     "events": ("事件", "Events"),
     "quoted_by": ("引用记录", "Quoted by"),
-    "paragraphs": ("段落", "Paragraphs"),
+    "paragraphs": ("所含段落", "Paragraphs"),
     "name_en": ("英文名称", "English name"),
     "title_en": ("英文标题", "English title"),
     "summary_en": ("英文摘要", "English summary"),
@@ -85,6 +85,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "timeline": ("时间线", "Timeline"),
     "more": ("…等，另有{n}项", "… and {n} more"),
     "count_of": ("{n}处", "{n}"),
+    "count": ("数量", "Count"),
+    "match": ("匹配方式", "Match"),
+    "matches": ("匹配位置", "Matches"),
+    "wrote": ("已写入 {path}", "wrote {path}"),
+    "no_records": ("没有符合条件的记录", "no matching records"),
     "no_hits_hint": (
         "没有找到：可试 --any（任一词即可）、拼音，或减少检索词",
         "nothing found: try --any (any term), pinyin, or fewer terms",
@@ -151,7 +156,22 @@ VALUES: dict[str, tuple[str, str]] = {
     "stated": ("已实现", "stated"),
     "forecast": ("预计", "forecast"),
     "target": ("目标", "target"),
+    # what a qualifier means (超过 -> more-than)
+    "more-than": ("超过", "more than"),
+    "at-least": ("不少于", "at least"),
+    "about": ("约", "about"),
+    "nearly": ("接近", "nearly"),
+    "less-than": ("不到", "less than"),
+    "at-most": ("不超过", "at most"),
+    # how a search hit matched
+    "exact": ("精确", "exact"),
+    "parts": ("拆分", "parts"),
+    "partial": ("部分", "partial"),
+    "fuzzy-pinyin": ("模糊拼音", "fuzzy pinyin"),
 }
+
+# Fields whose values are words of the interface, named with ``value_name`` in tables and records.
+WORD_FIELDS = frozenset({"record", "kind", "type", "status", "precision", "qualifier_meaning", "match"})
 
 
 def from_zh(values: tuple[str, ...]) -> dict[str, str]:

@@ -30,7 +30,7 @@ from rich.text import Text
 
 from beibei_cli.output import cell, format_number, visible_data
 from beibei_cli.output import linebreak as lb
-from beibei_cli.output.labels import label, more, value_name
+from beibei_cli.output.labels import WORD_FIELDS, label, more, value_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ def cell_renderable(row: dict[str, Any], col: str, *, lang: str) -> Text:
             f" ({label('inferred', lang)})" if lang == "en" else f"（{label('inferred', lang)}）", style="yellow"
         )
         return out
-    if col in ("kind", "type", "record", "precision", "status") and isinstance(value, str):
+    if col in WORD_FIELDS and isinstance(value, str):
         return Text(value_name(value, lang), style="magenta" if col in ("kind", "record") else "")
     if col == "mentions" and isinstance(value, list):
         return Text(str(len(value)))
@@ -425,7 +425,7 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
         elif isinstance(value, list):
             sep = ", " if lang == "en" else "、"
             grid.add_row(label(key, lang), Wrapped(sep.join(str(v) for v in value)))
-        elif (key in ("record", "kind", "type", "status") or key.endswith("precision")) and isinstance(value, str):
+        elif (key in WORD_FIELDS or key.endswith("precision")) and isinstance(value, str):
             grid.add_row(label(key, lang), Text(value_name(value, lang)))
         elif isinstance(value, bool):
             grid.add_row(label(key, lang), Text(label("yes" if value else "no", lang)))
@@ -435,8 +435,58 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
             grid.add_row(label(key, lang), Wrapped(cell(value) if not isinstance(value, str) else value))
     from rich.panel import Panel
 
-    title = Text(str(rec.get("id") or rec.get("title") or ""), style="bold")
-    return to_text(Panel(grid, title=title, title_align="left", border_style="blue"), width=width, color=color)
+    rid = str(rec.get("id") or rec.get("title") or "")
+    title, own_line = panel_title([], Text(rid, style="bold"), width)
+    panel = to_text(Panel(grid, title=title, title_align="left", border_style="blue"), width=width, color=color)
+    return id_line(own_line, color) + panel
+
+
+# The narrowest a shortened name may get in a panel's title (with its …) before the id takes a line of its own.
+TITLE_MIN_NAME = 5
+
+
+def panel_title(names: list[Text], rid: Text, width: int) -> tuple[Text | None, str]:
+    """A panel's title that holds the whole id: the names, then the first name only, then the
+    first name shortened with …; when even that does not fit, the first name alone (shortened)
+    and the id returned, to be printed whole on a line of its own (``id_line``)."""
+    room = max(width, 20) - 6  # the corners, a rule each side and the title's padding
+    for shown in (names, names[:1]):
+        title = _joined([*shown, rid])
+        if title.cell_len <= room:
+            return title, ""
+    left = room - rid.cell_len - 2
+    if names and left >= TITLE_MIN_NAME:
+        return _joined([_shortened(names[0], left), rid]), ""
+    if not names:
+        return None, rid.plain
+    return _shortened(names[0], room), rid.plain
+
+
+def _joined(pieces: list[Text]) -> Text:
+    """The pieces two spaces apart, the first one's style under them all."""
+    out = pieces[0].copy()
+    for piece in pieces[1:]:
+        out.append("  ", style=piece.style)
+        out.append_text(piece)
+    return out
+
+
+def _shortened(text: Text, width: int) -> Text:
+    """``text`` in at most ``width`` cells: as it is, or cut at a character and ended with …."""
+    if text.cell_len <= width:
+        return text
+    short = text.copy()
+    while short.plain and short.cell_len + 1 > width:
+        short.right_crop(1)
+    short.append("…")
+    return short
+
+
+def id_line(rid: str, color: bool) -> str:
+    """An id on a line of its own, whole even when wider than the terminal (which wraps it; never cut)."""
+    if not rid:
+        return ""
+    return (f"\x1b[2m{rid}\x1b[0m" if color else rid) + "\n"
 
 
 def _brief_line(item: dict[str, Any], lang: str) -> Text:
@@ -464,6 +514,7 @@ def _brief_line(item: dict[str, Any], lang: str) -> Text:
 def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int, color: bool) -> str:
     """The two positionings and the four articles, as a briefing."""
     rows = visible_data(rows)
+    out: list[str] = []
     parts: list[RenderableType] = []
     for kind in ("positioning", "article", "general"):
         group = [r for r in rows if r.get("kind") == kind]
@@ -471,11 +522,18 @@ def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int,
             continue
         parts.append(Text(label(kind, lang), style="bold magenta"))
         for row in group:
-            parts.append(_pillar_panel(row, detail=detail, lang=lang))
-    return to_text(Group(*parts), width=width, color=color)
+            panel, own_line = _pillar_panel(row, detail=detail, lang=lang, width=width)
+            if own_line:  # an id too long for the title goes above its panel, whole
+                out.append(to_text(Group(*parts), width=width, color=color) if parts else "")
+                out.append(id_line(own_line, color))
+                parts = []
+            parts.append(panel)
+    if parts:
+        out.append(to_text(Group(*parts), width=width, color=color))
+    return "".join(out)
 
 
-def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str) -> Panel:
+def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str, width: int) -> tuple[Panel, str]:
     from rich.panel import Panel
 
     body: list[RenderableType] = []
@@ -531,8 +589,9 @@ def _pillar_panel(row: dict[str, Any], *, detail: bool, lang: str) -> Panel:
                     bar(m["value"], m["unit"], kind=m.get("kind")),
                 )
             body.append(t)
-    title = Text(row["name"], style="bold")
+    names = [Text(row["name"], style="bold")]
     if lang == "en" and row.get("name_zh"):
-        title.append(f"  {row['name_zh']}", style="dim")
-    title.append(f"  {row['id']}", style="dim")
-    return Panel(Group(*body) if body else Text(""), title=title, title_align="left", border_style="blue")
+        names.append(Text(row["name_zh"], style="dim"))
+    title, own_line = panel_title(names, Text(row["id"], style="dim"), width)
+    body_ = Group(*body) if body else Text("")
+    return Panel(body_, title=title, title_align="left", border_style="blue"), own_line

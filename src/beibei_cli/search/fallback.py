@@ -192,20 +192,24 @@ def fuzzy_spans(
     return sorted(spans)
 
 
-def _listing(parts: list[str], word: str) -> str:
+def _listing(parts: list[str], word: str, lang: str = "en") -> str:
+    if lang != "en":  # 斯太宝和芯片, 甲、乙或丙
+        return word.join(parts) if len(parts) <= 2 else "、".join(parts[:-1]) + word + parts[-1]
     if len(parts) <= 2:
         return f" {word} ".join(parts)
     return ", ".join(parts[:-1]) + f" {word} " + parts[-1]
 
 
-def note_for(term: str, tier: str, parts: list[str], example: str | None = None) -> str:
-    """What was done for one term, in words (one clause of the note).
+def note_for(term: str, tier: str, parts: list[str], example: str | None = None, lang: str = "en") -> str:
+    """What was done for one term, in words (one clause of the note), in English or (``zh``) Chinese.
 
     ``parts`` lists the parts a record must hold; a part in brackets names the
     report's subject, which every record is taken to hold.
     """
     implied = [p[1:-1] for p in parts if p.startswith("(")]
     parts = [p for p in parts if not p.startswith("(")]
+    if lang != "en":
+        return _note_zh(term, tier, parts, example, implied)
     about = f" (the whole report is about {'、'.join(implied)})" if implied else ""
     if tier == PARTS:
         return f"no exact match for {term}; showing records that contain {_listing(parts, 'and')}{about}"
@@ -217,3 +221,38 @@ def note_for(term: str, tier: str, parts: list[str], example: str | None = None)
         such = f", such as {example}" if example else ""
         return f"no exact match for {term}; showing fuzzy pinyin matches{such}"
     return ""
+
+
+def _note_zh(term: str, tier: str, parts: list[str], example: str | None, implied: list[str]) -> str:
+    about = f"（整篇报告都关于{'、'.join(implied)}）" if implied else ""
+    none = f"没有与“{term}”完全匹配的结果"
+    if tier == PARTS:
+        return f"{none}；显示含有{_listing(parts, '和', 'zh')}的记录{about}"
+    if tier == PARTIAL:
+        k = needed(len(parts))
+        some = _listing(parts, "或", "zh") if k == 1 else f"{'、'.join(parts)}中至少{k}个"
+        return f"{none}；显示部分匹配：含有{some}的记录{about}"
+    if tier == FUZZY:
+        such = f"，如{example}" if example else ""
+        return f"{none}；显示拼音相近的匹配{such}"
+    return ""
+
+
+class Note(str):
+    """The note on the looser matching done, in English (as a str), that can be said in Chinese too.
+
+    Each clause is the arguments of ``note_for`` for one term.
+    """
+
+    clauses: tuple[tuple[str, str, list[str], str | None], ...]
+
+    def __new__(cls, clauses: list[tuple[str, str, list[str], str | None]]) -> Note:
+        note = super().__new__(cls, "; ".join(note_for(*clause) for clause in clauses))
+        note.clauses = tuple(clauses)
+        return note
+
+    def say(self, lang: str) -> str:
+        """The note in the interface language."""
+        if lang == "en":
+            return str(self)
+        return "；".join(note_for(*clause, lang=lang) for clause in self.clauses)

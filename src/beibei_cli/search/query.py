@@ -18,11 +18,11 @@ from beibei_cli.search.fallback import (
     PARTIAL,
     PARTS,
     TIERS,
+    Note,
     fuzzy_initials_pattern,
     fuzzy_pattern,
     fuzzy_spans,
     needed,
-    note_for,
     split_term,
 )
 from beibei_cli.search.normalize import is_han, normalize_query
@@ -560,8 +560,8 @@ def _note(
     parts: list[list[str]],
     typed: list[str],
 ) -> str | None:
-    """One line: what was done for each term that had no exact match."""
-    clauses = []
+    """One line: what was done for each term that had no exact match (in English; ``Note.say`` for Chinese)."""
+    clauses: list[tuple[str, str, list[str], str | None]] = []
     for t, tier in enumerate(tiers):
         first = next((pos for _, pos in hits if pos in found[t]), None)
         if tier == EXACT or first is None:
@@ -573,8 +573,8 @@ def _note(
             reading, char_of, _ = index.pinyin(i)
             sound = "".join(reading[p] for p in range(len(reading)) if start <= char_of[p] < end)
             example = f"{doc[4][start:end]} ({sound})"
-        clauses.append(note_for(typed[t] if t < len(typed) else "", tier, parts[t], example))
-    return "; ".join(clauses) or None
+        clauses.append((typed[t] if t < len(typed) else "", tier, parts[t], example))
+    return Note(clauses) if clauses else None
 
 
 # What RE2 leaves out (it guarantees linear time by having no backtracking), by the
