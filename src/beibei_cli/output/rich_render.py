@@ -25,6 +25,7 @@ import io
 
 from rich.console import Console, Group, RenderableType
 from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -134,10 +135,15 @@ class Wrapped:
         return out
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        joined = Text("\n").join(self.lines(options.max_width))
-        joined.no_wrap = True
-        joined.overflow = "fold"
-        yield joined
+        # The lines are already broken: hand Rich their segments, so that it does not
+        # measure and wrap each line again (most of a table's rendering time).
+        new_line = Segment.line()
+        for line in self.lines(options.max_width):
+            segments = line.render(console)
+            if line.style:  # the text's own style, under its spans (as Text.join would put it)
+                segments = Segment.apply_style(segments, console.get_style(line.style))
+            yield from segments
+            yield new_line
 
 
 def bar(value: float, unit: str | None, width: int = 6, kind: str | None = None) -> Text:
