@@ -51,7 +51,7 @@ def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
 
 UNSAFE_CLASS = _char_class(REFUSED_RANGES)
 UNSAFE_RE = re.compile(UNSAFE_CLASS)
-_STAND_IN_RE = re.compile("[\U00100000-\U0010fffd]")  # Masked's stand-ins: private-use plane 16
+_STAND_IN = "[\U00100000-\U0010fffd]"  # Masked's stand-ins: private-use plane 16 (compiled on first use)
 # What ``visible_keeping_sgr`` lets through: colour and style sequences (ESC [ ... m),
 # which cannot move the cursor, set a title or touch the clipboard.
 _SGR_OR_UNSAFE: re.Pattern[str] | None = None  # compiled when first needed (a refused character met)
@@ -229,7 +229,7 @@ class Masked:
         hits, self.total = _raw_hits(text, self.MAX_STAND_INS)
         self.text = text
         if hits:
-            used = set(_STAND_IN_RE.findall(text))
+            used = set(re.findall(_STAND_IN, text))
             stand_ins = (chr(cp) for cp in range(0x100000, 0x10FFFE) if chr(cp) not in used)
             chars = list(text)
             for i, stand_in in zip(hits, stand_ins, strict=False):
@@ -259,7 +259,7 @@ class Masked:
         def scan(text: str, path: Path, key: bool) -> None:
             nonlocal total
             found = UNSAFE_RE.findall(text)
-            raw = [self.hits[ch] for ch in _STAND_IN_RE.findall(text) if ch in self.hits] if self.hits else []
+            raw = [self.hits[ch] for ch in re.findall(_STAND_IN, text) if ch in self.hits] if self.hits else []
             if not found and not raw:
                 return
             placed.update(raw)

@@ -395,7 +395,7 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
 
 
 _MD_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]|"}}
-_MD_SPECIAL_RE = re.compile("[" + re.escape("".join(_MD_SPECIAL)) + "]")
+_MD_SPECIAL_CLASS = "[" + re.escape("".join(_MD_SPECIAL)) + "]"  # compiled on first use (re caches it)
 _MD_BLOCK_FIRST = frozenset("#=-+")  # a block marker starts with one of these or a digit
 _MD_BLOCK_RES: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 
@@ -416,8 +416,9 @@ def md_escape(text: str) -> str:
     """
     global _MD_BLOCK_RES
     text = cell(text)
-    if _MD_SPECIAL_RE.search(text) is not None:
-        text = _MD_SPECIAL_RE.sub(_md_special, text)
+    special = re.compile(_MD_SPECIAL_CLASS)  # only Markdown output pays for compiling it
+    if special.search(text) is not None:
+        text = special.sub(_md_special, text)
     first = text[:1]
     if first in _MD_BLOCK_FIRST or first.isdecimal():  # \d is a decimal digit (Nd), as isdecimal
         if _MD_BLOCK_RES is None:
