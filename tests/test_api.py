@@ -33,6 +33,8 @@ def test_import_beibei_cli_imports_nothing_but_itself() -> None:
 
 
 def test_public_names_resolve_lazily() -> None:
+    # the package lists the API's names itself (importing api would cost start-up): the two lists agree
+    assert set(beibei_cli.__all__) == set(api.__all__) | {"__version__"}
     for name in beibei_cli.__all__:
         assert getattr(beibei_cli, name) is not None
         assert name in dir(beibei_cli)
