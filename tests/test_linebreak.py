@@ -97,9 +97,8 @@ def test_wrapping_keeps_every_character_and_the_width(text: str, width: int) -> 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_text_of_the_report_in_a_terminal_record(width: int) -> None:
     """Each text field rendered as `show` renders it (a panel of label and value) at each width."""
-    from rich.text import Text
-
-    from beibei_cli.output import rich_render
+    from beibei_cli.output import rich_render, terminal
+    from beibei_cli.output.styled import SText
 
     problems = []
     for rid, field, text in _report_texts():
@@ -110,7 +109,7 @@ def test_every_text_of_the_report_in_a_terminal_record(width: int) -> None:
             body.append(inner.split("  ", 1)[1].strip() if "  " in inner else inner.strip())
         problems += [f"{rid} {field} @{width}: {p}" for p in check_lines(body, text)]
         # and as a wrapping table cell, at the width a name column gets
-        lines = rich_render.Wrapped(Text(text)).lines(width // 3)
+        lines = terminal.wrapped_lines(SText(text), width // 3)
         problems += [f"{rid} {field} cell @{width // 3}: {p}" for p in check_lines([t.plain for t in lines], text)]
     assert problems == []
 

@@ -151,7 +151,7 @@ def test_figure_as_written_is_in_every_default_row(run) -> None:  # type: ignore
 
 
 def test_bars_only_for_shares() -> None:
-    from beibei_cli.output.rich_render import bar
+    from beibei_cli.output.terminal import bar
 
     assert bar(53.16, "%", kind="share").plain.strip("·")
     assert bar(5.09, "%", kind="intensity").plain == ""

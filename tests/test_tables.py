@@ -8,7 +8,7 @@ import json
 import pytest
 
 from beibei_cli.output import linebreak as lb
-from beibei_cli.output import rich_render
+from beibei_cli.output import rich_render, terminal
 
 WIDTHS = (40, 60, 80, 100, 120, 160)
 COMMANDS = [("metrics",), ("entities",), ("timeline",), ("search", "招商"), ("pillars", "--fields", "id,kind,name")]
@@ -30,12 +30,12 @@ def test_ids_are_never_wrapped_nor_cut_and_lines_fit(run, args: tuple[str, ...],
 def test_names_wrap_at_most_twice(run, width: int) -> None:  # type: ignore[no-untyped-def]
     rows = json.loads(run("metrics", "--format", "json").out)
     columns = ["name", "figure", "bar", "pillar_name", "as_of", "quote", "id"]
-    cells = {c: [rich_render.cell_renderable(r, c, lang="zh").plain for r in rows] for c in columns}
+    cells = {c: [terminal.cell_renderable(r, c, lang="zh").plain for r in rows] for c in columns}
     headers = {c: c for c in columns}
-    widths = rich_render.plan_columns(columns, headers, cells, width)
+    widths = terminal.plan_columns(columns, headers, cells, width)
     assert widths is not None and "id" in widths and "figure" in widths
-    assert max(len(lb.wrap(name, widths["name"])) for name in cells["name"]) <= rich_render.MAX_NAME_LINES
-    assert rich_render.plan_columns(columns, headers, cells, 60) is None  # too narrow: rows become blocks
+    assert max(len(lb.wrap(name, widths["name"])) for name in cells["name"]) <= terminal.MAX_NAME_LINES
+    assert terminal.plan_columns(columns, headers, cells, 60) is None  # too narrow: rows become blocks
 
 
 def test_columns_are_dropped_in_the_documented_order() -> None:
@@ -50,14 +50,14 @@ def test_columns_are_dropped_in_the_documented_order() -> None:
         }
     ]
     columns = ["name", "figure", "bar", "pillar_name", "as_of", "id"]
-    cells = {c: [rich_render.cell_renderable(r, c, lang="zh").plain for r in rows] for c in columns}
+    cells = {c: [terminal.cell_renderable(r, c, lang="zh").plain for r in rows] for c in columns}
     kept = [
-        list(rich_render.plan_columns(columns, dict.fromkeys(columns, "列"), cells, w) or [])
+        list(terminal.plan_columns(columns, dict.fromkeys(columns, "列"), cells, w) or [])
         for w in (200, 90, 80, 75, 40)
     ]
     assert kept[0] == columns
     dropped = [set(columns) - set(k) for k in kept]
-    order = [c for c in rich_render.DROP_ORDER if c in columns]
+    order = [c for c in terminal.DROP_ORDER if c in columns]
     for gone in dropped[1:-1]:
         assert gone == set(order[: len(gone)])  # always a prefix of DROP_ORDER
     assert kept[-1] == []  # too narrow even for id, name and figure: rows become blocks
@@ -65,7 +65,7 @@ def test_columns_are_dropped_in_the_documented_order() -> None:
 
 def test_columns_empty_in_every_row_are_not_shown() -> None:
     rows = [{"id": "a-1", "name": "甲", "as_of": None}, {"id": "b-2", "name": "乙", "as_of": ""}]
-    out = rich_render.table(rows, ["name", "as_of", "id"], lang="zh", width=100, color=False)
+    out = terminal.table(rows, ["name", "as_of", "id"], lang="zh", width=100, color=False)
     assert "时间" not in out and "名称" in out
 
 
@@ -84,9 +84,9 @@ def test_show_always_has_the_whole_quote(run) -> None:  # type: ignore[no-untype
 
 def test_long_lists_in_a_cell_are_capped() -> None:
     items = [f"item-{i}" for i in range(7)]
-    assert rich_render.capped(items, "en") == "item-0, item-1, item-2 … and 4 more"
-    assert rich_render.capped(items, "zh") == "item-0、item-1、item-2…等，另有4项"
-    out = rich_render.table([{"id": "x", "aliases": items}], ["aliases", "id"], lang="en", width=100, color=False)
+    assert terminal.capped(items, "en") == "item-0, item-1, item-2 … and 4 more"
+    assert terminal.capped(items, "zh") == "item-0、item-1、item-2…等，另有4项"
+    out = terminal.table([{"id": "x", "aliases": items}], ["aliases", "id"], lang="en", width=100, color=False)
     assert "… and 4 more" in out and "item-6" not in out
 
 
@@ -152,7 +152,7 @@ def test_panel_titles_keep_every_id_whole(lang: str, width: int) -> None:
     report = load_report(None)
     for detail in (False, True):
         rows = queries.pillar_rows(report, detail=detail, lang=lang)
-        text = rich_render.briefing(rows, detail=detail, lang=lang, width=width, color=False)
+        text = terminal.briefing(rows, detail=detail, lang=lang, width=width, color=False)
         heads = _heads(text)
         for row in rows:
             assert any(row["id"] in line for line in heads), (row["id"], width, lang, detail)
@@ -173,10 +173,10 @@ def test_a_title_shortens_the_name_before_the_id() -> None:
     rows = queries.pillar_rows(load_report(None), detail=False, lang="en")
     title = next(
         line
-        for line in rich_render.briefing(rows, detail=False, lang="en", width=80, color=False).splitlines()
+        for line in terminal.briefing(rows, detail=False, lang="en", width=80, color=False).splitlines()
         if "science-city" in line
     )
     assert title.startswith("╭─ city of culture") and "science-city ─" in title
     rows = queries.pillar_rows(load_report(None), detail=False, lang="zh")
-    narrow = rich_render.briefing(rows, detail=False, lang="zh", width=30, color=False)
+    narrow = terminal.briefing(rows, detail=False, lang="zh", width=30, color=False)
     assert "生态田…  eco-metropolis" in narrow  # the name shortened, the id whole, one line

@@ -149,11 +149,11 @@ def emit_rows(
             return
         if fields is not None:
             columns = list(rows[0])
-        from beibei_cli.output import rich_render
+        from beibei_cli.output import terminal
 
         to_file = bool(output_path and output_path != "-")
         width = 100 if to_file else output.terminal_width()
-        text = rich_render.table(
+        text = terminal.table(
             rows,
             columns,
             lang=ctx.lang,
@@ -205,10 +205,10 @@ def pillars(
     fmt = output_format(format, output_path)
     if fmt == "table" and fields is None:
         rows = rows if limit is None else rows[:limit]
-        from beibei_cli.output import rich_render
+        from beibei_cli.output import terminal
 
         to_file = bool(output_path and output_path != "-")
-        text = rich_render.briefing(
+        text = terminal.briefing(
             rows,
             detail=detail,
             lang=ctx.lang,

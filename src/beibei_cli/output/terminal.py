@@ -1,0 +1,769 @@
+"""Terminal renderings: tables, the pillar briefing, narrow blocks, drawn without importing Rich.
+
+Rich is the definition of how these look: ``beibei_cli.output.rich_render``
+draws the same tables and panels with Rich (and draws ``show``'s record
+panel), and ``tests/test_terminal.py`` holds this module to it byte for byte,
+colour on and off, at many widths, for every listing command. This module
+draws the same lines straight from the plan below, because importing Rich's
+console costs a terminal table more than the rest of the command together
+(issue #10's budget). Where the briefing meets a terminal so narrow that Rich
+would squeeze a column to nothing, it hands the drawing to Rich
+(``Unsupported``).
+
+Tables are sized by priority, not left to an even squeeze:
+
+- ids and figures are never wrapped nor cut (ids are what users copy into
+  ``show`` and ``cite``);
+- columns that are empty in every row are not shown;
+- names wrap (with Chinese line-breaking rules, see ``linebreak``) into at
+  most ``MAX_NAME_LINES`` lines, other texts wrap freely; when the terminal is
+  too narrow for that, columns are dropped in ``DROP_ORDER`` first (never a
+  column named with ``--fields``);
+- the quote (or its start, ending in …) is shown at ``QUOTE_MIN_WIDTH`` columns
+  and wider;
+- when even the id, the name and the figure do not fit side by side, each row
+  is printed as a short block instead of a table row.
+"""
+
+from __future__ import annotations
+
+from beibei_cli.output import cell, format_number, visible_data
+from beibei_cli.output import linebreak as lb
+from beibei_cli.output.labels import WORD_FIELDS, label, more, value_name
+from beibei_cli.output.styled import Line, SText, crop, line_text, styled
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+class Unsupported(Exception):
+    """A layout this module does not draw itself (Rich draws it)."""
+
+
+# Dropped first to last when a table does not fit; columns not named here are never dropped.
+DROP_ORDER = (
+    "bar",
+    "as_of",
+    "inferred",
+    "unit",
+    "score",
+    "pillar",
+    "pillar_name",
+    "type",
+    "kind",
+    "quote",
+    "date_note",
+    "heading",
+    "summary",
+    "aliases",
+    "mentions",
+)
+# what may go to spare a name its third line
+CHEAP_DROPS = {"bar", "as_of", "inferred", "unit", "score"}
+# never wrapped, never cut
+NO_WRAP = {
+    "id",
+    "value",
+    "figure",
+    "unit",
+    "bar",
+    "as_of",
+    "kind",
+    "type",
+    "score",
+    "para",
+    "n",
+    "inferred",
+    "precision",
+    "mentions",
+    "amount",
+    "status",
+    "qualifier",
+    "year",
+    "pillar_name",
+}
+NUMERIC = {"value", "figure", "score", "para", "n", "mentions", "amount"}
+TRUNCATED = {"quote": 2}  # at most this many lines, then …
+NAMES = {"name", "title"}  # wrap at most MAX_NAME_LINES lines (other text columns wrap freely)
+MAX_NAME_LINES = 3  # a name wraps at most twice
+TEXT_MIN_WIDTH = 16  # the narrowest a freely wrapping text column gets
+TIGHT = {"date"}  # as narrow as their widest piece: a date, its inferred mark below it if need be
+QUOTE_MIN_WIDTH = 120
+LIST_CAP = 3  # items of a list shown in one cell before "… and N more"
+BORDERS = 1  # the left edge; each column adds 3 (padding and a rule)
+
+
+MIN_WIDTH = 20  # narrower terminals are drawn as if this wide
+
+# -- cells -----------------------------------------------------------------
+
+
+def bar(value: float, unit: str | None, width: int = 6, kind: str | None = None) -> SText:
+    """An inline bar for a share; a signed marker for a rate of change; nothing for other kinds."""
+    if not isinstance(value, (int, float)):
+        return SText("")
+    if kind == "rate-of-change":
+        return SText(
+            ("▲ +" if value >= 0 else "▼ ") + f"{format_number(value)}%", style="green" if value >= 0 else "red"
+        )
+    if (kind is not None and kind != "share") or unit != "%" or not 0 <= value <= 100:
+        return SText("")
+    eighths = round(value / 100 * width * 8)
+    full, part = divmod(eighths, 8)
+    blocks = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
+    return SText(blocks.ljust(width, "·"), style="cyan")
+
+
+def capped(items: list[Any], lang: str, cap: int = LIST_CAP) -> str:
+    """A list in one cell: the first ``cap`` items, then "… and N more"."""
+    shown = [str(v) for v in items[:cap]]
+    text = ", " if lang == "en" else "、"
+    out = text.join(shown)
+    if len(items) > cap:
+        out += " " + more(len(items) - cap, lang) if lang == "en" else more(len(items) - cap, lang)
+    return out
+
+
+def cell_renderable(row: dict[str, Any], col: str, *, lang: str) -> SText:
+    """One table cell as styled text (not yet wrapped)."""
+    value = row.get(col)
+    if col == "bar":
+        return bar(row.get("value", 0), row.get("unit"), kind=row.get("kind"))
+    if col == "value":
+        return _value_text(row)
+    if col == "figure":  # the figure as written (in English under --lang en)
+        shown = row.get("figure") or row.get("text")
+        return SText(str(shown), style="bold green") if shown else _value_text(row)
+    if col == "inferred":
+        note = f"{_colon(lang)}{row['date_note']}" if value and row.get("date_note") else ""
+        return SText(label("inferred", lang) + note if value else "", style="yellow")
+    if col == "date" and row.get("inferred") is True and isinstance(value, str):
+        out = SText(value)  # the mark goes with the date: it must not be dropped apart from it
+        out.append(inferred_mark(lang), style="yellow")
+        return out
+    if col in WORD_FIELDS and isinstance(value, str):
+        return SText(value_name(value, lang), style="magenta" if col in ("kind", "record") else "")
+    if col == "mentions" and isinstance(value, list):
+        return SText(str(len(value)))
+    if col == "snippet" and "snippet_matches" in row:
+        return highlighted(str(value or ""), row["snippet_matches"])
+    if col == "id":
+        return SText(cell(value), style="dim")
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return SText(capped(value, lang))
+    style = "bold" if col in ("name", "title") else ""
+    if col == "quote" and value:
+        return SText(f"“{value}”", style="italic")
+    return SText(cell(value), style=style)
+
+
+def _colon(lang: str) -> str:
+    return ": " if lang == "en" else "："
+
+
+def inferred_mark(lang: str) -> str:
+    """The mark after an inferred date: " (inferred)" / "（推断）"."""
+    return f" ({label('inferred', lang)})" if lang == "en" else f"（{label('inferred', lang)}）"
+
+
+def _value_text(row: dict[str, Any]) -> SText:
+    value = row.get("value")
+    shown = format_number(value) if isinstance(value, (int, float)) else cell(value)
+    qualifier = row.get("qualifier")
+    if qualifier:
+        shown = f"{shown} ({qualifier})"
+    return SText(shown, style="bold green")
+
+
+def highlighted(text: str, spans: list[list[int]]) -> SText:
+    out = SText(text)
+    for start, end in spans:
+        out.stylize("bold black on yellow", start, end)
+    return out
+
+
+def wrapped_lines(text: SText, width: int, max_lines: int | None = None) -> list[SText]:
+    """``text`` broken by the Chinese line-breaking rules of ``linebreak`` (styles kept); past
+    ``max_lines`` lines, the last one shown ends in …."""
+    out = [text[s:e] for s, e in lb.wrap(text.plain, width)]
+    if max_lines and len(out) > max_lines:
+        out = out[:max_lines]
+        last = out[-1]
+        while last.plain and lb.cell_width(last.plain) + 1 > width:
+            last = last[: len(last) - 1]
+        last.append("…")
+        out[-1] = last
+    return out
+
+
+def wrapped(text: SText, width: int, max_lines: int | None = None) -> list[Line]:
+    """The drawn lines of a wrapped text (not padded)."""
+    return [styled(line.segments(), line.style) for line in wrapped_lines(text, width, max_lines)]
+
+
+def _width(line: Line) -> int:
+    return sum(lb.cell_width(text) for text, _ in line)
+
+
+def _padded(line: Line, width: int, style: str = "") -> Line:
+    """``line`` filled with spaces to ``width`` cells (and cut when wider)."""
+    have = _width(line)
+    if have > width:
+        return crop(line, width)
+    if have < width:
+        return [*line, (" " * (width - have), (style,) if style else ())]
+    return line
+
+
+# -- sizing ----------------------------------------------------------------
+
+
+def _lines_at(texts: list[str], width: int) -> int:
+    return max((lb.line_count(t, width) for t in texts if t), default=1)
+
+
+def _width_for_lines(col: str, header: str, texts: list[str], lines: int) -> int:
+    """The narrowest width at which every text of a wrapping column takes at most ``lines`` lines."""
+    natural = max([lb.cell_width(header)] + [lb.cell_width(t) for t in texts])
+    if col in NO_WRAP:
+        return natural
+    if col in TRUNCATED:
+        return min(natural, 20)
+    width = max([lb.cell_width(header)] + [lb.min_width(t) for t in texts])
+    if col in TIGHT:
+        return width
+    if col not in NAMES:
+        return max(width, min(natural, TEXT_MIN_WIDTH))
+    while width < natural and _lines_at(texts, width) > lines:
+        width += 1
+    return width
+
+
+def plan_columns(
+    columns: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int, *, droppable: bool = True
+) -> dict[str, int] | None:
+    """The width of each column shown (in order), or None when even the essentials do not fit.
+
+    Names wrap into two lines when that costs no column but the decorative
+    ones (``CHEAP_DROPS``), else three (``MAX_NAME_LINES``), never more. Columns asked for by name
+    (``droppable`` false: ``--fields``) are never dropped, only emptied ones.
+    """
+    shown = [c for c in columns if any(texts[c])]  # columns empty in every row are not shown
+    if droppable and width < QUOTE_MIN_WIDTH and len(shown) > 1:
+        shown = [c for c in shown if c != "quote"]
+    loose = _plan(shown, headers, texts, width, MAX_NAME_LINES, droppable)
+    tight = _plan(shown, headers, texts, width, 2, droppable)
+    if tight is None or (loose is not None and not set(loose) - set(tight) <= CHEAP_DROPS):
+        return loose
+    return tight
+
+
+def _plan(
+    columns: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int, lines: int, droppable: bool
+) -> dict[str, int] | None:
+    shown = list(columns)
+    natural = {c: max([lb.cell_width(headers[c])] + [lb.cell_width(t) for t in texts[c]]) for c in shown}
+    minimum = {c: _width_for_lines(c, headers[c], texts[c], lines) for c in shown}
+
+    def need(cols: list[str]) -> int:
+        return BORDERS + sum(minimum[c] + 3 for c in cols)
+
+    for drop in DROP_ORDER if droppable else ():
+        if need(shown) <= width:
+            break
+        if drop in shown and len(shown) > 1:
+            shown.remove(drop)
+    if need(shown) > width:
+        return None
+    widths = {c: minimum[c] for c in shown}
+    spare = width - need(shown)
+    names = [c for c in shown if c in NAMES]
+    others = [c for c in shown if c not in NO_WRAP and c not in NAMES]
+    # names up to two lines, then quotes and other texts, then names up to one line
+    two_lines = {c: max(widths[c], _width_for_lines(c, headers[c], texts[c], 2)) for c in names}
+    for targets in (two_lines, {c: natural[c] for c in others}, {c: natural[c] for c in names}):
+        spare = _share(widths, targets, spare)
+    return widths
+
+
+def _share(widths: dict[str, int], targets: dict[str, int], spare: int) -> int:
+    """Widen columns towards their targets, in proportion to what each lacks; returns what is left."""
+    wants = {c: t - widths[c] for c, t in targets.items() if t > widths[c]}
+    total = sum(wants.values())
+    if not total or spare <= 0:
+        return spare
+    if total <= spare:
+        for c, w in wants.items():
+            widths[c] += w
+        return spare - total
+    given = 0
+    for c, w in wants.items():
+        extra = w * spare // total
+        widths[c] += extra
+        given += extra
+    spare -= given
+    for c in wants:  # rounding leftovers
+        if spare <= 0:
+            break
+        if widths[c] < targets[c]:
+            widths[c] += 1
+            spare -= 1
+    return spare
+
+
+# -- drawing: the boxes Rich draws (box.HEAVY_HEAD for tables, box.ROUNDED for panels) -----------
+
+
+def _draw(lines: list[Line], color: bool) -> str:
+    return "".join(line_text(line, color) + "\n" for line in lines)
+
+
+def _cell_lines(lines: list[Line], width: int, left: int, right: int, style: str = "") -> list[Line]:
+    """A cell's lines padded to its content ``width``, then its padding each side, all under ``style``."""
+    out = []
+    for line in lines:
+        full: Line = [(" " * left, ())] if left else []
+        full += _padded(line, width)
+        if right:
+            full.append((" " * right, ()))
+        out.append(styled(full, style))
+    return out
+
+
+def _rows(cells: list[list[Line]], widths: list[int], styles: list[str]) -> list[list[Line]]:
+    """Cells of one row topped up to the row's height with blank lines (aligned top)."""
+    height = max(len(c) for c in cells)
+    return [
+        c + [[(" " * w, (s,) if s else ())]] * (height - len(c)) for c, w, s in zip(cells, widths, styles, strict=True)
+    ]
+
+
+def _table_lines(
+    widths: dict[str, int], headers: dict[str, str], cells: dict[str, list[SText]], count: int
+) -> list[Line]:
+    ws = [w + 2 for w in widths.values()]
+    out: list[Line] = [[("┏" + "┳".join("━" * w for w in ws) + "┓", ())]]
+    header = [
+        _cell_lines([SText(headers[col]).line(w, "right" if col in NUMERIC else "left")], w, 1, 1, "bold")
+        for col, w in widths.items()
+    ]
+    body = []
+    for i in range(count):
+        row = []
+        for col, w in widths.items():
+            text = cells[col][i]
+            if col in NO_WRAP:
+                lines = [text.line(w, "right" if col in NUMERIC else "left")]
+            else:
+                lines = wrapped(text, w, TRUNCATED.get(col))
+            row.append(_cell_lines(lines, w, 1, 1))
+        body.append(row)
+    all_rows = [header, *body]
+    for index, row in enumerate(all_rows):
+        first = index == 0
+        edge = "┃" if first else "│"
+        filled = _rows(row, ws, ["bold" if first else ""] * len(ws))
+        for line_no in range(len(filled[0])):
+            line: Line = [(edge, ())]
+            for c in filled:
+                line += c[line_no]
+                line.append((edge, ()))
+            out.append(line)
+        if first:
+            out.append([("┡" + "╇".join("━" * w for w in ws) + "┩", ())])
+    out.append([("└" + "┴".join("─" * w for w in ws) + "┘", ())])
+    return out
+
+
+def table(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    *,
+    lang: str,
+    width: int,
+    color: bool,
+    droppable: bool = True,
+) -> str:
+    """Rows as a table sized by priority (see the module's docstring); ``droppable`` false keeps
+    every column that has a value (the user named them with ``--fields``)."""
+    width = max(width, MIN_WIDTH)
+    rows, columns = visible_data(rows), visible_data(columns)  # escaped before layout, so widths stay right
+    cells = {c: [cell_renderable(row, c, lang=lang) for row in rows] for c in columns}
+    texts = {c: [t.plain for t in cells[c]] for c in columns}
+    headers = {c: label(c, lang) for c in columns}
+    widths = plan_columns(columns, headers, texts, width, droppable=droppable)
+    if widths is None:
+        return stacked(rows, columns, cells, headers, width=width, color=color, lang=lang)
+    lines = _table_lines(widths, headers, cells, len(rows))
+    return _draw([crop(line, width) for line in lines], color)
+
+
+def stacked_lines(
+    rows: list[dict[str, Any]], columns: list[str], cells: dict[str, list[SText]], headers: dict[str, str], lang: str
+) -> list[tuple[list[SText], str]]:
+    """For each row: its lines (the name first, then "label: value" lines) and its id."""
+    out = []
+    for i in range(len(rows)):
+        lines: list[SText] = []
+        rid = ""
+        for col in columns:
+            text = cells[col][i]
+            if not text.plain or col == "quote":
+                continue
+            if col in ("name", "title"):
+                lines.insert(0, text)
+            elif col == "id":
+                rid = text.plain
+            else:
+                labelled = SText(f"{headers[col]}{_colon(lang)}", style="cyan")
+                labelled.append(text)
+                lines.append(labelled)
+        out.append((lines, rid))
+    return out
+
+
+def stacked(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    cells: dict[str, list[SText]],
+    headers: dict[str, str],
+    *,
+    width: int,
+    color: bool,
+    lang: str,
+) -> str:
+    """Each row as a block of lines, for terminals too narrow for a table.
+
+    The id gets a line of its own, printed whole even when it is wider than
+    the terminal (the terminal wraps it; it is never cut).
+    """
+    out: list[str] = []
+    for lines, rid in stacked_lines(rows, columns, cells, headers, lang):
+        drawn = [line for text in lines for line in wrapped(text, width)]
+        out.append(_draw([crop(line, width) for line in drawn], color))
+        out.append(id_line(rid, color))
+        out.append("\n")
+    return "".join(out)
+
+
+# The narrowest a figure's name may get beside its figure in a briefing before the figure goes under it.
+FIGURE_NAME_MIN = 12
+# The narrowest a shortened name may get in a panel's title (with its …) before the id takes a line of its own.
+TITLE_MIN_NAME = 5
+
+
+def panel_title(names: list[SText], rid: SText, width: int) -> tuple[SText | None, str]:
+    """A panel's title that holds the whole id: the names, then the first name only, then the
+    first name shortened with …; when even that does not fit, the first name alone (shortened)
+    and the id returned, to be printed whole on a line of its own (``id_line``)."""
+    room = max(width, MIN_WIDTH) - 6  # the corners, a rule each side and the title's padding
+    for shown in (names, names[:1]):
+        title = _joined([*shown, rid])
+        if title.cell_len <= room:
+            return title, ""
+    left = room - rid.cell_len - 2
+    if names and left >= TITLE_MIN_NAME:
+        return _joined([_shortened(names[0], left), rid]), ""
+    if not names:
+        return None, rid.plain
+    return _shortened(names[0], room), rid.plain
+
+
+def _joined(pieces: list[SText]) -> SText:
+    """The pieces two spaces apart, the first one's style under them all."""
+    out = pieces[0].copy()
+    for piece in pieces[1:]:
+        out.append("  ", style=piece.style)
+        out.append(piece)
+    return out
+
+
+def _shortened(text: SText, width: int) -> SText:
+    """``text`` in at most ``width`` cells: as it is, or cut at a character and ended with …."""
+    if text.cell_len <= width:
+        return text
+    short = text.copy()
+    while short.plain and short.cell_len + 1 > width:
+        short.right_crop(1)
+    short.append("…")
+    return short
+
+
+def id_line(rid: str, color: bool) -> str:
+    """An id on a line of its own, whole even when wider than the terminal (which wraps it; never cut)."""
+    if not rid:
+        return ""
+    return (f"\x1b[2m{rid}\x1b[0m" if color else rid) + "\n"
+
+
+def brief_line(item: dict[str, Any], lang: str) -> SText:
+    """One linked record in a record's panel: kind, date, name, figure, paragraph, id."""
+    out = SText()
+    if item.get("record"):
+        out.append(value_name(str(item["record"]), lang), style="magenta")
+        out.append("  ")
+    for key in ("date", "iso", "label", "name", "title", "text"):
+        if item.get(key):
+            out.append(str(item[key]), style="bold" if key in ("name", "title") else "")
+            out.append("  ")
+    if item.get("value") is not None and not item.get("text"):
+        out.append(f"{format_number(item['value'])}{item.get('unit') or ''}  ")
+    if item.get("para"):
+        out.append(f"¶{item['para']}  ")
+    if item.get("inferred") and item.get("note"):
+        out.append(f"{label('inferred', lang)}{_colon(lang)}{item['note']}  ", style="yellow")
+    out.append(str(item.get("id", "")), style="dim")
+    return out
+
+
+# -- the pillar briefing ---------------------------------------------------
+
+
+class Grid:
+    """A borderless grid (Rich's ``Table.grid``): columns sized from their cells' widths, squeezed
+    the way Rich squeezes them when the room is short, ``gap`` spaces after every column but the last.
+
+    A cell is a text drawn on one line (``SText``, cut with … when too wide) or a wrapped text
+    (``Wrap``)."""
+
+    def __init__(self, gap: int, columns: list[tuple[bool, str, str]]) -> None:
+        self.gap = gap
+        self.columns = columns  # (no_wrap, justify, style) per column
+        self.rows: list[list[SText | Wrap]] = []
+
+    def add_row(self, *cells: SText | Wrap) -> None:
+        self.rows.append(list(cells))
+
+    def _pad(self, j: int) -> int:
+        return self.gap if j < len(self.columns) - 1 else 0
+
+    def _measure(self, j: int, room: int) -> int:
+        """The widest column ``j`` would be in ``room`` cells (padding included)."""
+        if room < 1:
+            return 0
+        pad = self._pad(j)
+        widest = 0
+        for row in self.rows:
+            natural = row[j].natural
+            width = room if room - pad < 1 else min(natural + pad, room)
+            widest = max(widest, width)
+        return min(widest, room)
+
+    def widths(self, room: int) -> list[int]:
+        n = len(self.columns)
+        widths = [self._measure(j, room) or 1 for j in range(n)]
+        if sum(widths) > room:
+            widths = _collapse(widths, [not no_wrap for no_wrap, _, _ in self.columns], room)
+            if sum(widths) > room:
+                widths = _ratio_reduce(sum(widths) - room, [1] * n, widths, widths)
+            widths = [self._measure(j, w) for j, w in enumerate(widths)]
+        return widths
+
+    def lines(self, room: int) -> list[Line]:
+        widths = self.widths(room)
+        for j, w in enumerate(widths):  # a column of empty cells may get no room at all; others must
+            if w - self._pad(j) < (1 if any(row[j].natural for row in self.rows) else 0):
+                raise Unsupported("a grid column squeezed to nothing")
+        out: list[Line] = []
+        styles = [style for _, _, style in self.columns]
+        for row in self.rows:
+            cells = []
+            for j, (item, w) in enumerate(zip(row, widths, strict=True)):
+                inner = w - self._pad(j)
+                if isinstance(item, Wrap):
+                    lines = wrapped(item.text, inner, item.max_lines)
+                else:
+                    lines = [item.line(inner, self.columns[j][1], "ellipsis")]
+                cells.append(_cell_lines(lines, inner, 0, self._pad(j), styles[j]))
+            filled = _rows(cells, widths, styles)
+            for line_no in range(len(filled[0])):
+                out.append([seg for c in filled for seg in c[line_no]])
+        return out
+
+
+class Wrap:
+    """A text wrapped by the Chinese line-breaking rules (Rich side: ``rich_render.Wrapped``)."""
+
+    def __init__(self, text: SText | str, max_lines: int | None = None) -> None:
+        self.text = text if isinstance(text, SText) else SText(text)
+        self.max_lines = max_lines
+
+    @property
+    def natural(self) -> int:
+        return lb.max_width(self.text.plain)
+
+
+def _collapse(widths: list[int], wrapable: list[bool], room: int) -> list[int]:
+    """Narrow the widest wrapping columns first until the row fits (Rich's ``Table._collapse_widths``)."""
+    total = sum(widths)
+    excess = total - room
+    if any(wrapable):
+        while total and excess > 0:
+            widest = max(w for w, ok in zip(widths, wrapable, strict=True) if ok)
+            second = max(w if ok and w != widest else 0 for w, ok in zip(widths, wrapable, strict=True))
+            difference = widest - second
+            ratios = [1 if (w == widest and ok) else 0 for w, ok in zip(widths, wrapable, strict=True)]
+            if not any(ratios) or not difference:
+                break
+            widths = _ratio_reduce(excess, ratios, [min(excess, difference)] * len(widths), widths)
+            total = sum(widths)
+            excess = total - room
+    return widths
+
+
+def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
+    """Take ``total`` off ``values`` in proportion to ``ratios``, at most ``maximums`` each (Rich's ``ratio_reduce``)."""
+    ratios = [r if m else 0 for r, m in zip(ratios, maximums, strict=True)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    remaining = total
+    out = []
+    for ratio, maximum, value in zip(ratios, maximums, values, strict=True):
+        if ratio and total_ratio > 0:
+            given = min(maximum, round(ratio * remaining / total_ratio))
+            out.append(value - given)
+            remaining -= given
+            total_ratio -= ratio
+        else:
+            out.append(value)
+    return out
+
+
+def _part_lines(part: SText | Wrap | Grid, width: int) -> list[Line]:
+    if isinstance(part, Wrap):
+        return wrapped(part.text, width, part.max_lines)
+    if isinstance(part, Grid):
+        return part.lines(width)
+    return [part.line(width)]
+
+
+def panel_lines(body: list[SText | Wrap | Grid], title: SText | None, width: int) -> list[Line]:
+    """A panel (Rich's ``Panel`` with ``box.ROUNDED``, a blue border, the title on the left) as wide as ``width``."""
+    border = ("blue",)
+    inner = width - 4
+    out: list[Line] = []
+    if title is None or width <= 4:
+        out.append([("╭" + "─" * (width - 2) + "╮", border)])
+    else:
+        top = title.copy()
+        top.pad(1)
+        top.stylize_before("blue")
+        top.truncate(width - 4)
+        excess = width - 4 - top.cell_len
+        if top.style:
+            top.stylize(top.style)
+        if excess:
+            top = SText().append(top).append("─" * excess, "blue")
+        out.append([("╭─", border), *top.line(width - 4), ("─╮", border)])
+    for part in body or [SText("")]:
+        for line in _part_lines(part, inner):
+            out.append([("│", border), (" ", ()), *_padded(line, inner), (" ", ()), ("│", border)])
+    out.append([("╰" + "─" * (width - 2) + "╯", border)])
+    return out
+
+
+def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int, color: bool) -> str:
+    """The two positionings and the four articles, as a briefing."""
+    try:
+        return _briefing(rows, detail=detail, lang=lang, width=width, color=color)
+    except Unsupported:
+        from beibei_cli.output import rich_render
+
+        return rich_render.briefing(rows, detail=detail, lang=lang, width=width, color=color)
+
+
+def _briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int, color: bool) -> str:
+    width = max(width, MIN_WIDTH)
+    out: list[str] = []
+    lines: list[Line] = []
+    for kind, group in briefing_groups(rows):
+        lines += wrapped(SText(label(kind, lang), style="bold magenta"), width)
+        for row in group:
+            body, title, own_line = pillar_panel(row, detail=detail, lang=lang, width=width)
+            if own_line:  # an id too long for the title goes above its panel, whole
+                out.append(_draw([crop(line, width) for line in lines], color))
+                out.append(id_line(own_line, color))
+                lines = []
+            lines += panel_lines(body, title, width)
+    out.append(_draw([crop(line, width) for line in lines], color))
+    return "".join(out)
+
+
+def briefing_groups(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The rows of each kind of pillar, in the briefing's order (kinds with no rows left out)."""
+    rows = visible_data(rows)
+    out = []
+    for kind in ("positioning", "article", "general"):
+        group = [r for r in rows if r.get("kind") == kind]
+        if group:
+            out.append((kind, group))
+    return out
+
+
+def pillar_panel(
+    row: dict[str, Any], *, detail: bool, lang: str, width: int
+) -> tuple[list[SText | Wrap | Grid], SText | None, str]:
+    """One pillar's panel: its body (heading, summary; with ``detail`` its goals, plans, cases and
+    figures), its title, and its id when the id must go on a line of its own."""
+    body: list[SText | Wrap | Grid] = []
+    if row.get("heading"):
+        body.append(Wrap(SText(row["heading"], style="italic")))
+    if row.get("summary"):
+        body.append(Wrap(row["summary"]))
+    if detail:
+        for key in ("goals", "plans"):
+            items = row.get(key) or []
+            if items:
+                body.append(Wrap(SText(label(key, lang), style="bold cyan")))
+                grid = Grid(1, [(True, "left", ""), (False, "left", "")])
+                for item in items:
+                    year = f"[{item['year']}] " if item.get("year") else ""
+                    grid.add_row(SText("  •"), Wrap(f"{year}{item['text']}"))
+                    if item.get("year_inferred") and item.get("year_note"):
+                        note = f"{label('inferred', lang)}{_colon(lang)}{item['year_note']}"
+                        grid.add_row(SText(""), Wrap(SText(note, style="yellow")))
+                body.append(grid)
+        cases = row.get("cases") or []
+        if cases:
+            body.append(Wrap(SText(label("cases", lang), style="bold cyan")))
+            grid = Grid(1, [(True, "left", ""), (False, "left", "")])
+            for case in cases:
+                dates = f" ({', '.join(case['dates'])})" if case.get("dates") else ""
+                line = SText(case["title"], style="bold")
+                line.append(dates, style="green")
+                line.append(f"  {case['id']}", style="dim")
+                grid.add_row(SText("  ▸"), Wrap(line))
+                if case.get("summary"):
+                    grid.add_row(SText(""), Wrap(case["summary"]))
+                for d in case.get("date_details") or []:
+                    if d.get("inferred") and d.get("note"):
+                        note = f"{d['iso']} {label('inferred', lang)}{_colon(lang)}{d['note']}"
+                        grid.add_row(SText(""), Wrap(SText(note, style="yellow")))
+            body.append(grid)
+        metrics = row.get("metrics") or []
+        if metrics:
+            body.append(Wrap(SText(label("metrics", lang), style="bold cyan")))
+            figures = [SText(m.get("figure") or m["text"]) for m in metrics]
+            bars = [bar(m["value"], m["unit"], kind=m.get("kind")) for m in metrics]
+            beside = max(f.cell_len for f in figures) + 2 + max(b.cell_len for b in bars)
+            if width - 4 - 2 - beside >= FIGURE_NAME_MIN:  # name, figure and bar side by side
+                grid = Grid(2, [(False, "left", ""), (True, "right", "bold green"), (True, "left", "")])
+                for m, figure, shown in zip(metrics, figures, bars, strict=True):
+                    grid.add_row(Wrap(f"  {m['name']}"), figure, shown)
+                body.append(grid)
+            else:  # too narrow for that: the name, and under it the figure and its bar
+                for m, figure, shown in zip(metrics, figures, bars, strict=True):
+                    body.append(Wrap(m["name"]))
+                    line = SText(figure.plain, "bold green")
+                    if shown.plain:
+                        line.append("  ").append(shown)
+                    indented = Grid(0, [(True, "left", ""), (False, "left", "")])
+                    indented.add_row(SText("  "), Wrap(line))
+                    body.append(indented)
+    names = [SText(row["name"], style="bold")]
+    if lang == "en" and row.get("name_zh"):
+        names.append(SText(row["name_zh"], style="dim"))
+    title, own_line = panel_title(names, SText(row["id"], style="dim"), width)
+    return body, title, own_line
