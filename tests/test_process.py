@@ -250,3 +250,32 @@ def test_chinese_paths_with_spaces_under_the_c_locale(tmp_path, fast: str) -> No
     assert out.read_text(encoding="utf-8").startswith("# 聚焦")
     missing = beibei("--data", "没有 这个.yaml", "info", env=env, cwd=tmp_path)
     assert missing.returncode == 2 and "没有 这个.yaml: no such report file" in missing.stderr.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "code"), [(["metrics", "-f", "json"], 0), (["search", "不存在的词语"], 1), (["metrics", "--bogus"], 2)]
+)
+def test_the_quick_exit_keeps_output_and_exit_code(args: list[str], code: int, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``entry.exit_now`` skips the interpreter's teardown: every byte still arrives, to a pipe
+    and to an -o file, and the exit code is the command's."""
+    done = beibei(*args)
+    assert done.returncode == code, done.stderr
+    if code == 0:
+        assert done.stdout.decode("utf-8") == beibei(*args).stdout.decode("utf-8")
+        assert json.loads(done.stdout)
+        out = tmp_path / "m.json"
+        assert beibei(*args, "-o", str(out)).returncode == 0
+        assert out.read_bytes() == done.stdout
+    else:  # no match: nothing at all, like grep; a usage error: one line on stderr
+        assert done.stdout == b""
+        assert len(done.stderr.decode().splitlines()) == (1 if code == 2 else 0)
+
+
+def test_exit_handlers_of_libraries_still_run() -> None:
+    """With an exit handler registered (as logging or a server library would), the ordinary exit is taken."""
+    code = (
+        "import atexit; atexit.register(print, 'handler ran'); from beibei_cli.entry import main; main(['--version'])"
+    )
+    done = subprocess.run([PYTHON, "-c", code], capture_output=True, env=python_env(), timeout=60)
+    assert done.returncode == 0
+    assert done.stdout.decode().splitlines()[-1] == "handler ran"

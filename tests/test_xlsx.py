@@ -91,8 +91,7 @@ def test_xlsx_to_a_terminal_is_refused_and_piped_is_written(tmp_path: Path) -> N
 
 def test_xlsx_is_imported_only_for_that_format(tmp_path: Path) -> None:
     code = (
-        "import sys; from beibei_cli.entry import main; sys.argv=['beibei','metrics','--format','csv']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import sys; from beibei_cli.entry import run; run(['metrics', '--format', 'csv'])\n"
         "print('xlsxwriter' in sys.modules, file=sys.stderr)"
     )
     done = subprocess.run(
@@ -116,9 +115,7 @@ def test_o_writes_what_stdout_would_get(run, tmp_path: Path, args: tuple[str, ..
 
 def test_xlsx_loads_neither_rich_nor_typer(tmp_path: Path) -> None:
     code = (
-        "import sys, io; from beibei_cli.entry import main\n"
-        "sys.argv=['beibei','metrics','--format','xlsx','-o',sys.argv[1]]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import sys; from beibei_cli.entry import run; run(['metrics', '--format', 'xlsx', '-o', sys.argv[1]])\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'typer', 'yaml', 'pypinyin'}), file=sys.stderr)"
     )
     env = python_env(BEIBEI_CACHE_DIR=str(tmp_path))

@@ -49,7 +49,33 @@ def _usage_message(exc: object) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    sys.exit(run(argv))
+    exit_now(run(argv))
+
+
+def exit_now(code: int) -> None:
+    """End the process with ``code``, skipping the interpreter's teardown when nothing needs it.
+
+    Tearing down frees every object the run loaded (the report, the search
+    index): about 3 ms, a seventh of a warm query's whole time (issue #10).
+    Output is already written and flushed by ``output.write``; ``os._exit`` is
+    used only when no exit handler is registered and no other thread runs, so
+    that a library which needs its exit handlers (logging, the MCP server's
+    threads) gets the ordinary ``sys.exit``.
+    """
+    import atexit
+
+    threading = sys.modules.get("threading")
+    handlers = getattr(atexit, "_ncallbacks", lambda: 1)()  # CPython's count; elsewhere assume some
+    if handlers == 0 and (threading is None or threading.active_count() == 1):
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: let the ordinary exit deal with it
+            _silence_stdout()
+        else:
+            os._exit(code)
+    sys.exit(code)
 
 
 def _debug() -> bool:
