@@ -113,7 +113,7 @@ def test_the_briefing_is_in_one_language(run, detail: list[str]) -> None:  # typ
 def test_every_record_shows_in_both_languages_with_labels_in_one(run) -> None:  # type: ignore[no-untyped-def]
     """Every record of the report, as `show` draws it at a terminal (a caption crashed under --lang en)."""
     from beibei_cli import queries
-    from beibei_cli.output import rich_render
+    from beibei_cli.output import terminal
     from beibei_cli.report import load_report
 
     report = load_report(None)
@@ -121,7 +121,7 @@ def test_every_record_shows_in_both_languages_with_labels_in_one(run) -> None:  
     for rid in report.by_id():
         for lang, foreign in (("zh", LATIN), ("en", HAN)):
             rec = queries.show_record(report, rid, lang)
-            panel = rich_render.record(rec, lang=lang, width=200, color=False)
+            panel = terminal.record(rec, lang=lang, width=200, color=False)
             stray |= {(lang, label) for label in _panel_labels(panel) if foreign.search(label)}
     assert stray == set()
 

@@ -97,12 +97,12 @@ def test_wrapping_keeps_every_character_and_the_width(text: str, width: int) -> 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_text_of_the_report_in_a_terminal_record(width: int) -> None:
     """Each text field rendered as `show` renders it (a panel of label and value) at each width."""
-    from beibei_cli.output import rich_render, terminal
+    from beibei_cli.output import terminal
     from beibei_cli.output.styled import SText
 
     problems = []
     for rid, field, text in _report_texts():
-        rendered = rich_render.record({"id": rid, "text": text}, lang="zh", width=width, color=False)
+        rendered = terminal.record({"id": rid, "text": text}, lang="zh", width=width, color=False)
         body = []
         for line in rendered.splitlines()[1:-1]:  # inside the panel, after the label column
             inner = line[1:-1]

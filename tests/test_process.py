@@ -91,23 +91,12 @@ def test_no_search_index_or_typer_where_none_is_needed(args: list[str]) -> None:
     [["metrics", "--format", "table"], ["pillars", "--detail", "--format", "table"], ["search", "招商", "-f", "table"]],
 )
 def test_tables_import_neither_rich_nor_typer(args: list[str]) -> None:
-    """Terminal tables and briefings are drawn by ``output.terminal`` (held to Rich's drawing by test_terminal)."""
+    """Terminal tables, briefings and record panels are drawn by ``output.terminal`` (held to Rich's
+    drawing by test_terminal)."""
     done = subprocess.run([PYTHON, "-c", PROBE, *args], capture_output=True, env=python_env(), timeout=60)
     assert done.returncode == 0, done.stderr
     heavy = done.stderr.decode().rsplit("HEAVY=", 1)[1].strip()
     assert "rich" not in heavy and "typer" not in heavy and "yaml" not in heavy, heavy
-
-
-def test_a_record_panel_imports_rich_but_not_typer() -> None:
-    done = subprocess.run(
-        [PYTHON, "-c", PROBE, "show", "metric-rd-intensity", "--format", "table"],
-        capture_output=True,
-        env=python_env(),
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    heavy = done.stderr.decode().rsplit("HEAVY=", 1)[1].strip()
-    assert "rich" in heavy and "typer" not in heavy and "yaml" not in heavy, heavy
 
 
 def test_closed_pipe_is_quiet() -> None:

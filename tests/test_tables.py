@@ -8,7 +8,7 @@ import json
 import pytest
 
 from beibei_cli.output import linebreak as lb
-from beibei_cli.output import rich_render, terminal
+from beibei_cli.output import terminal
 
 WIDTHS = (40, 60, 80, 100, 120, 160)
 COMMANDS = [("metrics",), ("entities",), ("timeline",), ("search", "招商"), ("pillars", "--fields", "id,kind,name")]
@@ -160,7 +160,7 @@ def test_panel_titles_keep_every_id_whole(lang: str, width: int) -> None:
             assert lb.cell_width(line) <= width or line in {r["id"] for r in rows}, line
     for rid in report.by_id():
         rec = queries.show_record(report, rid, lang)
-        text = rich_render.record(rec, lang=lang, width=width, color=False)
+        text = terminal.record(rec, lang=lang, width=width, color=False)
         head = text.split("╮", 1)[0]
         assert rid in head.splitlines()[0] or head.splitlines()[0] == rid, (rid, width, lang)
         assert all(lb.cell_width(line) <= width for line in text.splitlines()[1:]), rid
@@ -180,3 +180,16 @@ def test_a_title_shortens_the_name_before_the_id() -> None:
     rows = queries.pillar_rows(load_report(None), detail=False, lang="zh")
     narrow = terminal.briefing(rows, detail=False, lang="zh", width=30, color=False)
     assert "生态田…  eco-metropolis" in narrow  # the name shortened, the id whole, one line
+
+
+@pytest.mark.parametrize("width", range(20, 48, 3))
+def test_narrow_panels_put_values_under_their_labels_rather_than_squeeze_them(run, width: int) -> None:  # type: ignore[no-untyped-def]
+    """Rich's grid squeezed a value (or a figure's name) beside a wide label to three letters a
+    line ("Sha / nmu / yua"); below ``RECORD_VALUE_MIN``/``FIGURE_NAME_MIN`` cells the value goes
+    under its label instead, so words stay whole."""
+    env = {"COLUMNS": str(width)}
+    shown = run("show", "metric-rd-intensity", "-f", "table", "--lang", "en", env=env)
+    assert shown.code == 0 and "Economy-wide" in shown.out, shown.out
+    brief = run("pillars", "--detail", "-f", "table", "--lang", "en", env=env)
+    assert brief.code == 0 and "Shanmuyuan" in brief.out
+    assert "Buildings" in brief.out and "3 buildings" in brief.out

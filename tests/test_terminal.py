@@ -1,6 +1,6 @@
 """The fast terminal drawing (``output.terminal``, no Rich) against Rich's (``output.rich_render``).
 
-Rich is the definition of how a table or a briefing looks; ``terminal`` draws
+Rich is the definition of how a table, a briefing or a record panel looks; ``terminal`` draws
 the same plan itself for start-up speed (issue #10). These tests run each
 listing command twice in-process, once as shipped and once with Rich drawing
 the plan, and require byte-identical output: colour on and off, both
@@ -28,7 +28,11 @@ COMMANDS = [
     ["timeline"],
     ["entities"],
     ["source", "-n", "5"],
-    ["cases"] if False else ["search", "缙云山", "--in", "cases"],
+    ["search", "缙云山", "--in", "cases"],
+    ["show", "metric-rd-intensity"],
+    ["show", "eco-culture"],
+    ["show", "metric-sitaibao-market-value-growth"],
+    ["info"],
 ]
 
 
@@ -39,6 +43,7 @@ def _both(run, monkeypatch: pytest.MonkeyPatch, argv: list[str], width: int, col
     with monkeypatch.context() as m:
         m.setattr(terminal, "table", rich_render.table)
         m.setattr(terminal, "briefing", rich_render.briefing)
+        m.setattr(terminal, "record", rich_render.record)
         slow = run(*args, env=env)
     return fast, slow
 
@@ -222,3 +227,39 @@ def test_grid_columns_are_as_wide_as_rich_makes_them(columns, texts, gap: int, r
     table = rich_render._rich_part(grid)
     theirs = table._calculate_column_widths(console, console.options.update_width(room))  # type: ignore[union-attr]
     assert grid.widths(room) == theirs
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rec=st.fixed_dictionaries(
+        {
+            "id": _WORD,
+            "kind": st.sampled_from(["figure", "case"]),
+            "name": _TEXT,
+            "value": st.one_of(st.none(), st.sampled_from([1, 2.5, 1896])),
+            "inferred": st.booleans(),
+            "aliases": st.lists(_TEXT, max_size=3),
+            "date": st.one_of(
+                st.none(), st.fixed_dictionaries({"iso": st.sampled_from(["2023", "2022-06"]), "text": _TEXT})
+            ),
+            "mentions": st.lists(
+                st.fixed_dictionaries({"id": _WORD, "title": _TEXT, "para": st.integers(1, 40)}), max_size=3
+            ),
+            "quote": _TEXT,
+        }
+    ),
+    width=st.integers(min_value=1, max_value=160),
+    color=st.booleans(),
+    lang=st.sampled_from(["zh", "en"]),
+)
+def test_records_of_any_text_draw_as_rich_does(rec, width: int, color: bool, lang: str) -> None:  # type: ignore[no-untyped-def]
+    assert terminal.record(rec, lang=lang, width=width, color=color) == rich_render.record(
+        rec, lang=lang, width=width, color=color
+    )
+
+
+def test_a_table_of_empty_columns_draws_as_rich_does() -> None:
+    rows = [{"id": "", "name": "", "aliases": []}]
+    for color in (False, True):
+        ours = terminal.table(rows, ["id", "name", "aliases"], lang="en", width=80, color=color)
+        assert ours == rich_render.table(rows, ["id", "name", "aliases"], lang="en", width=80, color=color) == "\n"

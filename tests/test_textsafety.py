@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beibei_cli import output, textsafety
-from beibei_cli.output import rich_render
+from beibei_cli.output import terminal
 from beibei_cli.textsafety import REFUSED_RANGES, describe, is_refused
 from tests.conftest import DATA, ROOT, SOURCE
 from tests.hostile import PAYLOADS, hostile_doc, hostile_source, write_hostile
@@ -266,11 +266,11 @@ def test_property_no_format_writes_a_control_character_raw(rows: list[dict[str, 
         assert not raw_refused(output.plain_record(row))
         assert not raw_refused(output.md_escape(str(row["name"])))
         for color in (False, True):
-            shown = rich_render.record(row, lang="en", width=80, color=color)
+            shown = terminal.record(row, lang="en", width=80, color=color)
             assert not raw_refused(SGR.sub("", shown)) and (color or "\x1b" not in shown)
     if rows:
         for color in (False, True):
-            shown = rich_render.table(rows, list(rows[0]), lang="en", width=100, color=color)
+            shown = terminal.table(rows, list(rows[0]), lang="en", width=100, color=color)
             assert not raw_refused(SGR.sub("", shown)) and (color or "\x1b" not in shown)
 
 

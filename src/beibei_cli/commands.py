@@ -179,9 +179,9 @@ def emit_record(ctx: Ctx, rec: Record, fmt: str | None) -> None:
     elif fmt == "yaml":
         output.write(output.to_yaml(rec))
     elif fmt == "table" or (fmt is None and output.stdout_is_tty()):
-        from beibei_cli.output import rich_render
+        from beibei_cli.output import terminal
 
-        output.write(rich_render.record(rec, lang=ctx.lang, width=output.terminal_width(), color=ctx.use_color()))
+        output.write(terminal.record(rec, lang=ctx.lang, width=output.terminal_width(), color=ctx.use_color()))
     else:
         output.write(output.plain_record(rec))
 

@@ -20,10 +20,10 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Span, Text
 
-from beibei_cli.output import cell, visible_data
 from beibei_cli.output import linebreak as lb
 from beibei_cli.output import terminal as tm
-from beibei_cli.output.labels import WORD_FIELDS, label, value_name
+from beibei_cli.output import visible_data
+from beibei_cli.output.labels import label
 from beibei_cli.output.styled import SText
 
 TYPE_CHECKING = False
@@ -142,48 +142,14 @@ def _stacked(
 
 
 def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
-    """One record as a titled panel of label/value lines (the quote always shown in full)."""
-    rec = visible_data(rec)
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold cyan", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for key, value in rec.items():
-        if value is None or value == [] or key in ("id",):
-            continue
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            grid.add_row(label(key, lang), Group(*(Wrapped(tm.brief_line(v, lang)) for v in value)))
-        elif isinstance(value, dict):
-            grid.add_row(
-                label(key, lang),
-                Group(
-                    *(
-                        Wrapped(f"{value_name(k, lang)}{tm._colon(lang)}{cell(v)}")
-                        for k, v in value.items()
-                        if v is not None
-                    )
-                ),
-            )
-        elif isinstance(value, list):
-            sep = ", " if lang == "en" else "、"
-            grid.add_row(label(key, lang), Wrapped(sep.join(str(v) for v in value)))
-        elif (key in WORD_FIELDS or key.endswith("precision")) and isinstance(value, str):
-            grid.add_row(label(key, lang), Text(value_name(value, lang)))
-        elif isinstance(value, bool):
-            grid.add_row(label(key, lang), Text(label("yes" if value else "no", lang)))
-        elif key == "quote":
-            grid.add_row(label(key, lang), Wrapped(f"“{value}”"))
-        else:
-            grid.add_row(label(key, lang), Wrapped(cell(value) if not isinstance(value, str) else value))
+    """``terminal.record``'s plan drawn with Rich's ``Panel`` and ``Table.grid``."""
     from rich.panel import Panel
 
-    rid = str(rec.get("id") or rec.get("title") or "")
-    title, own_line = tm.panel_title([], SText(rid, style="bold"), width)
-    panel = to_text(
-        Panel(grid, title=rich_text(title) if title else None, title_align="left", border_style="blue"),
-        width=width,
-        color=color,
-    )
-    return tm.id_line(own_line, color) + panel
+    width = max(width, tm.MIN_WIDTH)
+    body, title, own_line = tm.record_panel(rec, lang=lang, width=width)
+    content = Group(*(_rich_part(part) for part in body)) if body else Text("")
+    panel = Panel(content, title=rich_text(title) if title else None, title_align="left", border_style="blue")
+    return tm.id_line(own_line, color) + to_text(panel, width=width, color=color)
 
 
 # -- the pillar briefing ---------------------------------------------------
@@ -212,9 +178,11 @@ def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int,
     return "".join(out)
 
 
-def _rich_part(part: SText | tm.Wrap | tm.Grid) -> RenderableType:
+def _rich_part(part: SText | tm.Wrap | tm.Stack | tm.Grid) -> RenderableType:
     if isinstance(part, tm.Wrap):
         return Wrapped(part.text, max_lines=part.max_lines)
+    if isinstance(part, tm.Stack):
+        return Group(*(Wrapped(p.text, max_lines=p.max_lines) for p in part.parts))
     if isinstance(part, tm.Grid):
         grid = Table.grid(padding=(0, part.gap))
         for no_wrap, justify, style in part.columns:

@@ -34,6 +34,7 @@ from beibei_cli.output.styled import Line, SText, crop, line_text, styled
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
 
@@ -395,6 +396,8 @@ def table(
     widths = plan_columns(columns, headers, texts, width, droppable=droppable)
     if widths is None:
         return stacked(rows, columns, cells, headers, width=width, color=color, lang=lang)
+    if not widths:  # every column empty in every row: Rich draws a table of no columns as an empty line
+        return "\n"
     lines = _table_lines(widths, headers, cells, len(rows))
     return _draw([crop(line, width) for line in lines], color)
 
@@ -517,6 +520,73 @@ def brief_line(item: dict[str, Any], lang: str) -> SText:
     return out
 
 
+# -- one record ------------------------------------------------------------
+
+
+def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
+    """One record as a titled panel of label/value lines (the quote always shown in full)."""
+    try:
+        return _record(rec, lang=lang, width=width, color=color)
+    except Unsupported:
+        from beibei_cli.output import rich_render
+
+        return rich_render.record(rec, lang=lang, width=width, color=color)
+
+
+def _record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
+    width = max(width, MIN_WIDTH)
+    body, title, own_line = record_panel(rec, lang=lang, width=width)
+    lines = panel_lines(body, title, width)
+    return id_line(own_line, color) + _draw([crop(line, width) for line in lines], color)
+
+
+# The narrowest a record's values may get beside their labels before each value goes under its label.
+RECORD_VALUE_MIN = 12
+
+
+def record_panel(rec: dict[str, Any], *, lang: str, width: int) -> tuple[list[Grid | Wrap], SText | None, str]:
+    """A record's panel: its body (a grid of labels and values; on a narrow terminal each label
+    with its value indented under it), its title, and its id when the id must go on a line of its own."""
+    rec = visible_data(rec)
+    rows: list[tuple[SText, Wrap | Stack]] = []
+    for key, value in rec.items():
+        if value is None or value == [] or key in ("id",):
+            continue
+        name = SText(label(key, lang))
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            rows.append((name, Stack([Wrap(brief_line(v, lang)) for v in value])))
+        elif isinstance(value, dict):
+            items = [Wrap(f"{value_name(k, lang)}{_colon(lang)}{cell(v)}") for k, v in value.items() if v is not None]
+            rows.append((name, Stack(items)))
+        elif isinstance(value, list):
+            sep = ", " if lang == "en" else "、"
+            rows.append((name, Wrap(sep.join(str(v) for v in value))))
+        elif (key in WORD_FIELDS or key.endswith("precision")) and isinstance(value, str):
+            rows.append((name, Wrap(value_name(value, lang))))
+        elif isinstance(value, bool):
+            rows.append((name, Wrap(label("yes" if value else "no", lang))))
+        elif key == "quote":
+            rows.append((name, Wrap(f"“{value}”")))
+        else:
+            rows.append((name, Wrap(cell(value) if not isinstance(value, str) else value)))
+    body: list[Grid | Wrap] = []
+    widest = max((name.cell_len for name, _ in rows), default=0)
+    if width - 4 - widest - 2 >= RECORD_VALUE_MIN:  # labels and values side by side
+        grid = Grid(2, [(True, "left", "bold cyan"), (False, "left", "")])
+        for name, shown in rows:
+            grid.add_row(name, shown)
+        body.append(grid)
+    else:  # too narrow for that: each label, and its value indented under it
+        for name, shown in rows:
+            body.append(Wrap(SText(name.plain, style="bold cyan")))
+            indented = Grid(0, [(True, "left", ""), (False, "left", "")])
+            indented.add_row(SText("  "), shown)
+            body.append(indented)
+    rid = str(rec.get("id") or rec.get("title") or "")
+    title, own_line = panel_title([], SText(rid, style="bold"), width)
+    return body, title, own_line
+
+
 # -- the pillar briefing ---------------------------------------------------
 
 
@@ -524,15 +594,15 @@ class Grid:
     """A borderless grid (Rich's ``Table.grid``): columns sized from their cells' widths, squeezed
     the way Rich squeezes them when the room is short, ``gap`` spaces after every column but the last.
 
-    A cell is a text drawn on one line (``SText``, cut with … when too wide) or a wrapped text
-    (``Wrap``)."""
+    A cell is a text drawn on one line (``SText``, cut with … when too wide), a wrapped text
+    (``Wrap``) or wrapped texts one under another (``Stack``)."""
 
     def __init__(self, gap: int, columns: list[tuple[bool, str, str]]) -> None:
         self.gap = gap
         self.columns = columns  # (no_wrap, justify, style) per column
-        self.rows: list[list[SText | Wrap]] = []
+        self.rows: list[list[SText | Wrap | Stack]] = []
 
-    def add_row(self, *cells: SText | Wrap) -> None:
+    def add_row(self, *cells: SText | Wrap | Stack) -> None:
         self.rows.append(list(cells))
 
     def _pad(self, j: int) -> int:
@@ -573,6 +643,8 @@ class Grid:
                 inner = w - self._pad(j)
                 if isinstance(item, Wrap):
                     lines = wrapped(item.text, inner, item.max_lines)
+                elif isinstance(item, Stack):
+                    lines = [line for part in item.parts for line in wrapped(part.text, inner, part.max_lines)]
                 else:
                     lines = [item.line(inner, self.columns[j][1], "ellipsis")]
                 cells.append(_cell_lines(lines, inner, 0, self._pad(j), styles[j]))
@@ -592,6 +664,17 @@ class Wrap:
     @property
     def natural(self) -> int:
         return lb.max_width(self.text.plain)
+
+
+class Stack:
+    """Wrapped texts one under another, in one grid cell (Rich side: a ``Group`` of ``Wrapped``)."""
+
+    def __init__(self, parts: list[Wrap]) -> None:
+        self.parts = parts
+
+    @property
+    def natural(self) -> int:
+        return max((part.natural for part in self.parts), default=0)
 
 
 def _collapse(widths: list[int], wrapable: list[bool], room: int) -> list[int]:
@@ -639,7 +722,7 @@ def _part_lines(part: SText | Wrap | Grid, width: int) -> list[Line]:
     return [part.line(width)]
 
 
-def panel_lines(body: list[SText | Wrap | Grid], title: SText | None, width: int) -> list[Line]:
+def panel_lines(body: Sequence[SText | Wrap | Grid], title: SText | None, width: int) -> list[Line]:
     """A panel (Rich's ``Panel`` with ``box.ROUNDED``, a blue border, the title on the left) as wide as ``width``."""
     border = ("blue",)
     inner = width - 4
