@@ -1,4 +1,4 @@
-"""The fast terminal drawing (``output.terminal``, no Rich) against Rich's (``output.rich_render``).
+"""The fast terminal drawing (``output.terminal``, no Rich) against Rich's (``tests/rich_reference.py``).
 
 Rich is the definition of how a table, a briefing or a record panel looks; ``terminal`` draws
 the same plan itself for start-up speed (issue #10). These tests run each
@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beibei_cli.output import rich_render, terminal
+from beibei_cli.output import terminal
 from beibei_cli.output.styled import SText, line_text, sgr
+from tests import rich_reference as rich_render
 
 COMMANDS = [
     ["metrics"],
@@ -263,3 +264,13 @@ def test_a_table_of_empty_columns_draws_as_rich_does() -> None:
     for color in (False, True):
         ours = terminal.table(rows, ["id", "name", "aliases"], lang="en", width=80, color=color)
         assert ours == rich_render.table(rows, ["id", "name", "aliases"], lang="en", width=80, color=color) == "\n"
+
+
+def test_a_grid_squeezed_to_nothing_is_a_bug_not_a_drawing() -> None:
+    """The plans never squeeze a column to nothing (values go under their labels first); if one
+    ever did, drawing it is refused rather than guessed."""
+    grid = terminal.Grid(2, [(True, "left", ""), (False, "left", "")])
+    grid.add_row(SText("a wide label"), terminal.Wrap("a value"))
+    assert grid.lines(40)
+    with pytest.raises(ValueError, match="squeezed"):
+        grid.lines(13)

@@ -1,14 +1,13 @@
 """Terminal renderings: tables, the pillar briefing, narrow blocks, drawn without importing Rich.
 
-Rich is the definition of how these look: ``beibei_cli.output.rich_render``
-draws the same tables and panels with Rich (and draws ``show``'s record
-panel), and ``tests/test_terminal.py`` holds this module to it byte for byte,
-colour on and off, at many widths, for every listing command. This module
-draws the same lines straight from the plan below, because importing Rich's
-console costs a terminal table more than the rest of the command together
-(issue #10's budget). Where the briefing meets a terminal so narrow that Rich
-would squeeze a column to nothing, it hands the drawing to Rich
-(``Unsupported``).
+Rich defines how these look: ``tests/rich_reference.py`` draws the same plans
+with Rich's ``Table``, ``Panel`` and console (as the tool itself did up to
+0.2.0), and ``tests/test_terminal.py`` holds this module to it byte for byte,
+colour on and off, at every width, for every listing command, ``show`` and
+``info``, and for synthetic rows, records and grids. This module draws the
+lines straight from the plan, because importing Rich's console costs a
+terminal table more than the rest of the command together (issue #10's
+budget: a table now costs about 2.4x the interpreter's start, against 7-9x).
 
 Tables are sized by priority, not left to an even squeeze:
 
@@ -36,10 +35,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
-
-
-class Unsupported(Exception):
-    """A layout this module does not draw itself (Rich draws it)."""
 
 
 # Dropped first to last when a table does not fit; columns not named here are never dropped.
@@ -525,15 +520,6 @@ def brief_line(item: dict[str, Any], lang: str) -> SText:
 
 def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
     """One record as a titled panel of label/value lines (the quote always shown in full)."""
-    try:
-        return _record(rec, lang=lang, width=width, color=color)
-    except Unsupported:
-        from beibei_cli.output import rich_render
-
-        return rich_render.record(rec, lang=lang, width=width, color=color)
-
-
-def _record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
     width = max(width, MIN_WIDTH)
     body, title, own_line = record_panel(rec, lang=lang, width=width)
     lines = panel_lines(body, title, width)
@@ -634,7 +620,9 @@ class Grid:
         widths = self.widths(room)
         for j, w in enumerate(widths):  # a column of empty cells may get no room at all; others must
             if w - self._pad(j) < (1 if any(row[j].natural for row in self.rows) else 0):
-                raise Unsupported("a grid column squeezed to nothing")
+                # The plans never do this: each puts a value under its label rather than squeeze it
+                # (RECORD_VALUE_MIN, FIGURE_NAME_MIN) and a panel is at least MIN_WIDTH wide.
+                raise ValueError(f"grid column {j} squeezed to {w} cells in {room}")
         out: list[Line] = []
         styles = [style for _, _, style in self.columns]
         for row in self.rows:
@@ -749,15 +737,6 @@ def panel_lines(body: Sequence[SText | Wrap | Grid], title: SText | None, width:
 
 def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int, color: bool) -> str:
     """The two positionings and the four articles, as a briefing."""
-    try:
-        return _briefing(rows, detail=detail, lang=lang, width=width, color=color)
-    except Unsupported:
-        from beibei_cli.output import rich_render
-
-        return rich_render.briefing(rows, detail=detail, lang=lang, width=width, color=color)
-
-
-def _briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int, color: bool) -> str:
     width = max(width, MIN_WIDTH)
     out: list[str] = []
     lines: list[Line] = []

@@ -1,13 +1,11 @@
-"""The terminal renderings drawn with Rich: the definition of how they look.
+"""The terminal renderings drawn with Rich: the reference for how they look.
 
 ``beibei_cli.output.terminal`` plans every table and panel (what goes in
-which column, how wide, which line breaks, which styles) and draws them
-itself, without importing Rich, for start-up speed. This module draws the
-same plans with Rich's ``Table``, ``Panel`` and console: it is what
-``tests/test_terminal.py`` holds the fast drawing to, byte for byte; it draws
-``show``'s record panel; and it draws a briefing the fast drawing declines
-(``terminal.Unsupported``: a terminal so narrow that Rich squeezes a column
-to nothing).
+which column, how wide, which line breaks, which styles) and draws it
+itself, without importing Rich, for start-up speed (issue #10). This module
+draws the same plans with Rich's ``Table``, ``Panel`` and console, as the
+tool did up to 0.2.0; ``tests/test_terminal.py`` holds the tool's drawing to
+it, byte for byte.
 """
 
 from __future__ import annotations
