@@ -197,3 +197,16 @@ def test_wrote_file_is_in_one_language(run, tmp_path) -> None:  # type: ignore[n
     zh = run("metrics", "-o", str(target)).err
     en = run("--lang", "en", "metrics", "-o", str(target)).err
     assert zh == f"已写入 {target}\n" and en == f"wrote {target}\n"
+
+
+def test_validate_and_cache_clear_speak_the_interface_language(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("report: {}\n", encoding="utf-8")
+    env = {"BEIBEI_CACHE_DIR": str(tmp_path / "cache")}
+    for lang, ok, problems, cleared in (
+        ("zh", "：校验通过", "处问题", "个缓存文件"),
+        ("en", ": ok", " problems", "cache files from"),
+    ):
+        assert run("validate", "--lang", lang).err.strip().endswith(ok)
+        assert problems in run("validate", str(bad), "--lang", lang).err.splitlines()[-1]
+        assert cleared in run("cache", "clear", "--lang", lang, env=env).err

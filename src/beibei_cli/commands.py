@@ -537,12 +537,15 @@ def validate(ctx: Ctx, *, path: str | None = None, source: str | None = None, fo
         output.write(output.to_json(problems))
     elif problems:
         output.write("".join(problem_line(p) + "\n" for p in problems))
+    from beibei_cli.output.labels import label
+
     if problems:
         if format != "json":
-            output.write_err(f"{data_path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+            n = len(problems)
+            output.write_err(label("invalid", ctx.lang).format(path=data_path, n=n, s="s" if n != 1 else ""))
         return ExitCode.USAGE
     if format != "json":
-        output.write_err(f"{data_path}: ok")
+        output.write_err(label("valid", ctx.lang).format(path=data_path))
     return ExitCode.OK
 
 
@@ -561,9 +564,11 @@ def version() -> int:
 
 def cache_clear(ctx: Ctx) -> int:
     from beibei_cli import cache
+    from beibei_cli.output.labels import label
 
     removed = cache.clear()
-    output.write_err(f"removed {removed} cache file{'s' if removed != 1 else ''} from {cache.cache_dir()}")
+    text = label("cache_cleared", ctx.lang)
+    output.write_err(text.format(n=removed, s="s" if removed != 1 else "", dir=cache.cache_dir()))
     return ExitCode.OK
 
 

@@ -90,6 +90,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "matches": ("匹配位置", "Matches"),
     "wrote": ("已写入 {path}", "wrote {path}"),
     "no_records": ("没有符合条件的记录", "no matching records"),
+    "valid": ("{path}：校验通过", "{path}: ok"),
+    "invalid": ("{path}：{n} 处问题", "{path}: {n} problem{s}"),
+    "cache_cleared": ("已从 {dir} 删除 {n} 个缓存文件", "removed {n} cache file{s} from {dir}"),
     "no_hits_hint": (
         "没有找到：可试 --any（任一词即可）、拼音，或减少检索词",
         "nothing found: try --any (any term), pinyin, or fewer terms",
