@@ -160,10 +160,12 @@ def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int,
     width = max(width, tm.MIN_WIDTH)
     out: list[str] = []
     parts: list[RenderableType] = []
-    for kind, group in tm.briefing_groups(rows):
+    groups = tm.briefing_groups(rows)
+    beside = tm.figures_beside([row for _, group in groups for row in group], width)
+    for kind, group in groups:
         parts.append(Wrapped(SText(label(kind, lang), style="bold magenta")))
         for row in group:
-            body, title, own_line = tm.pillar_panel(row, detail=detail, lang=lang, width=width)
+            body, title, own_line = tm.pillar_panel(row, detail=detail, lang=lang, width=width, beside=beside)
             if own_line:  # an id too long for the title goes above its panel, whole
                 out.append(to_text(Group(*parts), width=width, color=color) if parts else "")
                 out.append(tm.id_line(own_line, color))

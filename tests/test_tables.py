@@ -4,6 +4,7 @@ the quote when there is room, long lists capped, entity mentions counted."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -193,3 +194,24 @@ def test_narrow_panels_put_values_under_their_labels_rather_than_squeeze_them(ru
     brief = run("pillars", "--detail", "-f", "table", "--lang", "en", env=env)
     assert brief.code == 0 and "Shanmuyuan" in brief.out
     assert "Buildings" in brief.out and "3 buildings" in brief.out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_line_is_wider_than_the_terminal_but_an_id(run, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Ids are printed whole, on a line of their own, even when wider (users copy them); nothing
+    else is. ``info``'s panel once printed the report's title that way, 124 cells at 80 columns."""
+    from beibei_cli.output.linebreak import cell_width
+
+    commands = [["info"], ["show", "metric-rd-intensity"], ["pillars", "--detail"], ["metrics"], ["search", "招商"]]
+    for width in range(20, 161, 7):
+        for argv in commands:
+            out = run(*argv, "-f", "table", "--lang", lang, env={"COLUMNS": str(width)}).out
+            wide = [line for line in out.splitlines() if cell_width(line) > width]
+            assert all(re.fullmatch(r"[a-z0-9-]+", line) for line in wide), (argv, width, wide[:2])
+
+
+def test_a_narrow_briefing_lays_out_every_panel_s_figures_alike(run) -> None:  # type: ignore[no-untyped-def]
+    """The figures-under-names layout is decided once for the briefing: at 30 columns the
+    tech-innovation panel kept its figures beside names broken as 斯太宝市值增 / 长."""
+    out = run("pillars", "--detail", "-f", "table", env={"COLUMNS": "30"}).out
+    assert "斯太宝市值增长" in out and "杉木园中曾作领导人办公地的" in out

@@ -568,9 +568,11 @@ def record_panel(rec: dict[str, Any], *, lang: str, width: int) -> tuple[list[Gr
             indented = Grid(0, [(True, "left", ""), (False, "left", "")])
             indented.add_row(SText("  "), shown)
             body.append(indented)
-    rid = str(rec.get("id") or rec.get("title") or "")
-    title, own_line = panel_title([], SText(rid, style="bold"), width)
-    return body, title, own_line
+    if rec.get("id"):  # an id is printed whole (users copy it), on a line of its own if need be
+        title, own_line = panel_title([], SText(str(rec["id"]), style="bold"), width)
+    else:  # a title (info's) is only shown: shortened with … to fit the border
+        title, own_line = _shortened(SText(str(rec.get("title") or ""), style="bold"), max(width, MIN_WIDTH) - 6), ""
+    return body, (title if title is None or title.plain else None), own_line
 
 
 # -- the pillar briefing ---------------------------------------------------
@@ -740,10 +742,12 @@ def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int,
     width = max(width, MIN_WIDTH)
     out: list[str] = []
     lines: list[Line] = []
-    for kind, group in briefing_groups(rows):
+    groups = briefing_groups(rows)
+    beside = figures_beside([row for _, group in groups for row in group], width)
+    for kind, group in groups:
         lines += wrapped(SText(label(kind, lang), style="bold magenta"), width)
         for row in group:
-            body, title, own_line = pillar_panel(row, detail=detail, lang=lang, width=width)
+            body, title, own_line = pillar_panel(row, detail=detail, lang=lang, width=width, beside=beside)
             if own_line:  # an id too long for the title goes above its panel, whole
                 out.append(_draw([crop(line, width) for line in lines], color))
                 out.append(id_line(own_line, color))
@@ -764,11 +768,31 @@ def briefing_groups(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str
     return out
 
 
+def _figure_cells(row: dict[str, Any]) -> tuple[list[SText], list[SText]]:
+    metrics = row.get("metrics") or []
+    figures = [SText(m.get("figure") or m["text"]) for m in metrics]
+    bars = [bar(m["value"], m["unit"], kind=m.get("kind")) for m in metrics]
+    return figures, bars
+
+
+def figures_beside(rows: list[dict[str, Any]], width: int) -> bool:
+    """Whether every pillar's figures fit beside their names (``FIGURE_NAME_MIN`` cells left for the
+    name): one decision for the whole briefing, so that its panels look alike."""
+    for row in rows:
+        figures, bars = _figure_cells(row)
+        if figures:
+            beside = max(f.cell_len for f in figures) + 2 + max(b.cell_len for b in bars)
+            if width - 4 - 2 - beside < FIGURE_NAME_MIN:
+                return False
+    return True
+
+
 def pillar_panel(
-    row: dict[str, Any], *, detail: bool, lang: str, width: int
+    row: dict[str, Any], *, detail: bool, lang: str, width: int, beside: bool = True
 ) -> tuple[list[SText | Wrap | Grid], SText | None, str]:
     """One pillar's panel: its body (heading, summary; with ``detail`` its goals, plans, cases and
-    figures), its title, and its id when the id must go on a line of its own."""
+    figures: ``beside`` their names, else under them), its title, and its id when the id must go
+    on a line of its own."""
     body: list[SText | Wrap | Grid] = []
     if row.get("heading"):
         body.append(Wrap(SText(row["heading"], style="italic")))
@@ -807,10 +831,8 @@ def pillar_panel(
         metrics = row.get("metrics") or []
         if metrics:
             body.append(Wrap(SText(label("metrics", lang), style="bold cyan")))
-            figures = [SText(m.get("figure") or m["text"]) for m in metrics]
-            bars = [bar(m["value"], m["unit"], kind=m.get("kind")) for m in metrics]
-            beside = max(f.cell_len for f in figures) + 2 + max(b.cell_len for b in bars)
-            if width - 4 - 2 - beside >= FIGURE_NAME_MIN:  # name, figure and bar side by side
+            figures, bars = _figure_cells(row)
+            if beside:  # name, figure and bar side by side
                 grid = Grid(2, [(False, "left", ""), (True, "right", "bold green"), (True, "left", "")])
                 for m, figure, shown in zip(metrics, figures, bars, strict=True):
                     grid.add_row(Wrap(f"  {m['name']}"), figure, shown)
