@@ -414,7 +414,7 @@ def test_validate_trusts_a_fresh_cache_entry_only(run, tmp_path: Path, monkeypat
     real = report.check
     monkeypatch.setattr(report, "check", lambda *a, **k: calls.append("check") or real(*a, **k))
     r = run("validate", str(path))
-    assert r.code == 0 and r.err == f"{path}: ok\n" and calls == []
+    assert r.code == 0 and r.err == f"{path}：校验通过\n" and calls == []
     assert run("--no-cache", "validate", str(path)).code == 0 and calls == ["check"]
     assert run("validate", str(path), "--source", str(SOURCE)).code == 0 and calls == ["check", "check"]
     path.write_text(path.read_text(encoding="utf-8").replace("value: 53.16", 'value: "abc"', 1), encoding="utf-8")

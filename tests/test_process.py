@@ -232,7 +232,7 @@ def test_chinese_paths_with_spaces_under_the_c_locale(tmp_path, fast: str) -> No
     after = beibei("search", "招商", "-l", "--data", rel, env=env, cwd=tmp_path)
     assert after.returncode == 0 and b"case-investment-system" in after.stdout
     checked = beibei("validate", rel, "--source", os.path.relpath(source, tmp_path), env=env, cwd=tmp_path)
-    assert checked.returncode == 0 and checked.stderr.decode("utf-8") == f"{rel}: ok\n"
+    assert checked.returncode == 0 and checked.stderr.decode("utf-8") == f"{rel}：校验通过\n"
     out = tmp_path / "导出 报告.md"
     exported = beibei("export", "-o", out.name, env=env, cwd=tmp_path)
     assert exported.returncode == 0 and exported.stderr.decode("utf-8") == f"已写入 {out.name}\n"
