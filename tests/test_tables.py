@@ -70,11 +70,29 @@ def test_columns_empty_in_every_row_are_not_shown() -> None:
     assert "时间" not in out and "名称" in out
 
 
-def test_the_quote_shows_at_120_columns_and_not_below(run) -> None:  # type: ignore[no-untyped-def]
-    wide = run("metrics", "--format", "table", env={"COLUMNS": "120"}).out
+def test_the_quote_shows_from_120_columns_and_not_below(run) -> None:  # type: ignore[no-untyped-def]
+    wide = run("metrics", "--format", "table", env={"COLUMNS": "130"}).out
     narrow = run("metrics", "--format", "table", env={"COLUMNS": "119"}).out
     assert "原文" in wide and "“未来5年" in wide
     assert "原文" not in narrow
+
+
+def _header(run, width: int, lang: str) -> set[str]:  # type: ignore[no-untyped-def]
+    out = run("metrics", "--format", "table", "--lang", lang, env={"COLUMNS": str(width)}).out
+    return {cell.strip() for cell in out.splitlines()[1].strip("┃").split("┃")}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_quote_never_pushes_a_column_out(run, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """The quote comes in only beside every other column: at 120 columns it once pushed the share
+    bar out (shown at 104-119, gone at 120-126), so a wider window showed less."""
+    quote = "原文" if lang == "zh" else "Quote"
+    before = _header(run, 119, lang)
+    for width in range(120, 221):
+        now = _header(run, width, lang)
+        if quote in now:
+            assert before - {quote} <= now, (width, before - now)
+        before = now
 
 
 def test_show_always_has_the_whole_quote(run) -> None:  # type: ignore[no-untyped-def]

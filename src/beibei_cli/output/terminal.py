@@ -38,7 +38,10 @@ if TYPE_CHECKING:
 
 
 # Dropped first to last when a table does not fit; columns not named here are never dropped.
+# The quote goes first: it comes in only beside every other column, so that a wider terminal
+# never loses a column (the share bar went at 120 columns as the quote came in).
 DROP_ORDER = (
+    "quote",
     "bar",
     "as_of",
     "inferred",
@@ -48,7 +51,6 @@ DROP_ORDER = (
     "pillar_name",
     "type",
     "kind",
-    "quote",
     "date_note",
     "heading",
     "summary",
@@ -248,6 +250,12 @@ def plan_columns(
     shown = [c for c in columns if any(texts[c])]  # columns empty in every row are not shown
     if droppable and width < QUOTE_MIN_WIDTH and len(shown) > 1:
         shown = [c for c in shown if c != "quote"]
+    return _plan_lines(shown, headers, texts, width, droppable)
+
+
+def _plan_lines(
+    shown: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int, droppable: bool
+) -> dict[str, int] | None:
     loose = _plan(shown, headers, texts, width, MAX_NAME_LINES, droppable)
     tight = _plan(shown, headers, texts, width, 2, droppable)
     if tight is None or (loose is not None and not set(loose) - set(tight) <= CHEAP_DROPS):
