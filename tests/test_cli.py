@@ -485,3 +485,33 @@ def test_search_ids_with_count_is_a_usage_error(run, args: tuple[str, ...], fast
     done = run("search", "招商", *args, fast=fast)
     assert done.code == 2 and done.out == ""
     assert done.err.count("\n") == 1 and "--ids" in done.err and "--count" in done.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["metrics"],
+        ["pillars", "--detail"],
+        ["timeline"],
+        ["entities"],
+        ["search", "北碚", "-n", "50"],
+        ["show", "eco-culture"],
+    ],
+)
+def test_the_fields_are_the_same_in_every_language(run, argv: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """`name` is in the interface language, `name_en` always English, `name_zh` always Chinese: the
+    keys and their order do not depend on --lang (under en, name_en once vanished and name_zh moved,
+    so `--fields id,name_en` failed and `cut -f N` changed meaning)."""
+
+    def keys(value):  # type: ignore[no-untyped-def]
+        if isinstance(value, dict):
+            return [(k, keys(v)) for k, v in value.items()]
+        if isinstance(value, list):
+            return [keys(v) for v in value]
+        return None
+
+    zh = json.loads(run(*argv, "-f", "json").out)
+    en = json.loads(run(*argv, "-f", "json", "--lang", "en").out)
+    assert keys(zh) == keys(en)
+    assert run("metrics", "--fields", "id,name_en,name_zh", "--lang", "en", "-f", "tsv").code == 0
+    assert run("metrics", "--fields", "id,name_en,name_zh", "-f", "tsv").code == 0

@@ -40,7 +40,7 @@ def test_zsh_completes_pillar_names() -> None:
 
 def test_fish_completes_field_lists() -> None:
     words = [w.split("\t")[0] for w in complete("fish", "beibei metrics --fields id,na") if w]
-    assert words == ["id,name", "id,name_en"]
+    assert words == ["id,name", "id,name_en", "id,name_zh"]
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])

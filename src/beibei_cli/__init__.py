@@ -10,7 +10,7 @@ their fields. Importing this package is cheap (the command line imports it on
 every run): ``load`` and the rest are fetched from ``api`` on first use.
 """
 
-__version__ = "0.2.1"
+__version__ = "0.3.0"
 # The version of data/report.yaml this tool reads (docs/schema.md); defined here only.
 SCHEMA_VERSION = 2
 # The id of the group that holds what belongs to the report as a whole (records with no pillar).

@@ -200,9 +200,10 @@ LANGS = ("zh", "en")
 def load(path: str | None = None, *, lang: str = "zh", cache: bool = True) -> Report:
     """Load a report: ``path`` (a report YAML), else ``$BEIBEI_DATA``, else the packaged report.
 
-    ``lang="en"`` puts the curated English in ``name``/``title``/``summary``
-    (the Chinese moves to ``name_zh``...), as ``beibei --lang en``; quotes stay
-    Chinese. ``cache=False`` is ``--no-cache``.
+    ``lang="en"`` puts the curated English in ``name``/``title``/``summary``, as
+    ``beibei --lang en``; in every language ``name_en``... hold the English and
+    ``name_zh``... the Chinese, so rows have the same keys; quotes stay Chinese.
+    ``cache=False`` is ``--no-cache``.
 
     Raises DataError when the file cannot be read or validated, UsageError for
     an unknown ``lang``::

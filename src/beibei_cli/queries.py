@@ -1,8 +1,11 @@
 """Pure functions from the report to rows: no printing, no I/O.
 
-Rows are dicts whose keys are the JSON contract (``id`` first). With
-``lang="en"`` the curated English goes in ``name``/``title``/``summary``/...
-and the Chinese moves to ``name_zh``/``title_zh``/...; quotes stay Chinese.
+Rows are dicts whose keys are the JSON contract (``id`` first): the same keys
+in the same order whatever the interface language. ``name``/``title``/
+``summary``/... are in the interface language (with ``lang="en"`` the curated
+English, or the Chinese where there is none); ``name_en``/... are always the
+curated English (or null) and ``name_zh``/... always the Chinese; quotes stay
+Chinese.
 """
 
 from __future__ import annotations
@@ -24,21 +27,22 @@ PRIVATE = ("_kind",)
 
 
 def localize(rec: Record, lang: str, translated: tuple[str, ...] = TRANSLATED) -> Record:
-    """A copy of ``rec`` for output in ``lang`` (zh: as curated; en: English first).
+    """A copy of ``rec`` for output in ``lang``: each translated field in the interface language
+    (en: the curated English, or the Chinese where there is none), beside its ``_en`` (always the
+    English) and ``_zh`` (always the Chinese), so that the keys and their order are the same in
+    every language (``--fields name_en`` and ``cut -f N`` mean one thing).
 
     A figure's ``text`` is the figure as written and is never replaced: its English is ``figure``.
     """
     out = {k: v for k, v in rec.items() if k not in PRIVATE}
-    if lang != "en":
-        return out
     if rec.get("_kind") == "metric":
         translated = tuple(f for f in translated if f != "text")
     for field in translated:
         en = f"{field}_en"
         if en in out:
             zh = out.get(field)  # a caption has title_en but no title (its quote is the text)
-            english = out.pop(en)
-            out[field] = english if english else zh
+            english = out[en]
+            out[field] = (english or zh) if lang == "en" else zh
             out[f"{field}_zh"] = zh  # null too: every row of a kind has the same keys
     return out
 
@@ -603,12 +607,15 @@ def _report_date(report: Report) -> Record:
     }
 
 
-def english_titles(report: Report, hits: list[Record]) -> None:
-    """Under --lang en a hit's title is its record's English name (the Chinese goes to title_zh)."""
+def english_titles(report: Report, hits: list[Record], lang: str) -> None:
+    """A hit's ``title_zh`` is its Chinese title in every language; under --lang en its ``title``
+    is its record's English name (where it has one)."""
     for hit in hits:
+        hit["title_zh"] = hit["title"]
+        if lang != "en":
+            continue
         rec = report.get(hit["id"]) or {}
         english = next((rec[k] for k in ("title_en", "name_en", "text_en") if rec.get(k)), None)
-        hit["title_zh"] = hit["title"]
         if english:
             hit["title"] = english
 
@@ -734,8 +741,7 @@ def search_outcome(
         )
     index = Index(report.index())
     found = run(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, **options)
-    if lang == "en":
-        english_titles(report, found.hits)
+    english_titles(report, found.hits, lang)
     from beibei_cli.snippets import localize_snippets
 
     localize_snippets(found.hits, lang, context)  # cut from the interface language's lines only

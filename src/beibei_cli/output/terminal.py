@@ -543,8 +543,12 @@ def record_panel(rec: dict[str, Any], *, lang: str, width: int) -> tuple[list[Gr
     with its value indented under it), its title, and its id when the id must go on a line of its own."""
     rec = visible_data(rec)
     rows: list[tuple[SText, Wrap | Stack]] = []
+    # The field in the interface language already shows its _zh (under zh) or _en (under en) twin.
+    twin = "_zh" if lang != "en" else "_en"
     for key, value in rec.items():
         if value is None or value == [] or key in ("id",):
+            continue
+        if key.endswith(twin) and key[: -len(twin)] in rec:
             continue
         name = SText(label(key, lang))
         if isinstance(value, list) and value and isinstance(value[0], dict):
