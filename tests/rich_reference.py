@@ -129,7 +129,7 @@ def _stacked(
     lang: str,
 ) -> str:
     out: list[str] = []
-    for lines, rid in tm.stacked_lines(rows, columns, cells, headers, lang):
+    for lines, rid in tm.stacked_lines(rows, columns, cells, headers, lang, width):
         out.append(to_text(Group(*(Wrapped(line) for line in lines)), width=width, color=color) if lines else "")
         out.append(tm.id_line(rid, color))
         out.append("\n")

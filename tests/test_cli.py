@@ -515,3 +515,17 @@ def test_the_fields_are_the_same_in_every_language(run, argv: list[str]) -> None
     assert keys(zh) == keys(en)
     assert run("metrics", "--fields", "id,name_en,name_zh", "--lang", "en", "-f", "tsv").code == 0
     assert run("metrics", "--fields", "id,name_en,name_zh", "-f", "tsv").code == 0
+
+
+def test_english_and_chinese_twins_in_every_language(run) -> None:  # type: ignore[no-untyped-def]
+    """Search hits and nested rows carry both twins too (hits had title_zh only, nested goals,
+    cases and figures only their _zh twin, so their English was out of reach under Chinese)."""
+    for lang in ("zh", "en"):
+        hits = run("search", "招商", "--fields", "id,title,title_en,title_zh", "-f", "json", "--lang", lang)
+        assert hits.code == 0 and any(h["title_en"] for h in json.loads(hits.out))
+        pillars = json.loads(run("pillars", "--detail", "-f", "json", "--lang", lang).out)
+        tech = next(p for p in pillars if p["id"] == "tech-innovation")
+        assert tech["goals"][0]["text_en"] and tech["goals"][0]["text_zh"]
+        assert tech["metrics"][0]["name_en"] and tech["metrics"][0]["name_zh"]
+        info = json.loads(run("info", "-f", "json", "--lang", lang).out)
+        assert info["region_en"] == "Beibei District, Chongqing" and info["region_zh"] == "重庆市北碚区"

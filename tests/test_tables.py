@@ -233,3 +233,13 @@ def test_a_narrow_briefing_lays_out_every_panel_s_figures_alike(run) -> None:  #
     tech-innovation panel kept its figures beside names broken as 斯太宝市值增 / 长."""
     out = run("pillars", "--detail", "-f", "table", env={"COLUMNS": "30"}).out
     assert "斯太宝市值增长" in out and "杉木园中曾作领导人办公地的" in out
+
+
+def test_a_narrow_table_never_breaks_a_figure(run) -> None:  # type: ignore[no-untyped-def]
+    """Below the table's narrowest, rows are blocks of "label: value" lines; an English figure too
+    wide to follow its label goes whole on the next line (1,896 / enterprises was broken)."""
+    figures = [m["figure"] for m in json.loads(run("metrics", "-f", "json", "--lang", "en").out)]
+    for width in range(20, 32):
+        lines = run("metrics", "-f", "table", "--lang", "en", env={"COLUMNS": str(width)}).out.splitlines()
+        whole = [f for f in figures if len(f) <= width]
+        assert all(any(f in line for line in lines) for f in whole), width

@@ -207,9 +207,10 @@ def figure(m: Metric, lang: str) -> str:
 def _brief(rec: Mapping[str, Any], lang: str, keys: tuple[str, ...]) -> Record:
     full = localize(dict(rec), lang)
     out = {k: full.get(k) for k in keys}
-    for k in keys:
-        if f"{k}_zh" in full:
-            out[f"{k}_zh"] = full[f"{k}_zh"]
+    for k in keys:  # the English and Chinese twins of a translated field, in every language
+        for twin in (f"{k}_en", f"{k}_zh"):
+            if twin in full:
+                out[twin] = full[twin]
     return out
 
 
@@ -583,9 +584,14 @@ def info_record(report: Report, lang: str) -> Record:
     from beibei_cli.files import os_text
 
     meta = localize(report.meta, lang)
+    region, region_en = report.meta["region"], report.meta.get("region_en")
     return {
         "title": meta["title"],
-        "region": meta.get("region_en") if lang == "en" and meta.get("region_en") else meta["region"],
+        "title_en": meta.get("title_en"),
+        "title_zh": meta.get("title_zh"),
+        "region": region_en if lang == "en" and region_en else region,
+        "region_en": region_en,
+        "region_zh": region,
         **_report_date(report),
         "data_file": os_text(report.data_path),
         "source_file": os_text(report.source_path),
@@ -608,15 +614,14 @@ def _report_date(report: Report) -> Record:
 
 
 def english_titles(report: Report, hits: list[Record], lang: str) -> None:
-    """A hit's ``title_zh`` is its Chinese title in every language; under --lang en its ``title``
-    is its record's English name (where it has one)."""
+    """In every language a hit carries ``title_en`` (its record's English name, or null) and
+    ``title_zh`` (its Chinese title); its ``title`` is in the interface language."""
     for hit in hits:
-        hit["title_zh"] = hit["title"]
-        if lang != "en":
-            continue
         rec = report.get(hit["id"]) or {}
         english = next((rec[k] for k in ("title_en", "name_en", "text_en") if rec.get(k)), None)
-        if english:
+        hit["title_en"] = english
+        hit["title_zh"] = hit["title"]
+        if lang == "en" and english:
             hit["title"] = english
 
 

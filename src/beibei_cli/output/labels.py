@@ -72,6 +72,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "heading_zh": ("中文标题", "Chinese heading"),
     "text_zh": ("中文", "Chinese"),
     "region": ("地区", "Region"),
+    "region_en": ("英文地区名", "Region in English"),
+    "region_zh": ("中文地区名", "Region in Chinese"),
     "date_inferred": ("日期为推断", "Date inferred"),
     "data_file": ("数据文件", "Data file"),
     "source_file": ("原文文件", "Source file"),

@@ -406,9 +406,15 @@ def table(
 
 
 def stacked_lines(
-    rows: list[dict[str, Any]], columns: list[str], cells: dict[str, list[SText]], headers: dict[str, str], lang: str
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    cells: dict[str, list[SText]],
+    headers: dict[str, str],
+    lang: str,
+    width: int,
 ) -> list[tuple[list[SText], str]]:
-    """For each row: its lines (the name first, then "label: value" lines) and its id."""
+    """For each row: its lines (the name first, then "label: value" lines) and its id. A figure
+    (or other unwrapped value) too wide to follow its label goes on the line after it, whole."""
     out = []
     for i in range(len(rows)):
         lines: list[SText] = []
@@ -423,6 +429,9 @@ def stacked_lines(
                 rid = text.plain
             else:
                 labelled = SText(f"{headers[col]}{_colon(lang)}", style="cyan")
+                if col in NO_WRAP and labelled.cell_len + text.cell_len > width >= text.cell_len:
+                    lines.append(labelled)  # the value on a line of its own, whole
+                    labelled = SText("")
                 labelled.append(text)
                 lines.append(labelled)
         out.append((lines, rid))
@@ -445,7 +454,7 @@ def stacked(
     the terminal (the terminal wraps it; it is never cut).
     """
     out: list[str] = []
-    for lines, rid in stacked_lines(rows, columns, cells, headers, lang):
+    for lines, rid in stacked_lines(rows, columns, cells, headers, lang, width):
         drawn = [line for text in lines for line in wrapped(text, width)]
         out.append(_draw([crop(line, width) for line in drawn], color))
         out.append(id_line(rid, color))
