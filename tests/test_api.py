@@ -171,3 +171,24 @@ def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     namespace: dict[str, Any] = {}
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102
     assert isinstance(namespace["df"], FakeDataFrame)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_row_types_name_only_fields_the_rows_have(lang: str) -> None:
+    """Every key a row TypedDict declares is in the rows it types, in both languages (the
+    _en/_zh twins were added to both in 0.3.0)."""
+    from beibei_cli import api
+
+    report = beibei_cli.load(lang=lang)
+    typed = [
+        (api.Metric, report.metrics()),
+        (api.Pillar, report.pillars(detail=True)),
+        (api.Hit, report.search("招商")),
+        (api.Event, report.timeline()),
+        (api.Entity, report.entities()),
+        (api.Info, [report.info()]),
+    ]
+    for kind, rows in typed:
+        declared = set(kind.__annotations__)
+        for row in rows:
+            assert declared <= set(row), (kind.__name__, declared - set(row))

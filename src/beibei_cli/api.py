@@ -92,7 +92,8 @@ class Metric(TypedDict, total=False):
     case: str | None
     para: int | None
     paras: list[int]
-    name_en: str | None
+    name_en: str | None  # the curated English in every language (``name`` is in the interface language)
+    name_zh: str  # the Chinese in every language
     note: str | None
     pillar_name: str | None
 
@@ -103,8 +104,14 @@ class Pillar(TypedDict, total=False):
     id: str
     kind: str
     name: str
+    name_en: str | None
+    name_zh: str
     heading: str | None
+    heading_en: str | None
+    heading_zh: str | None
     summary: str | None
+    summary_en: str | None
+    summary_zh: str | None
     quote: str
     para: int | None
     goals: list[dict[str, Any]]
@@ -120,6 +127,8 @@ class Hit(TypedDict, total=False):
     kind: str
     pillar: str | None
     title: str
+    title_en: str | None
+    title_zh: str
     snippet: str
     score: float
     text: str
@@ -134,6 +143,8 @@ class Event(TypedDict, total=False):
     date: str
     precision: str
     title: str
+    title_en: str | None
+    title_zh: str
     quote: str
     inferred: bool
     date_note: str | None
@@ -146,6 +157,7 @@ class Entity(TypedDict, total=False):
     id: str
     name: str
     name_en: str | None
+    name_zh: str
     type: str
     aliases: list[str]
     quote: str
@@ -180,7 +192,11 @@ class Info(TypedDict, total=False):
     """What is loaded: ``beibei info --format json``."""
 
     title: str
+    title_en: str | None
+    title_zh: str
     region: str
+    region_en: str | None
+    region_zh: str
     date: str | None
     date_inferred: bool | None
     date_precision: str
