@@ -205,12 +205,20 @@ def figure(m: Metric, lang: str) -> str:
 
 
 def _brief(rec: Mapping[str, Any], lang: str, keys: tuple[str, ...]) -> Record:
-    full = localize(dict(rec), lang)
-    out = {k: full.get(k) for k in keys}
-    for k in keys:  # the English and Chinese twins of a translated field, in every language
-        for twin in (f"{k}_en", f"{k}_zh"):
-            if twin in full:
-                out[twin] = full[twin]
+    """``keys`` of ``rec`` as ``localize`` gives them, then the English and Chinese twins of each
+    translated one (without copying the whole record: pillars --detail makes many of these)."""
+    out = {k: rec.get(k) for k in keys}
+    metric = rec.get("_kind") == "metric"
+    for k in keys:
+        en = f"{k}_en"
+        if en not in rec:
+            continue
+        out[en] = rec[en]
+        if k in TRANSLATED and not (metric and k == "text"):  # a figure's text is as written
+            zh = rec.get(k)
+            if lang == "en":
+                out[k] = rec[en] or zh
+            out[f"{k}_zh"] = zh
     return out
 
 
