@@ -398,6 +398,7 @@ _MD_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "
 _MD_SPECIAL_CLASS = "[" + re.escape("".join(_MD_SPECIAL)) + "]"  # compiled on first use (re caches it)
 _MD_BLOCK_FIRST = frozenset("#=-+")  # a block marker starts with one of these or a digit
 _MD_BLOCK_RES: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+_MD_SPECIAL_RE: re.Pattern[str] | None = None
 
 
 def _md_special(m: re.Match[str]) -> str:
@@ -414,9 +415,11 @@ def md_escape(text: str) -> str:
     no special character, no marker (the block marker patterns run only on a text
     that starts with a character a marker can start with).
     """
-    global _MD_BLOCK_RES
+    global _MD_BLOCK_RES, _MD_SPECIAL_RE
     text = cell(text)
-    special = re.compile(_MD_SPECIAL_CLASS)  # only Markdown output pays for compiling it
+    special = _MD_SPECIAL_RE
+    if special is None:  # only Markdown output pays for compiling it
+        special = _MD_SPECIAL_RE = re.compile(_MD_SPECIAL_CLASS)
     if special.search(text) is not None:
         text = special.sub(_md_special, text)
     first = text[:1]
