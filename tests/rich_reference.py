@@ -20,7 +20,6 @@ from rich.text import Span, Text
 
 from beibei_cli.output import linebreak as lb
 from beibei_cli.output import terminal as tm
-from beibei_cli.output import visible_data
 from beibei_cli.output.labels import label
 from beibei_cli.output.styled import SText
 
@@ -93,11 +92,7 @@ def table(
 ) -> str:
     """``terminal.table``'s plan drawn with Rich's ``Table``."""
     width = max(width, tm.MIN_WIDTH)
-    rows, columns = visible_data(rows), visible_data(columns)
-    cells = {c: [tm.cell_renderable(row, c, lang=lang) for row in rows] for c in columns}
-    texts = {c: [t.plain for t in cells[c]] for c in columns}
-    headers = {c: label(c, lang) for c in columns}
-    widths = tm.plan_columns(columns, headers, texts, width, droppable=droppable)
+    rows, columns, cells, headers, widths = tm.table_plan(rows, columns, lang=lang, width=width, droppable=droppable)
     if widths is None:
         return _stacked(rows, columns, cells, headers, width=width, color=color, lang=lang)
     t = Table(header_style="bold", expand=False, show_lines=False)

@@ -392,17 +392,25 @@ def table(
     """Rows as a table sized by priority (see the module's docstring); ``droppable`` false keeps
     every column that has a value (the user named them with ``--fields``)."""
     width = max(width, MIN_WIDTH)
-    rows, columns = visible_data(rows), visible_data(columns)  # escaped before layout, so widths stay right
-    cells = {c: [cell_renderable(row, c, lang=lang) for row in rows] for c in columns}
-    texts = {c: [t.plain for t in cells[c]] for c in columns}
-    headers = {c: label(c, lang) for c in columns}
-    widths = plan_columns(columns, headers, texts, width, droppable=droppable)
+    rows, columns, cells, headers, widths = table_plan(rows, columns, lang=lang, width=width, droppable=droppable)
     if widths is None:
         return stacked(rows, columns, cells, headers, width=width, color=color, lang=lang)
     if not widths:  # every column empty in every row: Rich draws a table of no columns as an empty line
         return "\n"
     lines = _table_lines(widths, headers, cells, len(rows))
     return _draw([crop(line, width) for line in lines], color)
+
+
+def table_plan(
+    rows: list[dict[str, Any]], columns: list[str], *, lang: str, width: int, droppable: bool
+) -> tuple[list[dict[str, Any]], list[str], dict[str, list[SText]], dict[str, str], dict[str, int] | None]:
+    """What a table shows: the rows and columns escaped (before layout, so widths stay right), each
+    cell's styled text, the headers, and each shown column's width (None: rows become blocks)."""
+    rows, columns = visible_data(rows), visible_data(columns)
+    cells = {c: [cell_renderable(row, c, lang=lang) for row in rows] for c in columns}
+    headers = {c: label(c, lang) for c in columns}
+    texts = {c: [t.plain for t in cells[c]] for c in columns}
+    return rows, columns, cells, headers, plan_columns(columns, headers, texts, width, droppable=droppable)
 
 
 def stacked_lines(
