@@ -12,6 +12,8 @@ import pprint
 import sys
 from pathlib import Path
 
+from _generated import write_or_check
+
 TARGET = Path(__file__).resolve().parent.parent / "src" / "beibei_cli" / "_cli_spec.py"
 
 HEADER = '''"""The command line's parameters, generated from the Typer app in cli.py.
@@ -40,16 +42,7 @@ def render() -> str:
 
 
 def main() -> int:
-    text = render()
-    if "--check" in sys.argv[1:]:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET.name} is stale: run python scripts/gen_cli_spec.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET.name}")
-    return 0
+    return write_or_check(TARGET, render(), "gen_cli_spec.py")
 
 
 if __name__ == "__main__":

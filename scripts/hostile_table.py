@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _generated import write_or_check
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "hostile-inputs.md"
 
@@ -30,15 +32,7 @@ def render() -> str:
 
 
 def main() -> int:
-    text = render()
-    if "--check" in sys.argv[1:]:
-        if DOC.read_text(encoding="utf-8") != text:
-            print(f"{DOC.relative_to(ROOT)} is stale: run python scripts/hostile_table.py", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC.relative_to(ROOT)}")
-    return 0
+    return write_or_check(DOC, render(), "hostile_table.py")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from _generated import write_or_check
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -60,15 +62,7 @@ def regenerate(text: str) -> str:
 
 
 def main() -> int:
-    text = README.read_text(encoding="utf-8")
-    new = regenerate(text)
-    if "--check" in sys.argv:
-        if new != text:
-            print("README.md examples are out of date: run python scripts/readme_examples.py", file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(new, encoding="utf-8")
-    return 0
+    return write_or_check(README, regenerate(README.read_text(encoding="utf-8")), "readme_examples.py")
 
 
 if __name__ == "__main__":

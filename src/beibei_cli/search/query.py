@@ -308,21 +308,10 @@ class Result:
         self.note = note
 
 
-def search(
-    index: Index,
-    words: list[str],
-    *,
-    kinds: set[str] | None = None,
-    any_term: bool = False,
-    regex: bool = False,
-    context: int = 20,
-    pinyin: bool = True,
-    exact: bool = False,
-) -> list[dict[str, Any]]:
-    """Ranked hits for ``words`` (every term must match unless ``any_term``)."""
-    return run(
-        index, words, kinds=kinds, any_term=any_term, regex=regex, context=context, pinyin=pinyin, exact=exact
-    ).hits
+def search(index: Index, words: list[str], **options: Any) -> list[dict[str, Any]]:
+    """Ranked hits for ``words`` (every term must match unless ``any_term``): ``run``'s hits,
+    with its keyword options."""
+    return run(index, words, **options).hits
 
 
 def run(
