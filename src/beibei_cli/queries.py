@@ -713,23 +713,10 @@ def parse_kinds(scope: str | list[str] | None, option: str = "--in") -> set[str]
 MAX_TERMS = 256
 
 
-def search_hits(
-    report: Report,
-    query: list[str],
-    *,
-    kinds: set[str] | None = None,
-    any_term: bool = False,
-    regex: bool = False,
-    context: int = 20,
-    lang: str = "zh",
-    **options: Any,
-) -> list[Record]:
-    """Every ranked hit of ``beibei search`` (``snippet_matches`` included); ``options``
-    go to the search engine unchanged (its newer switches, such as ``exact``)."""
-    hits, _ = search_outcome(
-        report, query, kinds=kinds, any_term=any_term, regex=regex, context=context, lang=lang, **options
-    )
-    return hits
+def search_hits(report: Report, query: list[str], **options: Any) -> list[Record]:
+    """Every ranked hit of ``beibei search`` (``snippet_matches`` included): ``search_outcome``'s
+    hits, with its keyword options."""
+    return search_outcome(report, query, **options)[0]
 
 
 def search_outcome(
