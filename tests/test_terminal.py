@@ -96,26 +96,30 @@ def test_styles_render_as_rich_renders_them() -> None:
 
 
 def test_styled_text_splits_at_spans_as_rich_does() -> None:
+    """Pieces cut at every span edge, styles combined in Rich's order (a later colour wins), and a
+    style laid under a whole line (``styled``, Rich's ``Segment.apply_style``) losing to the line's own."""
     from rich.console import Console
-    from rich.text import Text
+    from rich.segment import Segment
+
+    from beibei_cli.output.styled import styled
 
     console = Console(color_system="truecolor", force_terminal=True, width=60)
-    ours = SText("名称", "bold")
+
+    def drawn(segments) -> str:  # type: ignore[no-untyped-def]
+        return "".join(
+            s.style.render(s.text, color_system=console._color_system) if s.style else s.text for s in segments
+        )
+
+    ours = SText("名称", "bold green")
     ours.append("  ", "dim")
-    ours.append(SText("id-1", "dim"))
+    ours.append(SText("id-1", "red"))
     ours.stylize("bold black on yellow", 1, 4)
+    ours.stylize("blue", 3, 7)
     ours.pad(1)
-    theirs = rich_render.rich_text(ours)
-    want = "".join(
-        s.style.render(s.text, color_system=console._color_system) if s.style else s.text
-        for s in theirs.render(console)
-    )  # type: ignore[union-attr]
-    assert line_text(styled_segments(ours), True) == want
-    assert isinstance(theirs, Text)
-
-
-def styled_segments(text: SText):  # type: ignore[no-untyped-def]
-    return text.segments()
+    theirs = list(rich_render.rich_text(ours).render(console))
+    assert line_text(ours.segments(), True) == drawn(theirs)
+    under = list(Segment.apply_style(theirs, console.get_style("magenta")))
+    assert line_text(styled(ours.segments(), "magenta"), True) == drawn(under)
 
 
 # -- synthetic rows: texts and widths the report does not have -------------------------------
