@@ -112,7 +112,7 @@ def in_process(blob: bytes, index: Any, runs: int) -> list[tuple[str, float]]:
 
 def whole_process(runs: int) -> list[tuple[str, float]]:
     """Fallback vs exact query as whole processes, output piped, alternating."""
-    from bench import beibei_cmd, timed
+    from common import beibei_cmd, timed
 
     bb = beibei_cmd()
     tmp = tempfile.mkdtemp(prefix="beibei-search-bench-")
@@ -147,7 +147,7 @@ def scale_run(scale: int, runs: int) -> list[tuple[str, float]]:
     longer fits the processor's caches; the code before the fallback tiers shows
     the same); the verdict is that the fallback grows no faster than the exact
     query, and costs at most 1.5x it at the large scale."""
-    from bench import synthetic
+    from common import synthetic
 
     from beibei_cli.search.query import search
 

@@ -10,6 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _bench():  # type: ignore[no-untyped-def]
+    if str(ROOT / "benchmarks") not in sys.path:  # bench.py imports its sibling common.py
+        sys.path.insert(0, str(ROOT / "benchmarks"))
     spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -24,4 +26,4 @@ def test_the_scale_run_phases_run_on_a_synthetic_report(tmp_path: Path) -> None:
     report = bench.synthetic(2, tmp_path)
     phases = bench.phases(report)
     assert set(phases) >= {"parse YAML", "validate", "link quotes", "build index", "read cache"}
-    assert all(seconds >= 0 for seconds in phases.values())
+    assert all(seconds > 0 for seconds in phases.values()), phases  # each phase ran and was timed

@@ -442,12 +442,12 @@ def test_any_replaces_or(run) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_internal_error_is_one_line_and_debug_shows_the_traceback(run, monkeypatch, fast: bool) -> None:  # type: ignore[no-untyped-def]
-    from beibei_cli import commands
+    from beibei_cli import queries
 
-    def broken(ctx, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(report, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(commands, "metrics", broken)
+    monkeypatch.setattr(queries, "metric_rows", broken)
     quiet = run("metrics", "-f", "json", fast=fast)
     assert quiet.code == 70 and quiet.err.count("\n") == 1 and "internal error: RuntimeError: boom" in quiet.err
     for args, env in (

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beibei_cli import queries
+from beibei_cli import output, queries
 from beibei_cli.output import export, render
 from beibei_cli.report import Report, load_report
 from tests.conftest import DATA
@@ -74,11 +74,11 @@ def rendered_markdown(text: str) -> str:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_markdown_export_is_text_only(reports: tuple[Report, Report], lang: str) -> None:
     real, bad = reports
-    text = export.markdown(bad, lang)
+    text = export.markdown(queries.document(bad, lang), lang)
     assert "<" not in text and ">" not in text  # the export writes no HTML of its own, and data makes none
     assert not re.search(r"&(?!amp;|lt;|gt;)", text)
     html = rendered_markdown(text)
-    clean = rendered_markdown(export.markdown(real, lang))
+    clean = rendered_markdown(export.markdown(queries.document(real, lang), lang))
     assert tags(html) == tags(clean)  # the same elements as the real report: no script, img, a
     assert html.count("<td") == clean.count("<td") and html.count("<li") == clean.count("<li")
     assert "<script>console.log" in unescape_html(html)  # shown as text
@@ -88,8 +88,8 @@ def test_markdown_export_is_text_only(reports: tuple[Report, Report], lang: str)
 def test_markdown_tables_keep_their_columns(reports: tuple[Report, Report], fmt_rows: str) -> None:
     real, bad = reports
     rows = {
-        "metrics": lambda r: queries.metric_rows(r, lang="zh"),
-        "entities": lambda r: queries.entity_rows(r, type_=None, lang="zh"),
+        "metrics": lambda r: queries.run(r, "metrics", {}, "zh"),
+        "entities": lambda r: queries.entity_rows(r, type=None, lang="zh"),
         "timeline": lambda r: queries.timeline_rows(r, since=None, until=None, lang="zh"),
         "pillars": lambda r: queries.pillar_rows(r, detail=False, lang="zh"),
     }[fmt_rows]
@@ -135,13 +135,16 @@ def unescape_html(page: str) -> str:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_html_export_escapes_text_and_attributes(reports: tuple[Report, Report], lang: str) -> None:
     real, bad = reports
-    page, clean = parsed(export.html(bad, lang)), parsed(export.html(real, lang))
+    page, clean = (
+        parsed(export.html(queries.document(bad, lang), lang)),
+        parsed(export.html(queries.document(real, lang), lang)),
+    )
     assert page.tags == clean.tags  # not one element more: no script, img, svg
     assert page.attrs == clean.attrs  # not one attribute more: no onmouseover, onerror, href
     assert not any(a.split(".")[1].startswith("on") for a in page.attrs)
     text = "".join(page.text)
     assert HTML_PAYLOAD in text  # every attack is shown, as text
-    assert "\x1b" not in export.html(bad, lang)  # and the terminal payload shown escaped
+    assert "\x1b" not in export.html(queries.document(bad, lang), lang)  # and the terminal payload shown escaped
     assert "\\x1b[2J" in text
 
 
@@ -183,7 +186,7 @@ def open_page(tmp: Path, page: Path) -> tuple[str, list[str]]:
 def test_nothing_runs_in_a_browser(reports: tuple[Report, Report], tmp_path: Path) -> None:
     _, bad = reports
     page = tmp_path / "report.html"
-    page.write_text(export.html(bad, "en"), encoding="utf-8")
+    page.write_text(export.html(queries.document(bad, "en"), "en"), encoding="utf-8")
     dom, console = open_page(tmp_path, page)
     assert console == []  # no payload logged, no error from one
     assert "PWNED" in dom and "<script" not in dom and "<img" not in dom
@@ -200,10 +203,10 @@ def test_nothing_runs_in_a_browser(reports: tuple[Report, Report], tmp_path: Pat
 def test_cite_is_text_only(reports: tuple[Report, Report]) -> None:
     _, bad = reports
     for rid in (bad.paragraphs[30]["id"], bad.records["metric"][0]["id"]):
-        text = queries.cite(bad, rid, "md")
+        text = output.citation(queries.citation(bad, rid), "md", "zh")
         assert "<" not in text and "\x1b" not in text and text.startswith("> ")
         assert tags(rendered_markdown(text)) == {"blockquote": 1, "p": 2}  # the quote, then the reference
-        plain = queries.cite(bad, rid, "plain")
+        plain = output.citation(queries.citation(bad, rid), "plain", "zh")
         assert "\x1b" not in plain and "\\x1b[8m" in plain and "<script>" in plain
 
 

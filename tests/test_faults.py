@@ -347,8 +347,7 @@ def old_entity_mentions(records: dict[str, list[dict[str, object]]], entity: dic
 
 
 def test_mentions_table_equals_the_direct_definition() -> None:
-    from beibei_cli.queries import mentions_table
-    from beibei_cli.report import load_report
+    from beibei_cli.report import load_report, mentions_table
 
     records = load_report(str(DATA), use_cache=False).records
     table = mentions_table(records)
@@ -359,8 +358,7 @@ def test_mentions_table_equals_the_direct_definition() -> None:
 def test_mentions_table_is_linear_in_the_number_of_entities() -> None:
     """k copies of the report (entity names made distinct per copy, as in a bigger
     report): 16x the records must cost far less than 16^2 = 256x the time."""
-    from beibei_cli.queries import mentions_table
-    from beibei_cli.report import load_report
+    from beibei_cli.report import load_report, mentions_table
 
     base = load_report(str(DATA), use_cache=False).records
 

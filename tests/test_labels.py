@@ -144,17 +144,17 @@ def _labels_of_fields(report_rows: dict[str, list[dict[str, object]]]) -> set[tu
 def test_no_two_fields_share_a_label() -> None:
     """`--fields text,value,figure` gave two 数值 columns: every field of a row, and of a record, has its own."""
     from beibei_cli import queries
-    from beibei_cli.commands import SEARCH_FIELDS
+    from beibei_cli import rows as contract
     from beibei_cli.report import load_report
 
     report = load_report(None)
     rows: dict[str, list[dict[str, object]]] = {
-        "metrics": queries.metric_rows(report),
+        "metrics": queries.run(report, "metrics", {}, "zh"),
         "pillars": queries.pillar_rows(report, detail=True, lang="zh"),
         "timeline": queries.timeline_rows(report, since=None, until=None, lang="zh"),
-        "entities": queries.entity_rows(report, type_=None, lang="zh"),
+        "entities": queries.entity_rows(report, type=None, lang="zh"),
         "source": queries.paragraph_rows(report, para=None, grep=None),
-        "search": [dict.fromkeys([*SEARCH_FIELDS, "title_zh"])],
+        "search": [dict.fromkeys(contract.names("hit"))],
     }
     for rid in report.by_id():
         rows[rid] = [queries.show_record(report, rid, lang) for lang in ("zh", "en")]

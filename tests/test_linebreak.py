@@ -97,8 +97,9 @@ def test_wrapping_keeps_every_character_and_the_width(text: str, width: int) -> 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_text_of_the_report_in_a_terminal_record(width: int) -> None:
     """Each text field rendered as `show` renders it (a panel of label and value) at each width."""
+    from rich.text import Text as SText
+
     from beibei_cli.output import terminal
-    from beibei_cli.output.styled import SText
 
     problems = []
     for rid, field, text in _report_texts():

@@ -160,9 +160,9 @@ def test_answers_are_the_cli_json(exchange: dict[str, Any], run) -> None:  # typ
     assert answer(exchange["timeline"])["results"] == cli(run, "timeline", "--since", "2022")
     assert answer(exchange["entities"])["results"] == cli(run, "entities", "--type", "company")
     cited = answer(exchange["cite"])
-    assert cited["citation"] == run("cite", "metric-rd-intensity").out
+    assert cited["citation"] + "\n" == run("cite", "metric-rd-intensity").out  # no trailing newline
     assert (cited["quote"], cited["para"]) == (cli(run, "show", "metric-rd-intensity")["quote"], 52)
-    assert answer(exchange["cite-md"])["citation"] == run("cite", "para-31", "--format", "md").out
+    assert answer(exchange["cite-md"])["citation"] + "\n" == run("cite", "para-31", "--format", "md").out
     assert answer(exchange["search"])["count"] == 5
     money = cli(run, "metrics", "--kind", "money", "--min", "1亿", "--sort", "value")
     assert answer(exchange["metrics-money"])["results"] == money and money

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from beibei_cli import quantity, queries
+from beibei_cli import output, quantity, queries
 from beibei_cli import report as report_mod
 from tests.conftest import DATA, ROOT, SOURCE, python_env
 
@@ -130,13 +130,13 @@ def test_sort_value_groups_kinds_and_compares_amounts(run) -> None:  # type: ign
 
 
 def test_kind_and_bounds(rep: report_mod.Report) -> None:
-    money = queries.metric_rows(rep, kind="money", minimum="1亿", maximum=5e9)
+    money = queries.run(rep, "metrics", {"kind": "money", "minimum": "1亿", "maximum": 5e9}, "zh")
     assert [m["text"] for m in money] == ["超过6亿元", "约3亿元", "36.55亿元"]
-    assert all(m["kind"] == "share" for m in queries.metric_rows(rep, kind="share"))
+    assert all(m["kind"] == "share" for m in queries.run(rep, "metrics", {"kind": "share"}, "zh"))
     with pytest.raises(queries.UsageError, match="add --kind"):
-        queries.metric_rows(rep, minimum=1)
+        queries.run(rep, "metrics", {"minimum": 1}, "zh")
     with pytest.raises(queries.UsageError, match="unknown kind"):
-        queries.metric_rows(rep, kind="weight")
+        queries.run(rep, "metrics", {"kind": "weight"}, "zh")
 
 
 def test_figure_as_written_is_in_every_default_row(run) -> None:  # type: ignore[no-untyped-def]
@@ -283,7 +283,9 @@ def test_every_md_citation_quotes_verbatim() -> None:
     report = load_report(None)
     for rid, rec in report.by_id().items():
         if rec.get("quote"):
-            assert queries.cite(report, rid, "md").splitlines()[0] == "> " + md_escape(rec["quote"]), rid
+            assert output.citation(queries.citation(report, rid), "md", "zh").splitlines()[0] == "> " + md_escape(
+                rec["quote"]
+            ), rid
 
 
 def test_version_1_file_says_what_changed(tmp_path: Path) -> None:
@@ -456,14 +458,21 @@ def test_the_typed_records_are_the_loaded_records(rep: report_mod.Report) -> Non
 
 
 def test_the_cli_offers_the_schema_choices() -> None:
+    from typer.main import get_command
+
     from beibei_cli import cli, models, schema
     from beibei_cli.output.labels import from_zh
 
+    def choices(command: str, option: str) -> tuple[str, ...]:
+        params = get_command(cli.app).commands[command].params  # type: ignore[attr-defined]
+        return tuple(next(p for p in params if option in p.opts).type.choices)
+
     # the schema's types, then the Chinese names the tables show for them (企业 for company)
-    assert tuple(m.value for m in cli.EntityType) == (*models.ENTITY_TYPES, *from_zh(models.ENTITY_TYPES))
+    assert choices("entities", "--type") == (*models.ENTITY_TYPES, *from_zh(models.ENTITY_TYPES))
     assert set(from_zh(models.ENTITY_TYPES).values()) == set(models.ENTITY_TYPES)
-    assert tuple(m.value for m in cli.MetricKind) == models.METRIC_KINDS == tuple(quantity.KINDS)
-    assert tuple(m.value for m in cli.Sort) == models.METRIC_SORTS
+    assert choices("metrics", "--kind") == models.METRIC_KINDS == tuple(quantity.KINDS)
+    assert choices("metrics", "--sort") == models.METRIC_SORTS
+    assert choices("metrics", "--status") == models.METRIC_STATUSES
     assert schema.fields_of(schema.Entity)["type"].mark(schema.Choice).choices is models.ENTITY_TYPES
     assert schema.fields_of(schema.Metric)["kind"].mark(schema.Choice).choices is models.METRIC_KINDS
 
@@ -474,4 +483,4 @@ def test_models_is_cheap_and_schema_version_is_defined_once() -> None:
     assert done.stdout.strip() == "False"
     sources = list((ROOT / "src" / "beibei_cli").rglob("*.py"))
     defined = [p.name for p in sources if re.search(r"^SCHEMA_VERSION\s*=", p.read_text(encoding="utf-8"), re.M)]
-    assert defined == ["__init__.py"]
+    assert defined == ["about.py"]

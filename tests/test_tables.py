@@ -243,3 +243,24 @@ def test_a_narrow_table_never_breaks_a_figure(run) -> None:  # type: ignore[no-u
         lines = run("metrics", "-f", "table", "--lang", "en", env={"COLUMNS": str(width)}).out.splitlines()
         whole = [f for f in figures if len(f) <= width]
         assert all(any(f in line for line in lines) for f in whole), width
+
+
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+CLOSING = "，。、；：？！）》」』〉】”’"
+
+
+@pytest.mark.parametrize("color", ["always", "never"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_what_a_person_sees_at_every_width_colour_on_and_off(run, color: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Drawn by Rich: no line wider than the terminal but a lone id, no line that starts with
+    closing punctuation, every id whole; colour codes only when asked for."""
+    commands = [["metrics"], ["search", "招商"], ["pillars", "--detail"], ["show", "case-tenghai-land"], ["timeline"]]
+    for width in (30, 62, 80, 100, 200):
+        for argv in commands:
+            out = run("--color", color, "--lang", lang, *argv, "-f", "table", env={"COLUMNS": str(width)}).out
+            assert bool(SGR.search(out)) == (color == "always"), (argv, width)
+            plain = SGR.sub("", out)
+            for line in plain.splitlines():
+                assert lb.cell_width(line) <= width or re.fullmatch(r"[a-z0-9-]+", line), (argv, width, line)
+                inner = line.strip("│┃ ")
+                assert not inner or inner[0] not in CLOSING, (argv, width, line)

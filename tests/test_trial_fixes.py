@@ -223,17 +223,13 @@ def test_api_metrics_takes_kind_min_max() -> None:
 
 
 @pytest.mark.parametrize(
-    ("method", "args", "accepted"),
-    [
-        ("metrics", (), "pillar, section, kind, min, max, sort, reverse, limit"),
-        ("pillars", (), "detail, limit"),
-        ("search", ("北碚",), "query, kinds, any_term, regex, limit, context, exact"),
-        ("timeline", (), "since, until, limit"),
-        ("entities", (), "type, limit"),
-        ("source", (), "para, grep, limit"),
-    ],
+    ("method", "args"),
+    [("metrics", ()), ("pillars", ()), ("search", ("北碚",)), ("timeline", ()), ("entities", ()), ("source", ())],
 )
-def test_api_unknown_keyword_is_a_usage_error(method: str, args: tuple[str, ...], accepted: str) -> None:
+def test_api_unknown_keyword_is_a_usage_error(method: str, args: tuple[str, ...]) -> None:
+    from beibei_cli.declare import api_params, by_name
+
+    accepted = ", ".join(p["api"] for p in api_params(by_name(method)))  # as declared
     with pytest.raises(beibei_cli.UsageError) as info:
         getattr(beibei_cli.load(), method)(*args, colour="red")
     assert f"{method}() got unknown keyword argument 'colour'; it takes {accepted}" == info.value.message

@@ -10,11 +10,9 @@ their fields. Importing this package is cheap (the command line imports it on
 every run): ``load`` and the rest are fetched from ``api`` on first use.
 """
 
-__version__ = "0.3.0"
-# The version of data/report.yaml this tool reads (docs/schema.md); defined here only.
-SCHEMA_VERSION = 2
-# The id of the group that holds what belongs to the report as a whole (records with no pillar).
-GENERAL = "general"
+from beibei_cli.about import GENERAL as GENERAL
+from beibei_cli.about import SCHEMA_VERSION as SCHEMA_VERSION
+from beibei_cli.about import __version__ as __version__
 
 __all__ = [
     "load",
@@ -27,6 +25,7 @@ __all__ = [
     "Paragraph",
     "Record",
     "Info",
+    "fields",
     "BeibeiError",
     "UsageError",
     "DataError",
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
         Record,
         Report,
         UsageError,
+        fields,
         load,
     )
 

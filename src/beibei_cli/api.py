@@ -38,13 +38,12 @@ command-line convention, not an error).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from beibei_cli.errors import BeibeiError, DataError, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from beibei_cli.report import Report as _Loaded
 
 __all__ = [
@@ -58,154 +57,37 @@ __all__ = [
     "Paragraph",
     "Record",
     "Info",
+    "fields",
     "BeibeiError",
     "UsageError",
     "DataError",
 ]
 
-# -- the rows (each may carry more keys: fields are added, never renamed) ---
+# -- the rows: one type per row kind, made from the row contract (rows.py) -----
+# (Each is a plain dict at run time; ``fields(kind)`` lists a kind's fields, typed and described.)
+
+Metric = dict[str, Any]  # beibei metrics --format json
+Pillar = dict[str, Any]  # beibei pillars [--detail] --format json
+Hit = dict[str, Any]  # beibei search --format json
+Event = dict[str, Any]  # beibei timeline --format json
+Entity = dict[str, Any]  # beibei entities --format json
+Paragraph = dict[str, Any]  # beibei source --format json
+Record = dict[str, Any]  # beibei show ID --format json
+Info = dict[str, Any]  # beibei info --format json
 
 
-class Metric(TypedDict, total=False):
-    """A figure: ``beibei metrics --format json``."""
+def fields(kind: str) -> list[tuple[str, str, str]]:
+    """The fields of a row kind (metric, pillar, pillar-detail, hit, event, entity, paragraph, info):
+    (name, JSON type, description), in the order rows have them.
 
-    id: str
-    name: str
-    value: float
-    unit: str
-    pillar: str | None
-    quote: str
-    text: str
-    qualifier: str | None
-    qualifier_meaning: str | None
-    kind: str
-    status: str
-    amount: float
-    base_unit: str
-    figure: str
-    unit_en: str | None
-    as_of: str | None
-    as_of_precision: str
-    as_of_inferred: bool
-    as_of_note: str | None
-    section: str | None
-    case: str | None
-    para: int | None
-    paras: list[int]
-    name_en: str | None  # the curated English in every language (``name`` is in the interface language)
-    name_zh: str  # the Chinese in every language
-    note: str | None
-    pillar_name: str | None
-
-
-class Pillar(TypedDict, total=False):
-    """A positioning or article: ``beibei pillars [--detail] --format json``."""
-
-    id: str
-    kind: str
-    name: str
-    name_en: str | None
-    name_zh: str
-    heading: str | None
-    heading_en: str | None
-    heading_zh: str | None
-    summary: str | None
-    summary_en: str | None
-    summary_zh: str | None
-    quote: str
-    para: int | None
-    goals: list[dict[str, Any]]
-    plans: list[dict[str, Any]]
-    cases: list[dict[str, Any]]
-    metrics: list[dict[str, Any]]
-
-
-class Hit(TypedDict, total=False):
-    """A search hit: ``beibei search --format json``; ``matches`` are [start, end) offsets into ``text``."""
-
-    id: str
-    kind: str
-    pillar: str | None
-    title: str
-    title_en: str | None
-    title_zh: str
-    snippet: str
-    score: float
-    text: str
-    matches: list[list[int]]
-    match: str  # the tier that found it: exact, parts, partial or fuzzy-pinyin
-
-
-class Event(TypedDict, total=False):
-    """A dated event: ``beibei timeline --format json``."""
-
-    id: str
-    date: str
-    precision: str
-    title: str
-    title_en: str | None
-    title_zh: str
-    quote: str
-    inferred: bool
-    date_note: str | None
-    para: int | None
-
-
-class Entity(TypedDict, total=False):
-    """An organisation, person, place or project: ``beibei entities --format json``."""
-
-    id: str
-    name: str
-    name_en: str | None
-    name_zh: str
-    type: str
-    aliases: list[str]
-    quote: str
-    para: int | None
-    mentions: list[str]
-
-
-class Paragraph(TypedDict):
-    """A paragraph of the article: ``beibei source --format json``."""
-
-    id: str
-    n: int
-    type: str
-    section: str | None
-    text: str
-
-
-class Record(TypedDict, total=False):
-    """One record of any kind in full: ``beibei show ID --format json``.
-
-    ``record`` is its kind; ``paragraph`` is the text of the paragraph ``para``.
+    >>> fields("metric")[0]
+    ('id', 'string', "the figure's id (beibei show ID)")
     """
+    from beibei_cli.rows import ROWS
 
-    id: str
-    record: str
-    quote: str
-    para: int | None
-    paragraph: str
-
-
-class Info(TypedDict, total=False):
-    """What is loaded: ``beibei info --format json``."""
-
-    title: str
-    title_en: str | None
-    title_zh: str
-    region: str
-    region_en: str | None
-    region_zh: str
-    date: str | None
-    date_inferred: bool | None
-    date_precision: str
-    date_note: str | None
-    data_file: str
-    source_file: str
-    schema_version: int
-    version: str
-    counts: dict[str, int]
+    if kind not in ROWS:
+        raise UsageError(f"unknown row kind {kind!r}; choose from {', '.join(ROWS)}")
+    return list(ROWS[kind])
 
 
 # -- loading ---------------------------------------------------------------
@@ -241,40 +123,114 @@ def entity_types() -> list[str]:
     return list(ENTITY_TYPES)
 
 
-def _limited(rows: list[Any], limit: int | None) -> list[Any]:
-    """At most ``limit`` rows, as ``-n/--limit`` (0: none)."""
-    if limit is None:
-        return rows
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise UsageError(f"limit must be a whole number, 0 or more, got {limit!r}")
-    return rows[:limit]
+def _check(p: dict[str, Any], value: Any, method: str) -> Any:
+    """``value`` for declared parameter ``p``, or a UsageError naming it (no TypeError, no silent coercion)."""
+    name = p["api"]
+    if value is None and not p["required"]:
+        return None
+    if p["schema"] is not None:  # a parameter that takes more than one type: the query checks it
+        return value
+    kind = p["type"]
+    if p["choices"]:
+        if not isinstance(value, str):
+            raise UsageError(f"{method}(): {name} must be one of {', '.join(p['choices'])}, got {value!r}")
+        found = (
+            value if p["case_sensitive"] else next((c for c in p["choices"] if c.casefold() == value.casefold()), value)
+        )
+        if found not in p["choices"]:
+            raise UsageError(f"{method}(): unknown {name} {value!r}; choose one of {', '.join(p['choices'])}")
+        return found
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise UsageError(f"{method}(): {name} must be True or False, got {value!r}")
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UsageError(f"{method}(): {name} must be a whole number, got {value!r}")
+        if p["min"] is not None and value < p["min"]:
+            raise UsageError(f"{method}(): {name} must be {p['min']} or more, got {value}")
+        return value
+    if not isinstance(value, str):
+        raise UsageError(f"{method}(): {name} must be text, got {value!r}")
+    return value
 
 
-def _no_unknown(method: Any, unknown: dict[str, Any]) -> None:
-    """A UsageError for keyword arguments ``method`` does not take, naming those it does.
+def _arguments(name: str, given: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
+    """The query's filters (declared defaults filled in) and the limit, from the API's keyword arguments."""
+    from beibei_cli.declare import api_params, by_name
 
-    (A plain TypeError would not be a BeibeiError; every bad argument of the API is a UsageError.)
-    """
-    if not unknown:
-        return
+    params = api_params(by_name(name))
+    by_api = {p["api"]: p for p in params}
+    for p in params:  # the query layer's name (minimum for min) is accepted too, as before 0.4
+        if p["name"] != p["api"] and p["name"] in given and p["api"] not in given:
+            given = {**given, p["api"]: given[p["name"]]}
+            del given[p["name"]]
+    unknown = [k for k in given if k not in by_api]
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        raise UsageError(
+            f"{name}() got unknown keyword argument{plural} {', '.join(repr(k) for k in unknown)}; "
+            f"it takes {', '.join(by_api)}"
+        )
+    filters: dict[str, Any] = {}
+    limit = None
+    for p in params:
+        value = _check(p, given[p["api"]], name) if p["api"] in given else p["default"]
+        if p["role"] == "limit":
+            limit = value
+        else:
+            filters[p["name"]] = value
+    return filters, limit
+
+
+def _signature(name: str) -> Any:
+    """The method's signature, for help() and editors, from the declaration."""
     import inspect
 
-    accepted = [
-        name
-        for name, param in inspect.signature(method).parameters.items()
-        if param.kind in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY) and name != "self"
-    ]
-    names = ", ".join(repr(k) for k in unknown)
-    plural = "s" if len(unknown) > 1 else ""
-    raise UsageError(
-        f"{method.__name__}() got unknown keyword argument{plural} {names}; it takes {', '.join(accepted)}"
-    )
+    from beibei_cli.declare import api_params, by_name
+
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
+    for p in api_params(by_name(name)):
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD if p["kind"] == "argument" else inspect.Parameter.KEYWORD_ONLY
+        default = inspect.Parameter.empty if p["required"] else p["default"]
+        params.append(inspect.Parameter(p["api"], kind, default=default))
+    return inspect.Signature(params)
+
+
+M = TypeVar("M", bound=Callable[..., Any])
+
+
+def _documented(name: str) -> Callable[[M], M]:
+    """A listing method of ``Report``, its signature and docstring taken from the declaration of ``name``."""
+
+    def decorate(method: M) -> M:
+        import inspect
+
+        from beibei_cli.declare import api_params, by_name
+
+        q = by_name(name)
+        lines = [f"{p['api']}: {p['help']}" for p in api_params(q)]
+        examples = inspect.cleandoc(method.__doc__ or "")
+        method.__doc__ = f"{q['help']} As ``beibei {name}``.\n\n" + "\n".join(lines) + "\n\n" + examples
+        method.__signature__ = _signature(name)  # type: ignore[attr-defined]
+        return method
+
+    return decorate
 
 
 def _lang(lang: str) -> str:
     value = str(lang).strip().lower()
     if value not in LANGS:
         raise UsageError(f"unknown language {lang!r}; choose {' or '.join(LANGS)}")
+    return value
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of a row's lists and dicts: what a caller changes never reaches the report."""
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
     return value
 
 
@@ -296,109 +252,41 @@ class Report:
         """
         return Report(self._report, lang=lang)
 
+    def _rows(self, name: str, given: dict[str, Any]) -> list[Any]:
+        from beibei_cli import queries
+
+        filters, limit = _arguments(name, given)
+        rows = queries.run(self._report, name, filters, self.lang)
+        copied: list[Any] = _copy(rows if limit is None else rows[:limit])
+        return copied
+
     def info(self) -> Info:
         """Title, region, date, files, versions and counts of each kind of record."""
         from beibei_cli import queries
 
-        return cast("Info", queries.info_record(self._report, self.lang))
+        return _copy(queries.info_record(self._report, self.lang))  # type: ignore[no-any-return]
 
-    def metrics(
-        self,
-        *,
-        pillar: str | None = None,
-        section: str | None = None,
-        kind: str | None = None,
-        min: str | float | None = None,  # noqa: A002 - the name of the CLI's --min
-        max: str | float | None = None,  # noqa: A002 - the name of the CLI's --max
-        sort: str = "report",
-        reverse: bool = False,
-        limit: int | None = None,
-        **unknown: Any,
-    ) -> list[Metric]:
-        """Every figure, as ``beibei metrics``: ``pillar`` (id, name or unique prefix;
-        ``general`` for the report as a whole), ``section`` (``results``, ``narrative``
-        or a section id), ``kind`` (money, count, share, ...), ``min`` and ``max``
-        (bounds on the amount in base units, a number or text such as ``"1亿"``;
-        they need ``kind``), ``sort`` (report, value, name, pillar), ``reverse``,
-        ``limit``. Any other keyword raises UsageError.
-
-        >>> [m["id"] for m in load().metrics(pillar="tech", limit=2)]
+    @_documented("metrics")
+    def metrics(self, **options: Any) -> list[Metric]:
+        """>>> [m["id"] for m in load().metrics(pillar="tech", limit=2)]
         ['metric-sitaibao-market-value-growth', 'metric-tech-enterprises']
         >>> [m["text"] for m in load().metrics(kind="money", min="40亿")]
         ['428亿元', '93.9亿元']
         """
-        from beibei_cli import queries
+        return self._rows("metrics", options)
 
-        # minimum/maximum: the query layer's names, which callers used before min/max were listed
-        min = unknown.pop("minimum", min)  # noqa: A001
-        max = unknown.pop("maximum", max)  # noqa: A001
-        _no_unknown(self.metrics, unknown)
-        if sort not in queries.METRIC_SORTS:
-            raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(queries.METRIC_SORTS)}")
-        rows = queries.metric_rows(
-            self._report,
-            pillar=pillar,
-            section=section,
-            kind=kind,
-            minimum=min,
-            maximum=max,
-            sort=sort,
-            reverse=reverse,
-            lang=self.lang,
-        )
-        rows = _limited(rows, limit)
-        return cast("list[Metric]", rows)
+    @_documented("pillars")
+    def pillars(self, **options: Any) -> list[Pillar]:
+        return self._rows("pillars", options)
 
-    def pillars(self, *, detail: bool = False, limit: int | None = None, **unknown: Any) -> list[Pillar]:
-        """The two positionings and four articles; ``detail=True`` adds goals, plans, cases, metrics."""
-        from beibei_cli import queries
-
-        _no_unknown(self.pillars, unknown)
-        rows = queries.pillar_rows(self._report, detail=detail, lang=self.lang)
-        return cast("list[Pillar]", _limited(rows, limit))
-
-    def search(
-        self,
-        query: str | Iterable[str],
-        *,
-        kinds: str | Iterable[str] | None = None,
-        any_term: bool = False,
-        regex: bool = False,
-        limit: int | None = None,
-        context: int = 20,
-        exact: bool = False,
-        **unknown: Any,
-    ) -> list[Hit]:
-        """Ranked hits, as ``beibei search``: ``query`` is the words (a string is
-        split on spaces; ``"double quotes"`` group a phrase), ``kinds`` the
-        ``--in`` scope (``"cases,metrics"`` or ``["case", "metric"]``),
-        ``any_term`` any word instead of all, ``regex`` a regular expression,
-        ``context`` characters around the snippet's match, ``exact`` exact
-        matches only (``--exact``). Any other keyword raises UsageError.
+    @_documented("search")
+    def search(self, query: Any, **options: Any) -> list[Hit]:
+        """A string query is split on spaces; ``"double quotes"`` group a phrase.
 
         >>> [h["id"] for h in load().search("zhaoshang", kinds=["metric"])]
         ['metric-investment-attracted-2022']
         """
-        from beibei_cli import queries
-
-        _no_unknown(self.search, unknown)
-        if context < 0:
-            raise UsageError(f"context must not be negative, got {context}")
-        words = [query] if isinstance(query, str) else list(query)
-        scope = kinds if kinds is None or isinstance(kinds, str) else list(kinds)
-        hits = queries.search_hits(
-            self._report,
-            words,
-            kinds=queries.parse_kinds(scope, "kinds"),
-            any_term=any_term,
-            regex=regex,
-            context=context,
-            lang=self.lang,
-            exact=exact,
-        )
-        hits = _limited(hits, limit)
-        # the JSON rows leave out the highlight offsets of the snippet
-        return cast("list[Hit]", [{k: v for k, v in h.items() if k != "snippet_matches"} for h in hits])
+        return self._rows("search", {"query": query, **options})
 
     def get(self, id: str) -> Record:
         """One record of any kind (or ``para-N``) in full, as ``beibei show ID``.
@@ -408,56 +296,38 @@ class Report:
         """
         from beibei_cli import queries
 
-        return cast("Record", queries.show_record(self._report, str(id).strip(), self.lang))
+        if not isinstance(id, str):
+            raise UsageError(f"get(): id must be text such as metric-rd-intensity, got {id!r}")
+        return _copy(queries.show_record(self._report, id.strip(), self.lang))  # type: ignore[no-any-return]
 
     def cite(self, id: str, *, format: Literal["plain", "md"] = "plain") -> str:
-        """A record's quote with its paragraph number and the report's title, as ``beibei cite``."""
-        from beibei_cli import queries
+        """A record's quote with its paragraph number and the report's title, as ``beibei cite``
+        (no trailing newline)."""
+        from beibei_cli import output, queries
 
         if format not in ("plain", "md"):
             raise UsageError(f"cite prints plain or md, not {format!r}")
-        return queries.cite(self._report, str(id).strip(), format)
+        if not isinstance(id, str):
+            raise UsageError(f"cite(): id must be text such as metric-rd-intensity, got {id!r}")
+        return output.citation(queries.citation(self._report, id.strip()), format, self.lang)
 
-    def timeline(
-        self, *, since: str | None = None, until: str | None = None, limit: int | None = None, **unknown: Any
-    ) -> list[Event]:
-        """Dated events in date order, as ``beibei timeline``; ``since``/``until`` take 2022, 2022-04 or 2022-04-01.
-
-        >>> [e["date"] for e in load().timeline(until="2021")][:2]
+    @_documented("timeline")
+    def timeline(self, **options: Any) -> list[Event]:
+        """>>> [e["date"] for e in load().timeline(until="2021")][:2]
         ['1949-12-08', '2021']
         """
-        from beibei_cli import queries
+        return self._rows("timeline", options)
 
-        _no_unknown(self.timeline, unknown)
-        rows = queries.timeline_rows(self._report, since=since, until=until, lang=self.lang)
-        return cast("list[Event]", _limited(rows, limit))
-
-    def entities(self, *, type: str | None = None, limit: int | None = None, **unknown: Any) -> list[Entity]:
-        """Organisations, companies, people, places and projects, as ``beibei entities``;
-        ``type`` is one of ``entity_types()`` or the Chinese name the tables show (企业).
-
-        >>> [e["id"] for e in load().entities(type="university")]
+    @_documented("entities")
+    def entities(self, **options: Any) -> list[Entity]:
+        """>>> [e["id"] for e in load().entities(type="university")]
         ['org-swu']
         """
-        from beibei_cli import queries
+        return self._rows("entities", options)
 
-        _no_unknown(self.entities, unknown)
-        rows = queries.entity_rows(self._report, type_=type, lang=self.lang)
-        return cast("list[Entity]", _limited(rows, limit))
-
-    def source(
-        self, *, para: int | None = None, grep: str | None = None, limit: int | None = None, **unknown: Any
-    ) -> list[Paragraph]:
-        """The article's paragraphs, as ``beibei source``: only paragraph ``para``, or those containing ``grep``.
-
-        >>> load().source(para=31)[0]["text"][:12]
+    @_documented("source")
+    def source(self, **options: Any) -> list[Paragraph]:
+        """>>> load().source(para=31)[0]["text"][:12]
         '在北碚种子基金的扶持下，'
         """
-        from beibei_cli import queries
-
-        _no_unknown(self.source, unknown)
-        last = len(self._report.paragraphs)
-        if para is not None and not 1 <= para <= last:
-            raise UsageError(f"para must be between 1 and {last}, got {para}")
-        rows = queries.paragraph_rows(self._report, para=para, grep=grep)
-        return cast("list[Paragraph]", _limited(rows, limit))
+        return self._rows("source", options)

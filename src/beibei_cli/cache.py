@@ -21,7 +21,7 @@ import os
 import sys
 from stat import S_ISREG
 
-from beibei_cli import __version__
+from beibei_cli.about import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -1,15 +1,11 @@
-"""The command-line interface: the one definition of every command and option.
+"""The Typer app, built from the declarations of ``declare.py``.
 
-Each option is declared once, below, and shared by every command that takes it.
-The command functions here are declarations only: ``@command`` registers them
-with Typer and hands the parsed values, unchanged and by name, to the function
-of the same name in ``commands``. The global options are parameters of the app's
-callback and reach ``commands.Ctx`` the same way, by name.
-
-The start-up fast path (``fastpath.py``) parses argv with ``_cli_spec.SPEC``,
-which is generated from this app by ``python scripts/gen_cli_spec.py`` and
-committed; ``tests/test_fastpath.py`` fails when it is stale and runs both
-parsers side by side on generated argument vectors.
+Every command, option, default, choice list and help text comes from there;
+this module turns each declared parameter into a Typer option or argument,
+each query into a command whose callback calls its handler in
+``commands.HANDLERS`` with the parsed values by name. The start-up fast path
+(``fastpath.py``) parses the same declarations without importing Typer, and
+``tests/test_fastpath.py`` runs both parsers side by side on generated argv.
 """
 
 from __future__ import annotations
@@ -18,15 +14,13 @@ import inspect
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, Optional
 
 import typer
 from typer.models import TyperPath
 
-from beibei_cli import commands
-from beibei_cli.models import ENTITY_TYPES, METRIC_KINDS, METRIC_SORTS
-from beibei_cli.output import COLOR_CHOICES, FORMATS
-from beibei_cli.output.labels import from_zh
+from beibei_cli import commands, declare
+from beibei_cli import rows as contract
 
 EPILOG = """\b
 Global options (--data, --lang, --color, --no-cache, --debug) may come before
@@ -48,6 +42,8 @@ Environment:
   NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb   colour, as usual
 """
 
+GLOBAL_HINT = "\b\nGlobal options (--data, --lang, --color, --no-cache, --debug): see 'beibei --help'.\n"
+
 
 class NonEmptyPath(TyperPath):
     """A path parameter that refuses "" (Path("") would silently be the current folder)."""
@@ -60,8 +56,6 @@ class NonEmptyPath(TyperPath):
 
 PathType = NonEmptyPath()
 
-GLOBAL_HINT = "\b\nGlobal options (--data, --lang, --color, --no-cache, --debug): see 'beibei --help'.\n"
-
 app = typer.Typer(
     name="beibei",
     help="Query the Beibei district report 聚焦“两大定位” 做好“四篇文章” from the command line.\n\n"
@@ -71,218 +65,165 @@ app = typer.Typer(
     add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    context_settings={"help_option_names": list(declare.HELP_OPTIONS), "max_content_width": 100},
 )
-cache_app = typer.Typer(help="Manage the cache of the parsed report.", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(cache_app, name="cache")
+groups: dict[str, typer.Typer] = {}
+for _group, _help in declare.GROUPS.items():
+    groups[_group] = typer.Typer(help=_help, no_args_is_help=True, rich_markup_mode=None)
+    app.add_typer(groups[_group], name=_group)
 
-
-def _choice(name: str, values: tuple[str, ...] | list[str]) -> Any:
-    """A str Enum of ``values`` (Typer offers Enum members as choices)."""
-    return Enum(name, {v: v for v in values}, type=str)
-
-
-# The choices come from where they are defined: the output layer, the queries, the schema.
-Format = _choice("Format", FORMATS)
-RecordFormat = _choice("RecordFormat", ("table", "plain", "json", "yaml"))
-CiteFormat = _choice("CiteFormat", ("plain", "md"))
-ExportFormat = _choice("ExportFormat", ("md", "html"))
-Color = _choice("Color", COLOR_CHOICES)
-Lang = _choice("Lang", ("zh", "en"))
-Sort = _choice("Sort", METRIC_SORTS)
-# --type takes the Chinese names the tables show too (企业 for company)
-EntityType = _choice("EntityType", (*ENTITY_TYPES, *from_zh(ENTITY_TYPES)))
-MetricKind = _choice("MetricKind", METRIC_KINDS)
 
 # -- dynamic completion ----------------------------------------------------
 
 
-def _complete(kind: str, incomplete: str) -> list[str]:
-    try:
-        from beibei_cli.report import load_report
+def _report() -> Any:
+    from beibei_cli.report import load_report  # completion only
 
-        report = load_report(None)
-    except Exception:  # completion must never fail loudly
-        return []
-    if kind == "ids":
-        return [i for i in report.by_id() if i.startswith(incomplete)]
-    if kind == "pillars":
-        names = [n for p in report.pillars() for n in (p["id"], p["name"])]
-        return [n for n in names if n.startswith(incomplete)]
-    return []
+    return load_report(None)
+
+
+def _candidates(values: list[str], incomplete: str) -> list[str]:
+    """Completion candidates: one line each, never a newline or a control character in one."""
+    return [v for v in values if v.startswith(incomplete) and v.isprintable()]
 
 
 def complete_ids(incomplete: str) -> list[str]:
-    return _complete("ids", incomplete)
+    try:
+        return _candidates(list(_report().by_id()), incomplete)
+    except Exception:  # completion must never fail loudly
+        return []
 
 
 def complete_pillars(incomplete: str) -> list[str]:
-    return _complete("pillars", incomplete)
+    try:
+        return _candidates([n for p in _report().pillars() for n in (p["id"], p["name"])], incomplete)
+    except Exception:  # completion must never fail loudly
+        return []
 
 
 def complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Field names of the command being completed, taken from the rows it prints."""
-    try:
-        from beibei_cli import queries
-        from beibei_cli.report import load_report
-
-        report = load_report(None)
-        rows = {
-            "metrics": lambda: queries.metric_rows(report),
-            "pillars": lambda: queries.pillar_rows(report, detail=True, lang="zh"),
-            "timeline": lambda: queries.timeline_rows(report, since=None, until=None, lang="zh"),
-            "entities": lambda: queries.entity_rows(report, type_=None, lang="zh"),
-            "source": lambda: queries.paragraph_rows(report, para=None, grep=None),
-        }
-        name = ctx.info_name or ""
-        known = commands.SEARCH_FIELDS if name == "search" else queries.any_fields(rows[name]()) if name in rows else []
-    except Exception:  # completion must never fail loudly
+    """The declared fields of the command being completed (rows.py)."""
+    q = declare.commands().get(ctx.info_name or "")
+    if q is None or q["rows"] is None:
         return []
     head, _, last = incomplete.rpartition(",")
     prefix = head + "," if head else ""
-    return [prefix + f for f in known if f.startswith(last)]
+    return [prefix + f for f in contract.names(q["rows"]) if f.startswith(last)]
 
 
-# -- options shared by every listing command (each declared once) -----------
+COMPLETERS: dict[str, Callable[..., list[str]]] = {
+    "ids": complete_ids,
+    "pillars": complete_pillars,
+    "fields": complete_fields,
+}
 
-FormatOpt = Annotated[
-    Optional[Format],  # type: ignore[valid-type]
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format. Default: table on a terminal, plain (tab-separated) when piped. "
-        "xlsx is an Excel workbook (with -o FILE).",
-    ),
-]
-FieldsOpt = Annotated[
-    Optional[str],
-    typer.Option(
-        "--fields",
-        metavar="FIELDS",
-        help="Comma-separated fields to print, in this order (e.g. id,name,text).",
-        autocompletion=complete_fields,
-    ),
-]
-NoHeaderOpt = Annotated[bool, typer.Option("--no-header", help="Leave out the header row of tsv, csv and xlsx.")]
-OutputOpt = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--output",
-        "-o",
-        help="Write to FILE instead of stdout ('-' is stdout). Without --format, the format its extension "
-        "names (.csv .tsv .json .jsonl .yaml .md .xlsx), else plain. xlsx needs -o or a redirect.",
-        click_type=PathType,
-    ),
-]
-LimitOpt = Annotated[
-    Optional[int],
-    typer.Option(
-        "--limit", "-n", min=0, metavar="N", help="Print at most N rows (0 prints none; the exit code is unchanged)."
-    ),
-]
-RecordFormatOpt = Annotated[
-    Optional[RecordFormat],  # type: ignore[valid-type]
-    typer.Option("--format", "-f", help="table, plain, json or yaml."),
-]
-IdArg = Annotated[
-    str,
-    typer.Argument(
-        help="The record's id (any kind: pillar, case, metric, event, para-N...).", autocompletion=complete_ids
-    ),
-]
+# -- declarations to Typer parameters ------------------------------------------
 
-F = TypeVar("F", bound=Callable[..., Any])
+
+def _choice(name: str, values: list[str]) -> Any:
+    """A str Enum of ``values`` (Typer offers Enum members as choices)."""
+    return Enum(name, {v: v for v in values}, type=str)
+
+
+def _annotation(p: declare.Param) -> Any:
+    if p["kind"] == "argument" and p["nargs"] == -1:
+        return list[str]
+    base: Any = {"int": int, "boolean": bool, "path": Path, "float": float}.get(p["type"], str)
+    if p["choices"]:
+        base = _choice(p["name"].title().replace("_", ""), p["choices"])
+    if p["default"] is None and base is not bool:
+        return Optional[base]
+    return base
+
+
+def _info(p: declare.Param) -> Any:
+    settings: dict[str, Any] = {"help": p["help"] or None}
+    if p["metavar"]:
+        settings["metavar"] = p["metavar"]
+    if p["type"] == "path":
+        settings["click_type"] = PathType
+    if p["complete"]:
+        settings["autocompletion"] = COMPLETERS[p["complete"]]
+    if p["kind"] == "argument":
+        return typer.Argument(**settings)
+    if p["min"] is not None:
+        settings["min"] = p["min"]
+    if p["max"] is not None:
+        settings["max"] = p["max"]
+    if p["envvar"]:
+        settings.update(envvar=p["envvar"], show_envvar=True)
+    if p["choices"] and not p["case_sensitive"]:
+        settings["case_sensitive"] = False
+    if p["hidden"]:
+        settings["hidden"] = True
+    if p["action"]:
+        action = commands.ACTIONS[p["action"]]
+
+        def callback(value: bool) -> None:
+            if value:
+                raise typer.Exit(action())
+
+        settings.update(callback=callback, is_eager=True, expose_value=False)
+    return typer.Option(*p["opts"], **settings)
+
+
+def _signature(params: list[declare.Param]) -> list[inspect.Parameter]:
+    out = []
+    for p in params:
+        default = inspect.Parameter.empty if p["required"] else p["default"]
+        annotation: Any = Annotated[_annotation(p), _info(p)]
+        out.append(inspect.Parameter(p["name"], inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
+    return out
 
 
 def _plain(value: Any) -> Any:
-    """Parsed values as the core takes them: choices as their text, paths as OS strings."""
+    """Parsed values as the handlers take them: choices as their text, paths as OS strings."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
     return value
 
 
-def command(app_: typer.Typer = app, name: str | None = None, **settings: Any) -> Callable[[F], F]:
-    """Register a declaration with Typer; its values go by name to the ``commands`` function of its name."""
-
-    def register(declaration: F) -> F:
-        function = declaration.__name__
-        signature = inspect.signature(declaration, eval_str=True)
-        ctx_param = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-
-        def delegate(ctx: typer.Context, **params: Any) -> int:
-            target = getattr(commands, function)
-            return int(target(_ctx(ctx), **{key: _plain(value) for key, value in params.items()}))
-
-        delegate.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=[ctx_param, *signature.parameters.values()]
-        )
-        delegate.__annotations__ = {p.name: p.annotation for p in delegate.__signature__.parameters.values()}  # type: ignore[attr-defined]
-        delegate.__annotations__["return"] = int
-        delegate.__name__ = delegate.__qualname__ = declaration.__name__
-        delegate.__doc__ = declaration.__doc__
-        settings["epilog"] = (settings.get("epilog") or "") + GLOBAL_HINT
-        app_.command(name, **settings)(delegate)
-        return declaration
-
-    return register
+def _epilog(text: str) -> str:
+    """The declared epilog for --help: examples as an unwrapped block, else a paragraph."""
+    lines = text.splitlines()
+    if lines and all(line.startswith("beibei ") for line in lines):
+        return "\b\nExamples:\n" + "".join(f"  {line}\n" for line in lines) + GLOBAL_HINT
+    return (text + "\n" if text else "") + GLOBAL_HINT
 
 
-def eager(action: str) -> Callable[[bool], None]:
-    """The callback of an eager option: run ``commands.<action>()`` and exit (the fast path does the same)."""
+def register(target: typer.Typer, q: declare.Query, handler: Callable[..., int]) -> None:
+    """Query ``q`` as a command of ``target`` whose callback calls ``handler`` with its values."""
+    ctx_param = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    params = _signature(q["params"])
 
-    def callback(value: bool) -> None:
-        if value:
-            raise typer.Exit(getattr(commands, action)())
+    def callback(ctx: typer.Context, **values: Any) -> int:
+        return handler(_ctx(ctx), **{key: _plain(value) for key, value in values.items()})
 
-    callback.beibei_action = action  # type: ignore[attr-defined]  # read by fastpath.build_spec
-    return callback
+    callback.__signature__ = inspect.Signature([ctx_param, *params])  # type: ignore[attr-defined]
+    callback.__annotations__ = {p.name: p.annotation for p in [ctx_param, *params]}
+    callback.__name__ = callback.__qualname__ = q["name"].replace(" ", "_")
+    callback.__doc__ = q["help"]
+    target.command(q["name"], epilog=_epilog(q["epilog"]))(callback)
 
 
-@app.callback()
-def main(
-    ctx: typer.Context,
-    data: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--data",
-            metavar="FILE",
-            envvar="BEIBEI_DATA",
-            help="Report YAML to load (default: the packaged report).",
-            show_envvar=True,
-            click_type=PathType,
-        ),
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
-    color: Annotated[
-        Color,  # type: ignore[valid-type]
-        typer.Option("--color", help="Colour: auto, always or never.", case_sensitive=False),
-    ] = "auto",
-    lang: Annotated[
-        Lang,  # type: ignore[valid-type]
-        typer.Option(
-            "--lang", envvar="BEIBEI_LANG", help="Labels and names: zh or en.", show_envvar=True, case_sensitive=False
-        ),
-    ] = "zh",
-    debug: Annotated[
-        bool,
-        typer.Option(
-            "--debug", envvar="BEIBEI_DEBUG", help="Show the traceback of an internal error.", show_envvar=True
-        ),
-    ] = False,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            callback=eager("version"),
-            is_eager=True,
-            expose_value=False,
-            help="Print the version and exit.",
-        ),
-    ] = False,
-) -> None:
-    ctx.obj = commands.Ctx(**{key: _plain(value) for key, value in ctx.params.items()})
+_EXPOSED = {p["name"] for p in declare.GLOBALS if p["expose"]}
+
+
+def _main(ctx: typer.Context, **values: Any) -> None:
+    ctx.obj = commands.Ctx(**{key: _plain(value) for key, value in values.items() if key in _EXPOSED})
+
+
+_global_params = _signature(declare.GLOBALS)
+_main.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context), *_global_params]
+)
+_main.__annotations__ = {p.name: p.annotation for p in _global_params}
+_main.__annotations__["ctx"] = typer.Context
+app.callback()(_main)
 
 
 def _ctx(ctx: typer.Context) -> commands.Ctx:
@@ -292,313 +233,6 @@ def _ctx(ctx: typer.Context) -> commands.Ctx:
     return obj
 
 
-@command(
-    epilog="""\b
-Examples:
-  beibei pillars
-  beibei pillars --detail
-  beibei pillars --detail --format json | jq '.[2].metrics'
-"""
-)
-def pillars(
-    detail: Annotated[bool, typer.Option("--detail", "-d", help="Add goals, plans, cases and figures.")] = False,
-    limit: LimitOpt = None,
-    format: FormatOpt = None,
-    fields: FieldsOpt = None,
-    no_header: NoHeaderOpt = False,
-    output_path: OutputOpt = None,
-) -> None:
-    """The two positionings (两大定位) and the four articles (四篇文章)."""
-
-
-@command(
-    epilog="""\b
-Examples:
-  beibei metrics
-  beibei metrics --pillar 科技创新 --sort value
-  beibei metrics --kind money --min 1亿 --sort value
-  beibei metrics --section results --format csv > figures.csv
-  beibei metrics -o figures.xlsx
-  beibei metrics --format json | jq '.[] | select(.kind == "money") | .amount'
-"""
-)
-def metrics(
-    pillar: Annotated[
-        Optional[str],
-        typer.Option(
-            "--pillar",
-            "-p",
-            help="Only this pillar: its id or name (e.g. 科技创新), or general (the report as a whole).",
-            autocompletion=complete_pillars,
-        ),
-    ] = None,
-    section: Annotated[
-        Optional[str],
-        typer.Option(
-            "--section",
-            "-s",
-            help="Only figures stated in this section: results (数说成效), narrative (the body), or a section id.",
-        ),
-    ] = None,
-    kind: Annotated[
-        Optional[MetricKind],  # type: ignore[valid-type]
-        typer.Option("--kind", "-k", help="Only figures of this kind (money, count, share, rate-of-change, ...)."),
-    ] = None,
-    minimum: Annotated[
-        Optional[str],
-        typer.Option(
-            "--min",
-            help="Only amounts of at least this, in base units (1e8, or with a unit: 1亿, 2000万元); needs --kind.",
-        ),
-    ] = None,
-    maximum: Annotated[
-        Optional[str], typer.Option("--max", help="Only amounts of at most this (as --min); needs --kind.")
-    ] = None,
-    sort: Annotated[
-        Sort,  # type: ignore[valid-type]
-        typer.Option(
-            "--sort",
-            help="Order: report (as in the article), value (kinds grouped, each by amount), name (pinyin), pillar.",
-        ),
-    ] = "report",
-    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
-    limit: LimitOpt = None,
-    format: FormatOpt = None,
-    fields: FieldsOpt = None,
-    no_header: NoHeaderOpt = False,
-    output_path: OutputOpt = None,
-) -> None:
-    """Every figure of the report: value, unit, pillar, as-of, quote."""
-
-
-@command(
-    epilog="""\b
-Examples:
-  beibei show metric-forest-coverage
-  beibei show case-tenghai-land --format json
-  beibei search -l 招商 | xargs -n1 beibei show
-"""
-)
-def show(id: IdArg, format: RecordFormatOpt = None) -> None:
-    """One record in full, with its quote and the paragraph it comes from."""
-
-
-@command(
-    epilog="""\b
-Examples:
-  beibei info
-  beibei info --format json
-"""
-)
-def info(format: RecordFormatOpt = None) -> None:
-    """What report is loaded: title, files, counts of each kind of record."""
-
-
-@command(
-    epilog="""\b
-Examples:
-  beibei search 招商
-  beibei search zhaoshang            (pinyin; initials work too: zs)
-  beibei search 經濟                  (traditional characters)
-  beibei search 招商 2022             (all terms must match; --any for any)
-  beibei search 斯太宝芯片            (no exact match: records with 斯太宝 and 芯片)
-  beibei search zhaosang             (fuzzy pinyin: z/zh c/ch s/sh n/l an/ang en/eng in/ing)
-  beibei search '"老旧小区"' --in cases,metrics
-  beibei search -l 招商 | xargs -n1 beibei show
-  beibei search 招商 --format json | jq '.[0].matches'
-"""
-)
-def search(
-    query: Annotated[list[str], typer.Argument(help="Words to find (Chinese, traditional, pinyin or initials).")],
-    in_: Annotated[
-        Optional[str],
-        typer.Option(
-            "--in",
-            metavar="KINDS",
-            help="Only these kinds: cases,pillars,goals,plans,metrics,honours,events,entities,captions,paragraphs.",
-        ),
-    ] = None,
-    any_: Annotated[bool, typer.Option("--any", help="Match any term instead of all.")] = False,
-    or_: Annotated[bool, typer.Option("--or", hidden=True, help="Old name of --any.")] = False,
-    regex: Annotated[
-        bool,
-        typer.Option(
-            "--regex",
-            "-e",
-            help="Treat the query as a regular expression (RE2 syntax: linear time, no backreferences or lookaround).",
-        ),
-    ] = False,
-    exact: Annotated[
-        bool,
-        typer.Option(
-            "--exact",
-            help="Exact matches only: no parts of a compound, no partial or fuzzy-pinyin matches.",
-        ),
-    ] = False,
-    context: Annotated[
-        int, typer.Option("--context", "-C", min=0, metavar="N", help="Characters of context on each side.")
-    ] = 20,
-    count: Annotated[bool, typer.Option("--count", "-c", help="Print only the number of hits of each kind.")] = False,
-    ids: Annotated[bool, typer.Option("--ids", "-l", help="Print only the ids of the hits.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; exit 0 on a hit, 1 on none.")] = False,
-    limit: LimitOpt = None,
-    format: FormatOpt = None,
-    fields: FieldsOpt = None,
-    no_header: NoHeaderOpt = False,
-    output_path: OutputOpt = None,
-) -> None:
-    """Find any passage: cases, plans, figures, events, names and the article's paragraphs."""
-
-
-@command(
-    epilog="""\b
-Examples:
-  beibei timeline
-  beibei timeline --since 2022 --format json
-"""
-)
-def timeline(
-    since: Annotated[
-        Optional[str], typer.Option("--since", help="From this date (2022, 2022-04 or 2022-04-01).")
-    ] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Up to this date (inclusive).")] = None,
-    limit: LimitOpt = None,
-    format: FormatOpt = None,
-    fields: FieldsOpt = None,
-    no_header: NoHeaderOpt = False,
-    output_path: OutputOpt = None,
-) -> None:
-    """Every dated event, in date order, at the precision the article gives."""
-
-
-@command(
-    epilog="""\b
-Examples:
-  beibei entities
-  beibei entities --type company
-  beibei show org-swu
-"""
-)
-def entities(
-    type: Annotated[
-        Optional[EntityType],  # type: ignore[valid-type]
-        typer.Option("--type", "-t", help="Only this type."),
-    ] = None,
-    limit: LimitOpt = None,
-    format: FormatOpt = None,
-    fields: FieldsOpt = None,
-    no_header: NoHeaderOpt = False,
-    output_path: OutputOpt = None,
-) -> None:
-    """Organisations, companies, people, places and projects the article names."""
-
-
-@command(
-    epilog="""\b
-Examples:
-  beibei source
-  beibei source --para 37
-  beibei source --grep 招商
-"""
-)
-def source(
-    para: Annotated[Optional[int], typer.Option("--para", min=1, metavar="N", help="Only paragraph N.")] = None,
-    grep: Annotated[Optional[str], typer.Option("--grep", "-g", help="Only paragraphs containing this text.")] = None,
-    limit: LimitOpt = None,
-    format: FormatOpt = None,
-    fields: FieldsOpt = None,
-    no_header: NoHeaderOpt = False,
-    output_path: OutputOpt = None,
-) -> None:
-    """The article, with numbered paragraphs."""
-
-
-@command(
-    epilog="""\b
-Examples:
-  beibei cite metric-rd-intensity
-  beibei cite case-tenghai-land --format md
-"""
-)
-def cite(
-    id: Annotated[str, typer.Argument(help="The record to cite.", autocompletion=complete_ids)],
-    format: Annotated[
-        Optional[CiteFormat],  # type: ignore[valid-type]
-        typer.Option("--format", "-f", help="plain or md."),
-    ] = None,
-) -> None:
-    """A record's quote with its paragraph number and the report's title, ready to paste."""
-
-
-@command(
-    epilog="""\b
-Examples:
-  beibei export > report.md
-  beibei export -o report.html
-"""
-)
-def export(
-    format: Annotated[
-        Optional[ExportFormat],  # type: ignore[valid-type]
-        typer.Option(
-            "--format",
-            "-f",
-            help="md or html. Default: the one the -o file's extension names (.md .markdown .html .htm), else md.",
-        ),
-    ] = None,
-    output_path: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to FILE instead of stdout ('-' is stdout). A regular file is replaced atomically, a "
-            "symlink's target is written, a FIFO or device is written in place; a directory is refused.",
-            click_type=PathType,
-        ),
-    ] = None,
-) -> None:
-    """The whole report as one Markdown document or one self-contained HTML page."""
-
-
-@command(
-    epilog="""\b
-Examples:
-  beibei validate
-  beibei validate my-report.yaml --source article.txt
-  beibei validate my-report.yaml --format json
-"""
-)
-def validate(
-    path: Annotated[
-        Optional[Path], typer.Argument(help="Report file to check (default: the loaded one).", click_type=PathType)
-    ] = None,
-    source: Annotated[
-        Optional[Path],
-        typer.Option("--source", metavar="FILE", help="The article text to check quotes against.", click_type=PathType),
-    ] = None,
-    format: Annotated[
-        Optional[RecordFormat],  # type: ignore[valid-type]
-        typer.Option("--format", "-f", help="plain (file:line:col: path: message) or json."),
-    ] = None,
-) -> None:
-    """Check a report file and print every problem, one per line."""
-
-
-@command(
-    epilog="""\b
-Needs the optional MCP SDK: pip install 'beibei[mcp]' (from a checkout:
-pip install '.[mcp]'). Every tool's answer carries the verbatim quote and its
-paragraph number.
-\b
-Register it with a desktop assistant (e.g. claude_desktop_config.json):
-  {"mcpServers": {"beibei": {"command": "beibei", "args": ["--lang", "en", "mcp"]}}}
-"""
-)
-def mcp() -> None:
-    """Serve the report to an AI assistant: a Model Context Protocol server on stdin/stdout."""
-
-
-@command(cache_app, "clear")
-def cache_clear() -> None:
-    """Remove the cached report and search index."""
+for _query in declare.QUERIES:
+    _key = f"{_query['group']} {_query['name']}" if _query["group"] else _query["name"]
+    register(groups[_query["group"]] if _query["group"] else app, _query, commands.HANDLERS[_key])

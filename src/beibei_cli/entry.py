@@ -78,18 +78,15 @@ def exit_now(code: int) -> None:
     sys.exit(code)
 
 
-def _debug() -> bool:
-    """Whether the parsed --debug (or BEIBEI_DEBUG) asked for tracebacks."""
-    commands = sys.modules.get("beibei_cli.commands")
-    ctx = getattr(getattr(commands, "Ctx", None), "current", None)
-    return bool(getattr(ctx, "debug", False))
+def _debug(args: list[str]) -> bool:
+    """Whether --debug (or BEIBEI_DEBUG), parsed from the prepared argv's global options, asks for tracebacks."""
+    from beibei_cli import fastpath
+
+    return bool(fastpath.global_values(fastpath.load_spec(), args).get("debug"))
 
 
 def run(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    commands = sys.modules.get("beibei_cli.commands")
-    if commands is not None:
-        commands.Ctx.current = None  # in-process callers run several times
     try:
         from beibei_cli import fastpath, output
 
@@ -113,7 +110,7 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line, and the traceback only when asked for
         from beibei_cli.output import write_err
 
-        if _debug():
+        if _debug(args):
             import traceback
 
             write_err(traceback.format_exc().rstrip("\n"))

@@ -1,10 +1,9 @@
 """The start-up fast path: answer common commands without importing Typer.
 
 Importing Typer and building the app costs several times the interpreter's own
-start-up. This module parses argv with ``_cli_spec.SPEC``, a description of
-every parameter *generated from the Typer app* by ``scripts/gen_cli_spec.py``
-(``build_spec`` below) and committed with the package, then calls the same
-``commands`` functions with the same values, by name. Whatever it does not
+start-up. This module parses argv by the declarations of ``declare.py`` (from which the
+Typer app is built too), then calls the same ``commands`` handler with the
+same values. Whatever it does not
 fully understand -- help, completion, an unknown or malformed option, a bad
 value, a command group -- it declines (``Decline``) and the Typer app handles
 it, so there is one definition of the interface and one set of error messages.
@@ -30,70 +29,34 @@ class Decline(Exception):
     """The fast path cannot take these arguments; Typer will."""
 
 
-# -- the spec, generated from the Click tree that Typer builds ---------------
+# -- the spec: the declarations, as the parser reads them ---------------------
 
 
-def _action(param: Any) -> str | None:
-    """The ``commands`` function an eager option runs (``cli.eager``), if any."""
-    if param.callback is None:
-        return None
-    import inspect
+def load_spec() -> Spec:
+    """Every parameter of every command, from ``declare`` (the one source the Typer app is built from too)."""
+    from beibei_cli import declare
 
-    original = inspect.getclosurevars(param.callback).nonlocals.get("callback", param.callback)
-    action = getattr(original, "beibei_action", None)
-    return action if isinstance(action, str) else "?"
-
-
-def _param_spec(param: Any) -> Param:
-    ptype = getattr(param.type, "name", "")
-    choices = [str(getattr(c, "value", c)) for c in getattr(param.type, "choices", None) or []]
-    default = param.default
-    default = getattr(default, "value", default)
-    if callable(default) or not isinstance(default, (str, int, float, bool, type(None), list)):
-        default = None
+    groups: dict[str, dict[str, list[Param]]] = {}
+    for q in declare.QUERIES:
+        if q["group"] is not None:
+            groups.setdefault(q["group"], {})[q["name"]] = q["params"]
     return {
-        "name": param.name,
-        "kind": "option" if param.param_type_name == "option" else "argument",
-        "opts": list(param.opts),
-        "secondary": list(getattr(param, "secondary_opts", []) or []),
-        "flag": bool(getattr(param, "is_flag", False)),
-        "type": {"integer range": "int", "int range": "int", "integer": "int", "text": "str"}.get(ptype, ptype),
-        "min": getattr(param.type, "min", None),
-        "max": getattr(param.type, "max", None),
-        "choices": choices,
-        "case_sensitive": bool(getattr(param.type, "case_sensitive", True)),
-        "nargs": param.nargs,
-        "multiple": bool(getattr(param, "multiple", False)),
-        "required": bool(param.required),
-        "envvar": param.envvar if isinstance(param.envvar, str) else None,
-        "expose": bool(param.expose_value),
-        "eager": bool(param.is_eager),
-        "action": _action(param),
-        "default": default,
-    }
-
-
-def build_spec(group: Any) -> Spec:
-    """Every parameter of every command of the Click group Typer built, as plain data."""
-    commands: dict[str, Any] = {}
-    groups: dict[str, Any] = {}
-    for name, command in group.commands.items():
-        if hasattr(command, "commands"):  # a group (`cache`): its subcommands, for `prepare` only
-            groups[name] = {sub: [_param_spec(p) for p in c.params] for sub, c in command.commands.items()}
-            continue
-        commands[name] = {"function": command.callback.__name__, "params": [_param_spec(p) for p in command.params]}
-    return {
-        "help": list(group.context_settings.get("help_option_names", ["--help"])),
-        "globals": [_param_spec(p) for p in group.params],
-        "commands": commands,
+        "help": list(declare.HELP_OPTIONS),
+        "globals": declare.GLOBALS,
+        "commands": {
+            q["name"]: {"function": q["name"], "params": q["params"]} for q in declare.QUERIES if q["group"] is None
+        },
         "groups": groups,
     }
 
 
-def load_spec() -> Spec:
-    from beibei_cli._cli_spec import SPEC
-
-    return SPEC
+def global_values(spec: Spec, args: list[str]) -> dict[str, Any]:
+    """The global options at the head of prepared ``args`` (``prepare`` moved them there); {} if unclear."""
+    try:
+        _, values, _ = _parse_options(spec["globals"], set(spec["help"]), args, 0, stop_at_positional=True)
+    except Decline:
+        return {}
+    return values
 
 
 # -- argv before parsing -------------------------------------------------------
@@ -336,10 +299,10 @@ def try_run(args: list[str], spec: Spec | None = None) -> int | None:
         function, global_values, values, action = parse(spec or load_spec(), args)
     except Decline:
         return None
-    from beibei_cli import commands
+    from beibei_cli import commands  # after parsing: a declined argv goes to Typer without it
 
     if action is not None:
-        return int(getattr(commands, action)())
+        return commands.ACTIONS[action]()
     assert function is not None
     ctx = commands.Ctx(**global_values)
-    return int(getattr(commands, function)(ctx, **values))
+    return commands.HANDLERS[function](ctx, **values)

@@ -15,12 +15,16 @@ when ``serve`` runs. (No ``from __future__ import annotations`` here: the SDK
 reads the tools' annotations, which name types local to ``build_server``.)
 """
 
+import inspect
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from beibei_cli import __version__, models
+from beibei_cli import declare
+from beibei_cli import rows as rows
+from beibei_cli.about import __version__
+from beibei_cli.declare import api_params
 from beibei_cli.errors import BeibeiError, UsageError
 
 if TYPE_CHECKING:
@@ -41,19 +45,6 @@ INSTRUCTIONS = (
     "(Beibei district, Chongqing). Use `search` to find records and paragraphs, `get_record` for one "
     "in full, `list_metrics` for figures, `cite` for a ready-made citation. " + QUOTE_RULE
 )
-
-# The choices come from the schema (models), as the command line's do; the SDK
-# turns each Literal into an enum in the tool's input schema.
-if TYPE_CHECKING:
-    Kind: TypeAlias = str
-    Sort: TypeAlias = str
-    EntityType: TypeAlias = str
-    MetricKind: TypeAlias = str
-else:
-    Kind = Literal[models.KIND_ORDER[:-1] + ("section", "paragraph")]
-    Sort = Literal[models.METRIC_SORTS]
-    EntityType = Literal[models.ENTITY_TYPES]
-    MetricKind = Literal[models.METRIC_KINDS]
 
 
 @contextmanager
@@ -84,6 +75,104 @@ def _answer(rows: list[Any]) -> dict[str, Any]:
     return {"count": len(rows), "results": rows, "how_to_use": QUOTE_RULE}
 
 
+def _python_type(p: dict[str, Any]) -> Any:
+    """The type the SDK's argument model checks for declared parameter ``p``."""
+    if p["schema"] is not None:
+        kinds = p["schema"].get("type") or [t.get("type") for t in p["schema"].get("anyOf", [])]
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        options = {"string": str, "number": float, "array": list[str], "null": type(None)}
+        members = tuple(options[k] for k in kinds if k in options)
+        return Union[members] if len(members) > 1 else members[0]  # noqa: UP007 - a runtime tuple
+    if p["choices"]:
+        base: Any = Literal[tuple(p["choices"])]
+    else:
+        base = {"int": int, "boolean": bool}.get(p["type"], str)
+    return base | None if p["default"] is None and p["type"] != "boolean" else base
+
+
+def _tool_params(q: dict[str, Any]) -> list[inspect.Parameter]:
+    """The MCP tool's parameters: the query's declared API parameters that MCP has, described."""
+    from pydantic import Field
+
+    out = []
+    for p in api_params(q):
+        if not p["mcp"]:
+            continue
+        default = q["mcp_limit"] if p["role"] == "limit" and q["mcp_limit"] is not None else p["default"]
+        limit = p["role"] == "limit"  # an assistant asks for at least one result, at most 200
+        field = Field(description=p["help"], ge=1 if limit else p["min"], le=200 if limit else None)
+        annotation: Any = Annotated[_python_type(p), field]
+        kind = inspect.Parameter.KEYWORD_ONLY
+        out.append(
+            inspect.Parameter(
+                p["api"], kind, annotation=annotation, default=default if not p["required"] else inspect.Parameter.empty
+            )
+        )
+    return out
+
+
+def answer_schema(kind: str, *, grounded: bool = False) -> dict[str, Any]:
+    """The JSON Schema of a listing tool's answer: its rows are those of the row contract (rows.py)."""
+    item = rows.json_schema(kind)
+    if grounded:  # search hits carry their record's quote and paragraph, not the offsets
+        item["properties"].pop("matches", None)
+        item["properties"]["quote"] = {"type": ["string", "null"], "description": "the verbatim words of the article"}
+        item["properties"]["para"] = {"type": ["integer", "null"], "description": "the paragraph they are in"}
+        item["required"] = list(item["properties"])
+    return {
+        "type": "object",
+        "properties": {
+            "count": {"type": "integer", "description": "how many results follow"},
+            "results": {"type": "array", "items": item},
+            "how_to_use": {"type": "string", "description": "how to quote these results"},
+        },
+        "required": ["count", "results", "how_to_use"],
+    }
+
+
+def _result(answer: dict[str, Any]) -> Any:
+    from mcp.types import CallToolResult, TextContent
+
+    text = json.dumps(answer, ensure_ascii=False, indent=2)
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=answer)
+
+
+def _listing_tool(server: "MCPServer", report: "Report", q: dict[str, Any]) -> None:
+    """The declared listing ``q`` as an MCP tool: its parameters, rows and schemas from the declarations."""
+    from mcp.types import CallToolResult, ToolAnnotations
+
+    name = q["name"]
+    grounded = name == "search"
+
+    def tool(**arguments: Any) -> CallToolResult:
+        with _tool_errors():
+            found = report._rows(name, arguments)
+            if grounded:
+                found = [_grounded(report, dict(h)) for h in found]
+            return _result(_answer(found))  # type: ignore[no-any-return]
+
+    params = _tool_params(q)
+    tool.__signature__ = inspect.Signature(params, return_annotation=CallToolResult)  # type: ignore[attr-defined]
+    tool.__annotations__ = {p.name: p.annotation for p in params} | {"return": CallToolResult}
+    tool.__name__ = q["mcp"]
+    server.add_tool(
+        tool,
+        name=q["mcp"],
+        title=q["mcp_title"],
+        description=f"{q['mcp_help']} {QUOTE_RULE}",
+        annotations=ToolAnnotations(
+            title=q["mcp_title"],
+            read_only_hint=True,
+            idempotent_hint=True,
+            open_world_hint=False,
+            destructive_hint=False,
+        ),
+    )
+    registered = server._tool_manager.get_tool(q["mcp"])  # the SDK's own record of the tool
+    assert registered is not None
+    registered.fn_metadata.output_schema = answer_schema(q["rows"], grounded=grounded)
+
+
 def build_server(report: "Report") -> "MCPServer":
     """The server, its tools and resources bound to ``report`` (a loaded ``beibei_cli.Report``)."""
     from mcp.server.mcpserver import MCPServer
@@ -97,26 +186,9 @@ def build_server(report: "Report") -> "MCPServer":
         version=__version__,
         log_level="WARNING",
     )
-    Limit = Annotated[int, Field(ge=1, le=200, description="At most this many results.")]
-
-    @server.tool(
-        description="Full-text search of the report: cases, plans, goals, figures, events, names and the "
-        "article's paragraphs. Chinese, traditional characters or pinyin (zhaoshang, zs). All words must match "
-        "unless any_term. When a word has no exact match, looser matches follow (parts of a compound, partial, "
-        "fuzzy pinyin), each hit labelled by `match`; exact=true turns that off. Hits are ranked; each has id, "
-        "kind, title, snippet, match, and the record's verbatim `quote` and paragraph number `para`. " + QUOTE_RULE
-    )
-    def search(
-        query: Annotated[str, Field(description="Words to find, e.g. 招商 or 老旧小区 2022.")],
-        kinds: Annotated[list[Kind] | None, Field(description="Only these kinds of record.")] = None,
-        any_term: Annotated[bool, Field(description="Match any word instead of all.")] = False,
-        regex: Annotated[bool, Field(description="Treat the query as a regular expression.")] = False,
-        exact: Annotated[bool, Field(description="Exact matches only: no looser fallback.")] = False,
-        limit: Limit = 10,
-    ) -> dict[str, Any]:
-        with _tool_errors():
-            hits = report.search(query, kinds=kinds, any_term=any_term, regex=regex, limit=limit, exact=exact)
-            return _answer([_grounded(report, dict(h)) for h in hits])
+    for q in declare.QUERIES:
+        if q["mcp"]:
+            _listing_tool(server, report, q)
 
     @server.tool(
         description="One record in full by its id (from search or a listing; paragraphs are para-N): all its "
@@ -127,68 +199,6 @@ def build_server(report: "Report") -> "MCPServer":
     ) -> dict[str, Any]:
         with _tool_errors():
             return dict(report.get(id))
-
-    @server.tool(
-        description="The report's figures (metrics): name, value, unit, the figure as written (`text`), pillar, "
-        "verbatim `quote` and paragraph `para`. Filter by pillar (id or name, e.g. 科技创新 or tech-innovation) "
-        "or section (results, narrative), by kind (money, count, share, …) and, within one kind, by `amount` "
-        "(base units: 元, 户, …) with min/max; sort by report order, value (grouped by kind), name or pillar. "
-        "Each figure has `kind`, `status` (stated, forecast, target) and the `qualifier` as written. " + QUOTE_RULE
-    )
-    def list_metrics(
-        pillar: Annotated[str | None, Field(description="Only this pillar: id, name or unique prefix.")] = None,
-        section: Annotated[str | None, Field(description="results (数说成效), narrative, or a section id.")] = None,
-        kind: Annotated[MetricKind | None, Field(description="Only this kind of figure.")] = None,
-        min: Annotated[  # noqa: A002 - the name the assistant sees
-            str | None, Field(description="Only amounts of at least this (1e8, 1亿, 2000万元); needs kind.")
-        ] = None,
-        max: Annotated[  # noqa: A002
-            str | None, Field(description="Only amounts of at most this; needs kind.")
-        ] = None,
-        sort: Sort = "report",
-        reverse: bool = False,
-        limit: Limit | None = None,
-    ) -> dict[str, Any]:
-        with _tool_errors():
-            rows = report.metrics(
-                pillar=pillar,
-                section=section,
-                kind=kind,
-                min=min,
-                max=max,
-                sort=sort,
-                reverse=reverse,
-                limit=limit,
-            )
-            return _answer(list(rows))
-
-    @server.tool(
-        description="The report's structure: its two positionings (两大定位) and four articles (四篇文章), each "
-        "with summary, verbatim `quote` and paragraph `para`; detail=true adds their goals, plans, cases and "
-        "figures, each with its quote and para. " + QUOTE_RULE
-    )
-    def list_pillars(detail: bool = False) -> dict[str, Any]:
-        with _tool_errors():
-            return _answer(list(report.pillars(detail=detail)))
-
-    @server.tool(
-        description="Dated events in date order (date precision year, month or day; `inferred` marks a date the "
-        "article only implies), each with verbatim `quote` and paragraph `para`. " + QUOTE_RULE
-    )
-    def timeline(
-        since: Annotated[str | None, Field(description="From this date: 2022, 2022-04 or 2022-04-01.")] = None,
-        until: Annotated[str | None, Field(description="Up to this date, inclusive.")] = None,
-    ) -> dict[str, Any]:
-        with _tool_errors():
-            return _answer(list(report.timeline(since=since, until=until)))
-
-    @server.tool(
-        description="Organisations, companies, people, places and projects the article names, with the ids of "
-        "the records that mention them, verbatim `quote` and paragraph `para`. " + QUOTE_RULE
-    )
-    def list_entities(type: EntityType | None = None) -> dict[str, Any]:
-        with _tool_errors():
-            return _answer(list(report.entities(type=type)))
 
     @server.tool(
         description="A ready-to-paste citation of one record: its verbatim quote, the report's title and the "
@@ -231,7 +241,7 @@ def build_server(report: "Report") -> "MCPServer":
         last = report.info()["counts"]["paragraph"]
         if not (n.isascii() and n.isdigit() and 1 <= int(n) <= last):
             raise ResourceNotFoundError(f"no paragraph {n!r}: the article has paragraphs 1 to {last}")
-        return report.source(para=int(n))[0]["text"]
+        return str(report.source(para=int(n))[0]["text"])
 
     return server
 

@@ -3,49 +3,32 @@
 Plain tuples, cheap to import (the query path and the command line read them):
 the schema (``schema.py``, the typed records and their validation) takes its
 choices from here, and ``cli.py`` builds its option types from the same tuples,
-so the two cannot disagree. The typed records are re-exported for type checkers.
+so the two cannot disagree. The typed records are in ``schema``.
 """
 
 from __future__ import annotations
 
-from beibei_cli import GENERAL as GENERAL
-from beibei_cli import SCHEMA_VERSION as SCHEMA_VERSION
 from beibei_cli import quantity
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from beibei_cli.schema import Caption as Caption
-    from beibei_cli.schema import Case as Case
-    from beibei_cli.schema import CaseDate as CaseDate
-    from beibei_cli.schema import Date as Date
-    from beibei_cli.schema import Entity as Entity
-    from beibei_cli.schema import Event as Event
-    from beibei_cli.schema import Goal as Goal
-    from beibei_cli.schema import Honour as Honour
-    from beibei_cli.schema import Meta as Meta
-    from beibei_cli.schema import Metric as Metric
-    from beibei_cli.schema import Paragraph as Paragraph
-    from beibei_cli.schema import Pillar as Pillar
-    from beibei_cli.schema import Plan as Plan
-    from beibei_cli.schema import Problem as Problem
-    from beibei_cli.schema import Record as Record
-    from beibei_cli.schema import Records as Records
-    from beibei_cli.schema import Section as Section
+from beibei_cli.about import GENERAL as GENERAL
+from beibei_cli.about import SCHEMA_VERSION as SCHEMA_VERSION
 
 # -- the choices (plain tuples: cli.py builds its option types from these) --
 SECTION_KINDS = ("lead", "highlights", "article", "data")
 PILLAR_KINDS = ("positioning", "article")
-ENTITY_TYPES = (
-    "government",
-    "party",
-    "company",
-    "university",
-    "institution",
-    "person",
-    "place",
-    "project",
-    "programme",
-)
+# entity type -> the Chinese name the tables show (and options accept: --type 企业)
+ENTITY_TYPE_ZH = {
+    "government": "政府机构",
+    "party": "党组织",
+    "company": "企业",
+    "university": "高校",
+    "institution": "机构",
+    "person": "人物",
+    "place": "地点",
+    "project": "项目",
+    "programme": "计划项目",
+}
+ENTITY_TYPES = tuple(ENTITY_TYPE_ZH)
+ENTITY_TYPES_ZH = tuple(ENTITY_TYPE_ZH.values())
 METRIC_KINDS = tuple(quantity.KINDS)
 METRIC_STATUSES = ("stated", "forecast", "target")
 QUALIFIERS = tuple(quantity.QUALIFIERS)

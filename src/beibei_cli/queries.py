@@ -10,17 +10,19 @@ Chinese.
 
 from __future__ import annotations
 
-from beibei_cli import GENERAL
+from beibei_cli.about import GENERAL
 from beibei_cli.errors import UsageError
 from beibei_cli.models import METRIC_SORTS as METRIC_SORTS
+from beibei_cli.models import METRIC_STATUSES
+from beibei_cli.rows import names, shape
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-    from beibei_cli.models import Date, Metric, Pillar, Record
     from beibei_cli.report import Report
+    from beibei_cli.schema import Date, Metric, Pillar, Record
 
 TRANSLATED = ("name", "title", "summary", "heading", "text", "label")
 PRIVATE = ("_kind",)
@@ -103,10 +105,11 @@ def pillar_rows(report: Report, *, detail: bool, lang: str) -> list[Record]:
     groups: list[tuple[str | None, Record]] = [(p["id"], localize(dict(p), lang)) for p in report.pillars()]
     if detail:
         groups.append((None, general_group(lang, report)))
+    fields = names("pillar-detail" if detail else "pillar")
     for pid, row in groups:
         if detail:
             row.update(pillar_detail(report, pid, lang))
-        rows.append(row)
+        rows.append(shape(row, fields))
     return rows
 
 
@@ -140,7 +143,7 @@ def general_group(lang: str, report: Report | None = None) -> Record:
 
 def pillar_detail(report: Report, pid: str | None, lang: str) -> Record:
     """What the article ties to pillar ``pid`` (None: to the report as a whole)."""
-    recs = by_pillar(report)
+    recs = report.by_pillar()
     plans = []
     for g in recs["plan"].get(pid, []):
         row = _brief(g, lang, ("id", "text", "year", "quote", "para"))
@@ -166,20 +169,6 @@ def pillar_detail(report: Report, pid: str | None, lang: str) -> Record:
             for m in recs["metric"].get(pid, [])
         ],
     }
-
-
-def by_pillar(report: Report) -> dict[str, dict[str | None, list[Any]]]:
-    """Goals, plans, cases and figures grouped by pillar id, once per report: detail for
-    every pillar stays linear in the records, however many pillars there are."""
-    groups: dict[str, dict[str | None, list[Any]]] | None = getattr(report, "_by_pillar", None)
-    if groups is None:
-        groups = {}
-        for kind in ("goal", "plan", "case", "metric"):
-            table: dict[str | None, list[Any]] = groups.setdefault(kind, {})
-            for rec in report.typed[kind]:
-                table.setdefault(rec["pillar"], []).append(rec)
-        report._by_pillar = groups  # type: ignore[attr-defined]
-    return groups
 
 
 def flat_date(key: str, date: Date | None) -> Record:
@@ -248,14 +237,17 @@ METRIC_FIELDS = (
 def metric_rows(
     report: Report,
     *,
-    pillar: str | None = None,
-    section: str | None = None,
-    kind: str | None = None,
-    minimum: str | float | None = None,
-    maximum: str | float | None = None,
-    sort: str = "report",
-    reverse: bool = False,
-    lang: str = "zh",
+    pillar: str | None,
+    section: str | None,
+    kind: str | None,
+    status: str | None,
+    since: str | None,
+    until: str | None,
+    minimum: str | float | None,
+    maximum: str | float | None,
+    sort: str,
+    reverse: bool,
+    lang: str,
 ) -> list[Record]:
     """The figures, filtered and sorted.
 
@@ -281,6 +273,13 @@ def metric_rows(
         if kind not in quantity.KINDS:
             raise UsageError(f"unknown kind {kind!r}; choose one of {', '.join(quantity.KINDS)}")
         metrics = [m for m in metrics if m["kind"] == kind]
+    if status is not None:
+        if status not in METRIC_STATUSES:
+            raise UsageError(f"unknown status {status!r}; choose one of {', '.join(METRIC_STATUSES)}")
+        metrics = [m for m in metrics if m["status"] == status]
+    if since is not None or until is not None:
+        low, high = date_bounds(since, until)
+        metrics = [m for m in metrics if m["as_of"] is not None and in_bounds(m["as_of"]["iso"], low, high)]
     if (minimum is not None or maximum is not None) and kind is None:
         raise UsageError(
             f"--min and --max compare amounts within one kind of figure: add --kind ({', '.join(quantity.KINDS)})"
@@ -309,7 +308,8 @@ def metric_rows(
         metrics.sort(key=lambda m: pillar_order.get(m["pillar"] or "", len(pillar_order)))
     if reverse:
         metrics.reverse()
-    names = pillar_names(report, lang)
+    pillar_of = pillar_names(report, lang)
+    fields = names("metric")
     rows = []
     for m in metrics:
         full = localize(dict(m), lang)
@@ -317,33 +317,9 @@ def metric_rows(
         row = {k: full.get(k) for k in METRIC_FIELDS}
         row.update({k: v for k, v in full.items() if k not in row})
         row.update(flat_date("as_of", m["as_of"]))
-        row["pillar_name"] = names.get(m["pillar"])
-        rows.append(row)
+        row["pillar_name"] = pillar_of.get(m["pillar"])
+        rows.append(shape(row, fields))
     return rows
-
-
-def hidden_qualifiers(rows: list[Record], fields: str | None, lang: str = "en") -> str | None:
-    """A note when ``--fields`` keeps ``value`` but drops every field that shows its qualifier.
-
-    ``--fields id,value,unit`` would print 10余倍 as ``10 倍``: the figure must never
-    lose its 余, 超过, 以上 or 约 silently.
-    """
-    wanted = {f.strip() for f in (fields or "").split(",")}
-    if "value" not in wanted or wanted & {"text", "qualifier", "figure", "qualifier_meaning"}:
-        return None
-    qualified = [r["text"] for r in rows if r.get("qualifier")]
-    if not qualified:
-        return None
-    shown = "、".join(qualified[:3]) + ("…" if len(qualified) > 3 else "")
-    if lang != "en":
-        return (
-            f"注意：其中{len(qualified)}个数值带有限定词（{shown}），所选的 --fields 不显示限定词；"
-            "可加上 text（原文所写的数值）或 qualifier"
-        )
-    return (
-        f"note: {len(qualified)} of these figures carry a qualifier that --fields leaves out ({shown}); "
-        "add text (the figure as written) or qualifier"
-    )
 
 
 def pillar_names(report: Report, lang: str) -> dict[str | None, str]:
@@ -461,72 +437,31 @@ def entity_mentions(report: Report, entity: Record) -> list[Record]:
     return list(report.mentions().get(entity["id"], []))
 
 
-LINK_FIELDS = ("organisations", "places", "people")
-
-
-def mentions_table(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
-    """Entity id -> the records that name it (in a quote) or link to it, in report order.
-
-    One pass over the quotes, looking up only the substrings that start with the
-    first character of some name and have the length of one: time linear in the
-    text, whatever the number of entities (computed once, when the cache is built).
-    """
-    entities = records.get("entity", [])
-    table: dict[str, list[Record]] = {e["id"]: [] for e in entities}
-    by_name: dict[str, list[str]] = {}
-    for e in entities:
-        for name in dict.fromkeys([e["name"], *(e.get("aliases") or [])]):
-            if name:
-                by_name.setdefault(name, []).append(e["id"])
-    lengths: dict[str, list[int]] = {}
-    for name in by_name:
-        lengths.setdefault(name[0], [])
-        if len(name) not in lengths[name[0]]:
-            lengths[name[0]].append(len(name))
-    for kind, recs in records.items():
-        if kind == "entity":
-            continue
-        for r in recs:
-            found: dict[str, None] = {}
-            for field in LINK_FIELDS:
-                for ref in r.get(field) or []:
-                    if ref in table:
-                        found[ref] = None
-            text = r.get("quote") or ""
-            for i, ch in enumerate(text):
-                for n in lengths.get(ch, ()):
-                    for eid in by_name.get(text[i : i + n], ()):
-                        found[eid] = None
-            for eid in found:
-                table[eid].append({"id": r["id"], "record": kind, "para": r.get("para")})
-    return table
-
-
 def entity_type(name: str) -> str:
     """An entity type by its name (company) or the Chinese the tables show (企业)."""
-    from beibei_cli.models import ENTITY_TYPES
-    from beibei_cli.output.labels import from_zh
+    from beibei_cli.models import ENTITY_TYPE_ZH, ENTITY_TYPES
 
+    if not isinstance(name, str):
+        raise UsageError(f"type: expected text such as company, got {name!r}")
     if name in ENTITY_TYPES:
         return name
-    zh = from_zh(ENTITY_TYPES)
+    zh = {v: k for k, v in ENTITY_TYPE_ZH.items()}
     if name in zh:
         return zh[name]
-    names = {v: k for k, v in zh.items()}
-    valid = ", ".join(f"{t} ({names[t]})" if t in names else t for t in ENTITY_TYPES)
+    valid = ", ".join(f"{t} ({ENTITY_TYPE_ZH[t]})" for t in ENTITY_TYPES)
     raise UsageError(f"unknown entity type {name!r}; choose from {valid}")
 
 
-def entity_rows(report: Report, *, type_: str | None, lang: str) -> list[Record]:
-    if type_ is not None:
-        type_ = entity_type(type_)
+def entity_rows(report: Report, *, type: str | None, lang: str) -> list[Record]:  # noqa: A002 - --type
+    wanted = entity_type(type) if type is not None else None
+    fields = names("entity")
     rows = []
     for e in report.records["entity"]:
-        if type_ and e["type"] != type_:
+        if wanted and e["type"] != wanted:
             continue
         row = localize(e, lang)
         row["mentions"] = [m["id"] for m in entity_mentions(report, e)]
-        rows.append(row)
+        rows.append(shape(row, fields))
     return rows
 
 
@@ -535,36 +470,46 @@ def _date_key(date: str, high: bool) -> str:
     return date + pad[len(date) - 4 :]
 
 
-def timeline_rows(report: Report, *, since: str | None, until: str | None, lang: str) -> list[Record]:
-    """Dated events in date order; ``inferred`` and ``date_note`` say how a date is known."""
+def date_bounds(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """--since and --until as comparable keys (checked: a usage error names the bad one)."""
     from beibei_cli.dates import check_date
 
     for label, value in (("--since", since), ("--until", until)):
         if value is not None:
+            if not isinstance(value, str):
+                raise UsageError(f"{label}: expected a date as text (2022, 2022-04 or 2022-04-01), got {value!r}")
             problem = check_date(value)
             if problem:
                 raise UsageError(f"{label}: {problem}")
+    return (
+        _date_key(since, False) if since is not None else None,
+        _date_key(until, True) if until is not None else None,
+    )
+
+
+def in_bounds(iso: str, low: str | None, high: str | None) -> bool:
+    """Whether a date at any precision can fall between the bounds (2022 is within --since 2022-06)."""
+    return (low is None or _date_key(iso, True) >= low) and (high is None or _date_key(iso, False) <= high)
+
+
+def timeline_rows(report: Report, *, since: str | None, until: str | None, lang: str) -> list[Record]:
+    """Dated events in date order; ``inferred`` and ``date_note`` say how a date is known."""
+    low, high = date_bounds(since, until)
     events = sorted(report.typed["event"], key=lambda e: _date_key(e["date"]["iso"], False))
+    fields = names("event")
     rows = []
     for e in events:
         iso = e["date"]["iso"]
-        if since and _date_key(iso, True) < _date_key(since, False):
-            continue
-        if until and _date_key(iso, False) > _date_key(until, True):
+        if not in_bounds(iso, low, high):
             continue
         full = localize(dict(e), lang)
-        row: Record = {
-            "id": e["id"],
-            "date": iso,
-            "precision": e["date"]["precision"],
-            "title": full["title"],
-            "quote": e["quote"],
-            "inferred": e["date"]["inferred"],
-            "date_note": e["date"]["note"],
-        }
-        row.update({k: v for k, v in full.items() if k not in row})
-        row["date"] = iso
-        rows.append(row)
+        full.update(
+            date=iso,
+            precision=e["date"]["precision"],
+            inferred=e["date"]["inferred"],
+            date_note=e["date"]["note"],
+        )
+        rows.append(shape(full, fields))
     return rows
 
 
@@ -588,7 +533,7 @@ def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> lis
 
 def info_record(report: Report, lang: str) -> Record:
     """What is loaded: the report's title, region and date, its files, versions and counts."""
-    from beibei_cli import SCHEMA_VERSION, __version__
+    from beibei_cli.about import SCHEMA_VERSION, __version__
     from beibei_cli.files import os_text
 
     meta = localize(report.meta, lang)
@@ -639,39 +584,42 @@ def counts(report: Report) -> dict[str, int]:
     return out
 
 
-def cite(report: Report, rid: str, fmt: str) -> str:
-    """A record's quote, its paragraph (the pinned one) and the report's title, ready to paste.
+def citation(report: Report, rid: str) -> Record:
+    """What a citation of record ``rid`` holds: its id, quote and paragraph, and the report's title.
 
-    The md form is a blockquote, with no quotation marks of its own: the quote is verbatim.
-    The plain form wraps the quote in “”, so quotation marks inside it nest as the
-    simplified-Chinese standard (GB/T 15834) has it: “” become ‘’ (and ‘’ become “”).
+    (``output.citation`` writes it out; a record with no quote of its own is a usage error.)
     """
     rec = find_record(report, rid)
-    title = report.meta["title"]
     if kind_of(rec) == "paragraph":
         quote, para = rec["text"], rec["n"]
     elif not rec.get("quote"):
         quoted = [k for k, recs in report.records.items() if any(r.get("quote") for r in recs)] + ["paragraph"]
         raise UsageError(
             f"{rid} is a {kind_of(rec)}, which has no quote to cite; records of these kinds have one: "
-            f"{', '.join(quoted)} (a section's text: beibei source --para N)"
+            f"{', '.join(quoted)} (a section's text: its paragraphs, para-N)"
         )
     else:
         quote, para = rec["quote"], rec["para"]
-    from beibei_cli.output import md_escape
-    from beibei_cli.textsafety import visible
-
-    if fmt == "md":  # report text is never markup, nor a control sequence
-        return f"> {md_escape(quote)}\n>\n> — 《{md_escape(title)}》，第{para}段\n"
-    return f"“{visible(nest_quotes(quote))}”（《{visible(title)}》，第{para}段）\n"
-
-
-def nest_quotes(text: str) -> str:
-    """Text to go inside “”: its “内层” quotes become ‘内层’, and ‘’ become “” (GB/T 15834)."""
-    return text.translate(NESTED)
+    return {
+        "id": rec["id"],
+        "quote": quote,
+        "para": para,
+        "title": report.meta["title"],
+        "title_en": report.meta.get("title_en"),
+    }
 
 
-NESTED = str.maketrans("“”‘’", "‘’“”")
+def document(report: Report, lang: str) -> Record:
+    """The whole report for ``export``: its meta and the rows of pillars --detail, metrics and timeline."""
+    return {
+        "meta": report.meta,
+        "localized": localize(report.meta, lang),
+        "sections": [
+            ("pillars", pillar_rows(report, detail=True, lang=lang)),
+            ("metrics", run(report, "metrics", {}, lang)),
+            ("timeline", run(report, "timeline", {}, lang)),
+        ],
+    }
 
 
 def any_fields(rows: list[dict[str, Any]]) -> list[str]:
@@ -713,7 +661,7 @@ def parse_kinds(scope: str | list[str] | None, option: str = "--in") -> set[str]
 MAX_TERMS = 256
 
 
-def search_hits(report: Report, query: list[str], **options: Any) -> list[Record]:
+def search_hits(report: Report, query: str | list[str], **options: Any) -> list[Record]:
     """Every ranked hit of ``beibei search`` (``snippet_matches`` included): ``search_outcome``'s
     hits, with its keyword options."""
     return search_outcome(report, query, **options)[0]
@@ -721,26 +669,33 @@ def search_hits(report: Report, query: list[str], **options: Any) -> list[Record
 
 def search_outcome(
     report: Report,
-    query: list[str],
+    query: str | list[str],
     *,
-    kinds: set[str] | None = None,
-    any_term: bool = False,
-    regex: bool = False,
-    context: int = 20,
-    lang: str = "zh",
-    **options: Any,
+    kinds: str | list[str] | set[str] | None,
+    any_term: bool,
+    regex: bool,
+    context: int,
+    lang: str,
+    exact: bool,
 ) -> tuple[list[Record], str | None]:
     """The hits of ``search_hits`` and a one-line note, in the interface language, on the
     looser matching that found them (``no exact match for 斯太宝芯片; showing records that
     contain 斯太宝 and 芯片``), or None when every term matched exactly."""
-    from beibei_cli.search.query import Index, parse_terms, run
+    from beibei_cli.search.query import Index, parse_terms
+    from beibei_cli.search.query import run as run_search
 
+    if isinstance(query, str):
+        query = [query]
+    elif not isinstance(query, list) or not all(isinstance(q, str) for q in query):
+        raise UsageError(f"the search query must be text (or a list of words), got {query!r}")
+    if not isinstance(kinds, set):
+        kinds = parse_kinds(kinds, "--in")
     if not regex and len(terms := parse_terms(query)) > MAX_TERMS:
         raise UsageError(
             f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"
         )
     index = Index(report.index())
-    found = run(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, **options)
+    found = run_search(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, exact=exact)
     english_titles(report, found.hits, lang)
     from beibei_cli.snippets import localize_snippets
 
@@ -749,3 +704,32 @@ def search_outcome(
 
     note = found.note.say(lang) if isinstance(found.note, Note) else found.note
     return found.hits, note
+
+
+# -- every listing by its declared name (declare.py) ----------------------------
+
+
+def _metric_rows(report: Report, lang: str, **filters: Any) -> list[Record]:
+    return metric_rows(report, lang=lang, **filters)
+
+
+LISTINGS: dict[str, Any] = {
+    "pillars": lambda report, lang, **f: pillar_rows(report, lang=lang, **f),
+    "metrics": _metric_rows,
+    "search": lambda report, lang, **f: [
+        {k: v for k, v in h.items() if k != "snippet_matches"} for h in search_hits(report, lang=lang, **f)
+    ],
+    "timeline": lambda report, lang, **f: timeline_rows(report, lang=lang, **f),
+    "entities": lambda report, lang, **f: entity_rows(report, lang=lang, **f),
+    "source": lambda report, lang, **f: paragraph_rows(report, **f),
+}
+
+
+def run(report: Report, name: str, filters: Mapping[str, Any], lang: str) -> list[Record]:
+    """The rows of listing ``name`` with ``filters`` (the declared defaults fill the rest)."""
+    from beibei_cli.declare import by_name
+
+    values = {p["name"]: p["default"] for p in by_name(name)["params"] if p["role"] == "filter" and not p["required"]}
+    values.update(filters)
+    rows: list[Record] = LISTINGS[name](report, lang, **values)
+    return rows

@@ -16,7 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from beibei_cli.models import Pillar, Problem, Record, Records
+    from beibei_cli.schema import Pillar, Problem, Record, Records
 
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -260,6 +260,7 @@ class Report:
         self.data = data
         self._by_id: dict[str, Record] | None = None
         self._t2s: dict[str, str] | None = None
+        self._by_pillar: dict[str, dict[str | None, list[Any]]] | None = None
 
     def index(self) -> bytes:
         """The search index: from the cache, or built now (slow: imports the text libraries).
@@ -297,11 +298,21 @@ class Report:
     def mentions(self) -> dict[str, list[Record]]:
         """Entity id -> the records that mention it: from the cache, or computed once now."""
         if self.data.get("mentions") is None:
-            from beibei_cli.queries import mentions_table
-
             self.data["mentions"] = mentions_table(self.records)
         table: dict[str, list[Record]] = self.data["mentions"]
         return table
+
+    def by_pillar(self) -> dict[str, dict[str | None, list[Any]]]:
+        """Goals, plans, cases and figures grouped by pillar id, once per report: detail for
+        every pillar stays linear in the records, however many pillars there are."""
+        if self._by_pillar is None:
+            groups: dict[str, dict[str | None, list[Any]]] = {}
+            for kind in ("goal", "plan", "case", "metric"):
+                table: dict[str | None, list[Any]] = groups.setdefault(kind, {})
+                for rec in self.records[kind]:
+                    table.setdefault(rec["pillar"], []).append(rec)
+            self._by_pillar = groups
+        return self._by_pillar
 
     def get(self, rid: str) -> Record | None:
         return self.by_id().get(rid)
@@ -427,3 +438,46 @@ def name_readings(data: dict[str, Any]) -> dict[str, str]:
                 syllables = lazy_pinyin(bare, style=Style.TONE3, neutral_tone_with_five=True)
                 out[rec["id"]] = " ".join(s.casefold() for s in syllables)
     return out
+
+
+# -- who mentions whom ------------------------------------------------------
+
+LINK_FIELDS = ("organisations", "places", "people")
+
+
+def mentions_table(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
+    """Entity id -> the records that name it (in a quote) or link to it, in report order.
+
+    One pass over the quotes, looking up only the substrings that start with the
+    first character of some name and have the length of one: time linear in the
+    text, whatever the number of entities (computed once, when the cache is built).
+    """
+    entities = records.get("entity", [])
+    table: dict[str, list[Record]] = {e["id"]: [] for e in entities}
+    by_name: dict[str, list[str]] = {}
+    for e in entities:
+        for name in dict.fromkeys([e["name"], *(e.get("aliases") or [])]):
+            if name:
+                by_name.setdefault(name, []).append(e["id"])
+    lengths: dict[str, list[int]] = {}
+    for name in by_name:
+        lengths.setdefault(name[0], [])
+        if len(name) not in lengths[name[0]]:
+            lengths[name[0]].append(len(name))
+    for kind, recs in records.items():
+        if kind == "entity":
+            continue
+        for r in recs:
+            found: dict[str, None] = {}
+            for field in LINK_FIELDS:
+                for ref in r.get(field) or []:
+                    if ref in table:
+                        found[ref] = None
+            text = r.get("quote") or ""
+            for i, ch in enumerate(text):
+                for n in lengths.get(ch, ()):
+                    for eid in by_name.get(text[i : i + n], ()):
+                        found[eid] = None
+            for eid in found:
+                table[eid].append({"id": r["id"], "record": kind, "para": r.get("para")})
+    return table

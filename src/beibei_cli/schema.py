@@ -17,7 +17,8 @@ a report is validated (a cache miss), never on the cached query path.
 import re
 from typing import TYPE_CHECKING, Annotated, Any, TypedDict, Union, get_args, get_origin, get_type_hints
 
-from beibei_cli import SCHEMA_VERSION, quantity
+from beibei_cli import quantity
+from beibei_cli.about import SCHEMA_VERSION
 from beibei_cli.dates import check_date, precision
 from beibei_cli.models import (
     ENTITY_TYPES,

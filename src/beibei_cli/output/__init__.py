@@ -2,7 +2,7 @@
 
 Listing commands hand over rows (dicts, contract fields in order, ``id``
 first); ``render`` turns them into one of the formats. Terminal tables are
-built by ``beibei_cli.output.rich_render``, imported only when one is needed.
+drawn with Rich by ``beibei_cli.output.terminal``, imported only when one is needed.
 
 No control, bidi or invisible format character (``beibei_cli.textsafety``) is
 ever written raw: each format escapes data where it formats it (``cell``,
@@ -17,6 +17,8 @@ import os
 import re
 import sys
 
+from beibei_cli.declare import COLOR_CHOICES as COLOR_CHOICES
+from beibei_cli.declare import FORMATS as FORMATS
 from beibei_cli.errors import OutputError, UsageError
 from beibei_cli.files import os_text
 from beibei_cli.textsafety import UNSAFE_RE, json_escape, visible, visible_keeping_sgr
@@ -24,10 +26,6 @@ from beibei_cli.textsafety import UNSAFE_RE, json_escape, visible, visible_keepi
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "yaml", "md", "xlsx")
-COLOR_CHOICES = ("auto", "always", "never")
-
 
 # -- where output goes and how it looks -------------------------------------
 
@@ -361,11 +359,13 @@ def _yaml_dumpers() -> tuple[Any, Any]:
     return _DUMPERS
 
 
-def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True) -> str:
-    """Rows in a machine format (or Markdown)."""
+def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True, fields: list[str] | None = None) -> str:
+    """Rows in a machine format (or Markdown); ``fields`` are the header's when there is no row."""
     keys: list[str] = []
     for row in rows:  # every field of every row, in first-seen order: rows may differ
         keys.extend(k for k in row if k not in keys)
+    if not rows and fields:
+        keys = list(fields)
     if fmt == "json":
         return to_json(rows)
     if fmt == "jsonl":
@@ -452,3 +452,59 @@ def markdown_table(
         lines.append("|" + "|".join("---:" if a == "r" else "---" for a in marks) + "|")
     lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
     return "".join(line + "\n" for line in lines)
+
+
+# -- words for people that go with rows --------------------------------------
+
+
+def hidden_qualifiers(rows: list[dict[str, Any]], fields: str | None, lang: str = "en") -> str | None:
+    """A note when ``--fields`` keeps ``value`` but drops every field that shows its qualifier.
+
+    ``--fields id,value,unit`` would print 10余倍 as ``10 倍``: the figure must never
+    lose its 余, 超过, 以上 or 约 silently.
+    """
+    wanted = {f.strip() for f in (fields or "").split(",")}
+    if "value" not in wanted or wanted & {"text", "qualifier", "figure", "qualifier_meaning"}:
+        return None
+    qualified = [r["text"] for r in rows if r.get("qualifier")]
+    if not qualified:
+        return None
+    shown = "、".join(qualified[:3]) + ("…" if len(qualified) > 3 else "")
+    if lang != "en":
+        return (
+            f"注意：其中{len(qualified)}个数值带有限定词（{shown}），所选的 --fields 不显示限定词；"
+            "可加上 text（原文所写的数值）或 qualifier"
+        )
+    return (
+        f"note: {len(qualified)} of these figures carry a qualifier that --fields leaves out ({shown}); "
+        "add text (the figure as written) or qualifier"
+    )
+
+
+def citation(c: dict[str, Any], fmt: str, lang: str) -> str:
+    """A citation (``queries.citation``) ready to paste, without a trailing newline.
+
+    The md form is a blockquote, with no quotation marks of its own: the quote is verbatim.
+    The plain form wraps the quote in “”, so quotation marks inside it nest as the
+    simplified-Chinese standard (GB/T 15834) has it: “” become ‘’ (and ‘’ become “”).
+    Under ``--lang en`` the reference around the quote is English; the quote stays Chinese.
+    """
+    quote, title, para = c["quote"], c["title"], c["para"]
+    if fmt == "md":  # report text is never markup, nor a control sequence
+        ref = f"《{md_escape(title)}》，第{para}段"
+        if lang == "en":
+            ref = f"《{md_escape(title)}》" + (f" ({md_escape(c['title_en'])})" if c.get("title_en") else "")
+            ref += f", paragraph {para}"
+        return f"> {md_escape(quote)}\n>\n> — {ref}"
+    if lang == "en":
+        english = f" ({visible(c['title_en'])})" if c.get("title_en") else ""
+        return f"“{visible(nest_quotes(quote))}” (《{visible(title)}》{english}, paragraph {para})"
+    return f"“{visible(nest_quotes(quote))}”（《{visible(title)}》，第{para}段）"
+
+
+def nest_quotes(text: str) -> str:
+    """Text to go inside “”: its “内层” quotes become ‘内层’, and ‘’ become “” (GB/T 15834)."""
+    return text.translate(_NESTED)
+
+
+_NESTED = str.maketrans("“”‘’", "‘’“”")

@@ -1,10 +1,14 @@
-"""The whole report as one Markdown document or one self-contained HTML page."""
+"""The whole report as one Markdown document or one self-contained HTML page.
+
+The document's rows come from the queries, as every listing's do (``queries.document``):
+``meta`` (the report's title, region, date), ``localized`` (the same in the interface
+language) and ``sections`` ((heading key, rows) for pillars, metrics and timeline).
+"""
 
 from __future__ import annotations
 
 import html as _html
 
-from beibei_cli import queries
 from beibei_cli.output import cell, markdown_table, md_escape
 from beibei_cli.output.labels import label
 from beibei_cli.textsafety import visible
@@ -12,17 +16,6 @@ from beibei_cli.textsafety import visible
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-    from beibei_cli.report import Report
-
-
-def _sections(report: Report, lang: str) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The blocks both formats share: (heading key, rows)."""
-    return [
-        ("pillars", queries.pillar_rows(report, detail=True, lang=lang)),
-        ("metrics", queries.metric_rows(report, lang=lang)),
-        ("timeline", queries.timeline_rows(report, since=None, until=None, lang=lang)),
-    ]
 
 
 def _md(value: Any) -> Any:
@@ -38,13 +31,13 @@ def _md(value: Any) -> Any:
     return value
 
 
-def markdown(report: Report, lang: str) -> str:
-    meta = _md(queries.localize(report.meta, lang))
+def markdown(doc: dict[str, Any], lang: str) -> str:
+    meta = _md(doc["localized"])
     out = [f"# {meta['title']}", ""]
-    region, date = (md_escape(t) for t in _region_and_date(report, lang))
+    region, date = (md_escape(t) for t in _region_and_date(doc, lang))
     colon = ": " if lang == "en" else "："
     out += [f"- {label('region', lang)}{colon}{region}", f"- {label('date', lang)}{colon}{date}", ""]
-    for key, rows in _sections(report, lang):
+    for key, rows in doc["sections"]:
         rows = _md(rows)
         if key == "pillars":
             for kind in ("positioning", "article", "general"):
@@ -97,7 +90,7 @@ def markdown(report: Report, lang: str) -> str:
                 if e.get("inferred") and e.get("date_note"):
                     out += [f"  - {e['date_note']}"]
             out += [""]
-    out += ["---", _footer(report, lang, md_escape)]
+    out += ["---", _footer(doc, lang, md_escape)]
     return "\n".join(out) + "\n"
 
 
@@ -112,27 +105,27 @@ def _inferred_note(iso: str, note: str | None, lang: str) -> str:
     return f"{iso} {label('inferred', lang)}{colon}{note or ''}"
 
 
-def _report_date(report: Report) -> tuple[str, bool]:
+def _report_date(doc: dict[str, Any]) -> tuple[str, bool]:
     """The report's date (schema 2: a date record; schema 1: text plus date_inferred)."""
-    date = report.meta.get("date")
+    date = doc["meta"].get("date")
     if isinstance(date, dict):
         return str(date.get("iso") or ""), bool(date.get("inferred"))
-    return str(date or ""), bool(report.meta.get("date_inferred"))
+    return str(date or ""), bool(doc["meta"].get("date_inferred"))
 
 
-def _region_and_date(report: Report, lang: str) -> tuple[str, str]:
-    meta = report.meta
+def _region_and_date(doc: dict[str, Any], lang: str) -> tuple[str, str]:
+    meta = doc["meta"]
     region = str((meta.get("region_en") if lang == "en" else None) or meta.get("region") or "")
-    date, inferred = _report_date(report)
+    date, inferred = _report_date(doc)
     if date and inferred:
         date += _mark(lang)
     return region, date
 
 
-def _footer(report: Report, lang: str, escape: Any = str) -> str:
+def _footer(doc: dict[str, Any], lang: str, escape: Any = str) -> str:
     colon = ": " if lang == "en" else "："
     note = label("source_note", lang)
-    title = escape(report.meta["title"])
+    title = escape(doc["meta"]["title"])
     return f"{label('source', lang)}{colon}《{title}》（{note}）" if lang != "en" else f"Source: {title} ({note})."
 
 
@@ -181,13 +174,13 @@ td.col-bar:empty,td:empty{display:none}
 """
 
 
-def html(report: Report, lang: str) -> str:
+def html(doc: dict[str, Any], lang: str) -> str:
     def e(text: str) -> str:
         return _html.escape(visible(text))  # markup-safe, and no control character for a terminal that cats it
 
-    meta = queries.localize(report.meta, lang)
-    region, date = _region_and_date(report, lang)
-    date_iso, date_inferred = _report_date(report)
+    meta = doc["localized"]
+    region, date = _region_and_date(doc, lang)
+    date_iso, date_inferred = _report_date(doc)
     date_html = e(date_iso)
     if date_inferred:
         date_html += f'<span class="mark-inferred">{e(_mark(lang))}</span>'
@@ -200,7 +193,7 @@ def html(report: Report, lang: str) -> str:
         f'<dl class="doc-meta"><div><dt>{e(label("region", lang))}</dt><dd>{e(region)}</dd></div>'
         f"<div><dt>{e(label('date', lang))}</dt><dd>{date_html}</dd></div></dl></header>",
     ]
-    for key, rows in _sections(report, lang):
+    for key, rows in doc["sections"]:
         if key == "pillars":
             for kind in ("positioning", "article", "general"):
                 parts.append(f"<h2>{e(label(kind, lang))}</h2>")
@@ -269,6 +262,6 @@ def html(report: Report, lang: str) -> str:
                     f'<tr><td class="col-date">{e(ev["date"])}{mark}</td><td class="col-title">{e(ev["title"])}</td></tr>'
                 )
             parts.append("</tbody></table>")
-    parts.append(f"<footer><p>{e(_footer(report, lang))}</p></footer>")
+    parts.append(f"<footer><p>{e(_footer(doc, lang))}</p></footer>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

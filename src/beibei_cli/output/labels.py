@@ -6,6 +6,8 @@ terminal and export output (not the report's own text) comes from here.
 
 from __future__ import annotations
 
+from beibei_cli.models import ENTITY_TYPE_ZH
+
 LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"),
     "name": ("名称", "Name"),
@@ -126,16 +128,8 @@ VALUES: dict[str, tuple[str, str]] = {
     # pillar kinds
     "positioning": ("定位", "positioning"),
     "article": ("文章", "article"),
-    # entity types
-    "government": ("政府机构", "government"),
-    "party": ("党组织", "party"),
-    "company": ("企业", "company"),
-    "university": ("高校", "university"),
-    "institution": ("机构", "institution"),
-    "person": ("人物", "person"),
-    "place": ("地点", "place"),
-    "project": ("项目", "project"),
-    "programme": ("计划项目", "programme"),
+    # entity types (their Chinese names are the vocabulary's: models.ENTITY_TYPE_ZH)
+    **{t: (zh, t) for t, zh in ENTITY_TYPE_ZH.items()},
     # date precisions
     "day": ("日", "day"),
     "month": ("月", "month"),

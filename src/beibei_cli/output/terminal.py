@@ -1,13 +1,10 @@
-"""Terminal renderings: tables, the pillar briefing, narrow blocks, drawn without importing Rich.
+"""Terminal renderings: tables, the pillar briefing, record panels, narrow blocks, drawn by Rich.
 
-Rich defines how these look: ``tests/rich_reference.py`` draws the same plans
-with Rich's ``Table``, ``Panel`` and console (as the tool itself did up to
-0.2.0), and ``tests/test_terminal.py`` holds this module to it byte for byte,
-colour on and off, at every width, for every listing command, ``show`` and
-``info``, and for synthetic rows, records and grids. This module draws the
-lines straight from the plan, because importing Rich's console costs a
-terminal table more than the rest of the command together (issue #10's
-budget: a table now costs about 2.4x the interpreter's start, against 7-9x).
+This module plans what Rich draws: which columns fit and how wide, in which
+order they give way, where Chinese text may break (``linebreak``: no line
+starts with ，。), and when rows become "label: value" blocks; Rich's
+``Table``, ``Panel`` and console draw the plan. Only the terminal formats
+import this module (and so Rich): machine formats never do.
 
 Tables are sized by priority, not left to an even squeeze:
 
@@ -26,10 +23,16 @@ Tables are sized by priority, not left to an even squeeze:
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.panel import Panel
+from rich.segment import Segment
+from rich.table import Table
+from rich.text import Text as SText
+
 from beibei_cli.output import cell, format_number, visible_data
 from beibei_cli.output import linebreak as lb
 from beibei_cli.output.labels import WORD_FIELDS, label, more, value_name
-from beibei_cli.output.styled import Line, SText, crop, line_text, styled
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -195,25 +198,6 @@ def wrapped_lines(text: SText, width: int, max_lines: int | None = None) -> list
     return out
 
 
-def wrapped(text: SText, width: int, max_lines: int | None = None) -> list[Line]:
-    """The drawn lines of a wrapped text (not padded)."""
-    return [styled(line.segments(), line.style) for line in wrapped_lines(text, width, max_lines)]
-
-
-def _width(line: Line) -> int:
-    return sum(lb.cell_width(text) for text, _ in line)
-
-
-def _padded(line: Line, width: int, style: str = "") -> Line:
-    """``line`` filled with spaces to ``width`` cells (and cut when wider)."""
-    have = _width(line)
-    if have > width:
-        return crop(line, width)
-    if have < width:
-        return [*line, (" " * (width - have), (style,) if style else ())]
-    return line
-
-
 # -- sizing ----------------------------------------------------------------
 
 
@@ -316,70 +300,6 @@ def _share(widths: dict[str, int], targets: dict[str, int], spare: int) -> int:
     return spare
 
 
-# -- drawing: the boxes Rich draws (box.HEAVY_HEAD for tables, box.ROUNDED for panels) -----------
-
-
-def _draw(lines: list[Line], color: bool) -> str:
-    return "".join(line_text(line, color) + "\n" for line in lines)
-
-
-def _cell_lines(lines: list[Line], width: int, left: int, right: int, style: str = "") -> list[Line]:
-    """A cell's lines padded to its content ``width``, then its padding each side, all under ``style``."""
-    out = []
-    for line in lines:
-        full: Line = [(" " * left, ())] if left else []
-        full += _padded(line, width)
-        if right:
-            full.append((" " * right, ()))
-        out.append(styled(full, style))
-    return out
-
-
-def _rows(cells: list[list[Line]], widths: list[int], styles: list[str]) -> list[list[Line]]:
-    """Cells of one row topped up to the row's height with blank lines (aligned top)."""
-    height = max(len(c) for c in cells)
-    return [
-        c + [[(" " * w, (s,) if s else ())]] * (height - len(c)) for c, w, s in zip(cells, widths, styles, strict=True)
-    ]
-
-
-def _table_lines(
-    widths: dict[str, int], headers: dict[str, str], cells: dict[str, list[SText]], count: int
-) -> list[Line]:
-    ws = [w + 2 for w in widths.values()]
-    out: list[Line] = [[("┏" + "┳".join("━" * w for w in ws) + "┓", ())]]
-    header = [
-        _cell_lines([SText(headers[col]).line(w, "right" if col in NUMERIC else "left")], w, 1, 1, "bold")
-        for col, w in widths.items()
-    ]
-    body = []
-    for i in range(count):
-        row = []
-        for col, w in widths.items():
-            text = cells[col][i]
-            if col in NO_WRAP:
-                lines = [text.line(w, "right" if col in NUMERIC else "left")]
-            else:
-                lines = wrapped(text, w, TRUNCATED.get(col))
-            row.append(_cell_lines(lines, w, 1, 1))
-        body.append(row)
-    all_rows = [header, *body]
-    for index, row in enumerate(all_rows):
-        first = index == 0
-        edge = "┃" if first else "│"
-        filled = _rows(row, ws, ["bold" if first else ""] * len(ws))
-        for line_no in range(len(filled[0])):
-            line: Line = [(edge, ())]
-            for c in filled:
-                line += c[line_no]
-                line.append((edge, ()))
-            out.append(line)
-        if first:
-            out.append([("┡" + "╇".join("━" * w for w in ws) + "┩", ())])
-    out.append([("└" + "┴".join("─" * w for w in ws) + "┘", ())])
-    return out
-
-
 def table(
     rows: list[dict[str, Any]],
     columns: list[str],
@@ -395,10 +315,18 @@ def table(
     rows, columns, cells, headers, widths = table_plan(rows, columns, lang=lang, width=width, droppable=droppable)
     if widths is None:
         return stacked(rows, columns, cells, headers, width=width, color=color, lang=lang)
-    if not widths:  # every column empty in every row: Rich draws a table of no columns as an empty line
-        return "\n"
-    lines = _table_lines(widths, headers, cells, len(rows))
-    return _draw([crop(line, width) for line in lines], color)
+    t = Table(header_style="bold", expand=False, show_lines=False)
+    for col, w in widths.items():
+        t.add_column(
+            headers[col],
+            justify="right" if col in NUMERIC else "left",
+            width=w,
+            no_wrap=col in NO_WRAP,
+            overflow="fold",  # never happens: every column is as wide as its content needs
+        )
+    for i in range(len(rows)):
+        t.add_row(*(cells[col][i] if col in NO_WRAP else Wrapped(cells[col][i], TRUNCATED.get(col)) for col in widths))
+    return to_text(t, width=width, color=color)
 
 
 def table_plan(
@@ -463,8 +391,7 @@ def stacked(
     """
     out: list[str] = []
     for lines, rid in stacked_lines(rows, columns, cells, headers, lang, width):
-        drawn = [line for text in lines for line in wrapped(text, width)]
-        out.append(_draw([crop(line, width) for line in drawn], color))
+        out.append(to_text(Group(*(Wrapped(line) for line in lines)), width=width, color=color) if lines else "")
         out.append(id_line(rid, color))
         out.append("\n")
     return "".join(out)
@@ -547,8 +474,7 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
     """One record as a titled panel of label/value lines (the quote always shown in full)."""
     width = max(width, MIN_WIDTH)
     body, title, own_line = record_panel(rec, lang=lang, width=width)
-    lines = panel_lines(body, title, width)
-    return id_line(own_line, color) + _draw([crop(line, width) for line in lines], color)
+    return id_line(own_line, color) + to_text(_panel(body, title), width=width, color=color)
 
 
 # The narrowest a record's values may get beside their labels before each value goes under its label.
@@ -608,11 +534,10 @@ def record_panel(rec: dict[str, Any], *, lang: str, width: int) -> tuple[list[Gr
 
 
 class Grid:
-    """A borderless grid (Rich's ``Table.grid``): columns sized from their cells' widths, squeezed
-    the way Rich squeezes them when the room is short, ``gap`` spaces after every column but the last.
+    """A borderless grid, drawn as Rich's ``Table.grid`` with ``gap`` spaces between columns.
 
-    A cell is a text drawn on one line (``SText``, cut with … when too wide), a wrapped text
-    (``Wrap``) or wrapped texts one under another (``Stack``)."""
+    A cell is a text drawn on one line (``SText``), a wrapped text (``Wrap``) or wrapped
+    texts one under another (``Stack``)."""
 
     def __init__(self, gap: int, columns: list[tuple[bool, str, str]]) -> None:
         self.gap = gap
@@ -622,59 +547,9 @@ class Grid:
     def add_row(self, *cells: SText | Wrap | Stack) -> None:
         self.rows.append(list(cells))
 
-    def _pad(self, j: int) -> int:
-        return self.gap if j < len(self.columns) - 1 else 0
-
-    def _measure(self, j: int, room: int) -> int:
-        """The widest column ``j`` would be in ``room`` cells (padding included)."""
-        if room < 1:
-            return 0
-        pad = self._pad(j)
-        widest = 0
-        for row in self.rows:
-            natural = row[j].natural
-            width = room if room - pad < 1 else min(natural + pad, room)
-            widest = max(widest, width)
-        return min(widest, room)
-
-    def widths(self, room: int) -> list[int]:
-        n = len(self.columns)
-        widths = [self._measure(j, room) or 1 for j in range(n)]
-        if sum(widths) > room:
-            widths = _collapse(widths, [not no_wrap for no_wrap, _, _ in self.columns], room)
-            if sum(widths) > room:
-                widths = _ratio_reduce(sum(widths) - room, [1] * n, widths, widths)
-            widths = [self._measure(j, w) for j, w in enumerate(widths)]
-        return widths
-
-    def lines(self, room: int) -> list[Line]:
-        widths = self.widths(room)
-        for j, w in enumerate(widths):  # a column of empty cells may get no room at all; others must
-            if w - self._pad(j) < (1 if any(row[j].natural for row in self.rows) else 0):
-                # The plans never do this: each puts a value under its label rather than squeeze it
-                # (RECORD_VALUE_MIN, FIGURE_NAME_MIN) and a panel is at least MIN_WIDTH wide.
-                raise ValueError(f"grid column {j} squeezed to {w} cells in {room}")
-        out: list[Line] = []
-        styles = [style for _, _, style in self.columns]
-        for row in self.rows:
-            cells = []
-            for j, (item, w) in enumerate(zip(row, widths, strict=True)):
-                inner = w - self._pad(j)
-                if isinstance(item, Wrap):
-                    lines = wrapped(item.text, inner, item.max_lines)
-                elif isinstance(item, Stack):
-                    lines = [line for part in item.parts for line in wrapped(part.text, inner, part.max_lines)]
-                else:
-                    lines = [item.line(inner, self.columns[j][1], "ellipsis")]
-                cells.append(_cell_lines(lines, inner, 0, self._pad(j), styles[j]))
-            filled = _rows(cells, widths, styles)
-            for line_no in range(len(filled[0])):
-                out.append([seg for c in filled for seg in c[line_no]])
-        return out
-
 
 class Wrap:
-    """A text wrapped by the Chinese line-breaking rules (Rich side: ``rich_render.Wrapped``)."""
+    """A text wrapped by the Chinese line-breaking rules (drawn as ``Wrapped``)."""
 
     def __init__(self, text: SText | str, max_lines: int | None = None) -> None:
         self.text = text if isinstance(text, SText) else SText(text)
@@ -686,7 +561,7 @@ class Wrap:
 
 
 class Stack:
-    """Wrapped texts one under another, in one grid cell (Rich side: a ``Group`` of ``Wrapped``)."""
+    """Wrapped texts one under another, in one grid cell (drawn as a ``Group`` of ``Wrapped``)."""
 
     def __init__(self, parts: list[Wrap]) -> None:
         self.parts = parts
@@ -696,93 +571,24 @@ class Stack:
         return max((part.natural for part in self.parts), default=0)
 
 
-def _collapse(widths: list[int], wrapable: list[bool], room: int) -> list[int]:
-    """Narrow the widest wrapping columns first until the row fits (Rich's ``Table._collapse_widths``)."""
-    total = sum(widths)
-    excess = total - room
-    if any(wrapable):
-        while total and excess > 0:
-            widest = max(w for w, ok in zip(widths, wrapable, strict=True) if ok)
-            second = max(w if ok and w != widest else 0 for w, ok in zip(widths, wrapable, strict=True))
-            difference = widest - second
-            ratios = [1 if (w == widest and ok) else 0 for w, ok in zip(widths, wrapable, strict=True)]
-            if not any(ratios) or not difference:
-                break
-            widths = _ratio_reduce(excess, ratios, [min(excess, difference)] * len(widths), widths)
-            total = sum(widths)
-            excess = total - room
-    return widths
-
-
-def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
-    """Take ``total`` off ``values`` in proportion to ``ratios``, at most ``maximums`` each (Rich's ``ratio_reduce``)."""
-    ratios = [r if m else 0 for r, m in zip(ratios, maximums, strict=True)]
-    total_ratio = sum(ratios)
-    if not total_ratio:
-        return values[:]
-    remaining = total
-    out = []
-    for ratio, maximum, value in zip(ratios, maximums, values, strict=True):
-        if ratio and total_ratio > 0:
-            given = min(maximum, round(ratio * remaining / total_ratio))
-            out.append(value - given)
-            remaining -= given
-            total_ratio -= ratio
-        else:
-            out.append(value)
-    return out
-
-
-def _part_lines(part: SText | Wrap | Grid, width: int) -> list[Line]:
-    if isinstance(part, Wrap):
-        return wrapped(part.text, width, part.max_lines)
-    if isinstance(part, Grid):
-        return part.lines(width)
-    return [part.line(width)]
-
-
-def panel_lines(body: Sequence[SText | Wrap | Grid], title: SText | None, width: int) -> list[Line]:
-    """A panel (Rich's ``Panel`` with ``box.ROUNDED``, a blue border, the title on the left) as wide as ``width``."""
-    border = ("blue",)
-    inner = width - 4
-    out: list[Line] = []
-    if title is None or width <= 4:
-        out.append([("╭" + "─" * (width - 2) + "╮", border)])
-    else:
-        top = title.copy()
-        top.pad(1)
-        top.stylize_before("blue")
-        top.truncate(width - 4)
-        excess = width - 4 - top.cell_len
-        if top.style:
-            top.stylize(top.style)
-        if excess:
-            top = SText().append(top).append("─" * excess, "blue")
-        out.append([("╭─", border), *top.line(width - 4), ("─╮", border)])
-    for part in body or [SText("")]:
-        for line in _part_lines(part, inner):
-            out.append([("│", border), (" ", ()), *_padded(line, inner), (" ", ()), ("│", border)])
-    out.append([("╰" + "─" * (width - 2) + "╯", border)])
-    return out
-
-
 def briefing(rows: list[dict[str, Any]], *, detail: bool, lang: str, width: int, color: bool) -> str:
     """The two positionings and the four articles, as a briefing."""
     width = max(width, MIN_WIDTH)
     out: list[str] = []
-    lines: list[Line] = []
+    parts: list[RenderableType] = []
     groups = briefing_groups(rows)
     beside = figures_beside([row for _, group in groups for row in group], width)
     for kind, group in groups:
-        lines += wrapped(SText(label(kind, lang), style="bold magenta"), width)
+        parts.append(Wrapped(SText(label(kind, lang), style="bold magenta")))
         for row in group:
             body, title, own_line = pillar_panel(row, detail=detail, lang=lang, width=width, beside=beside)
             if own_line:  # an id too long for the title goes above its panel, whole
-                out.append(_draw([crop(line, width) for line in lines], color))
+                out.append(to_text(Group(*parts), width=width, color=color) if parts else "")
                 out.append(id_line(own_line, color))
-                lines = []
-            lines += panel_lines(body, title, width)
-    out.append(_draw([crop(line, width) for line in lines], color))
+                parts = []
+            parts.append(_panel(body, title))
+    if parts:
+        out.append(to_text(Group(*parts), width=width, color=color))
     return "".join(out)
 
 
@@ -880,3 +686,70 @@ def pillar_panel(
         names.append(SText(row["name_zh"], style="dim"))
     title, own_line = panel_title(names, SText(row["id"], style="dim"), width)
     return body, title, own_line
+
+
+# -- drawing the plans with Rich ---------------------------------------------------
+
+
+def to_text(renderable: RenderableType, *, width: int, color: bool) -> str:
+    """What Rich's console prints for ``renderable`` at ``width`` columns, colour on or off."""
+    import io
+
+    console = Console(
+        width=max(width, MIN_WIDTH),
+        color_system="truecolor" if color else None,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+        soft_wrap=False,
+        record=False,
+        file=io.StringIO(),
+    )
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get()
+
+
+class Wrapped:
+    """A text wrapped by the Chinese line-breaking rules of ``linebreak`` (styles kept), for Rich."""
+
+    def __init__(self, text: SText | str, max_lines: int | None = None) -> None:
+        self.text = text if isinstance(text, SText) else SText(text)
+        self.max_lines = max_lines
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        plain = self.text.plain
+        return Measurement(min(lb.min_width(plain), options.max_width), min(lb.max_width(plain), options.max_width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # The lines are already broken: hand Rich their segments, so that it does not
+        # measure and wrap each line again.
+        new_line = Segment.line()
+        for line in wrapped_lines(self.text, options.max_width, self.max_lines):
+            segments = line.render(console)
+            if line.style:  # the text's own style, under its spans (as Text.join would put it)
+                segments = Segment.apply_style(segments, console.get_style(line.style))
+            yield from segments
+            yield new_line
+
+
+def _panel(body: Sequence[SText | Wrap | Grid], title: SText | None) -> Panel:
+    content = Group(*(_part(part) for part in body)) if body else SText("")
+    return Panel(content, title=title or None, title_align="left", border_style="blue")
+
+
+def _part(part: SText | Wrap | Stack | Grid) -> RenderableType:
+    if isinstance(part, Wrap):
+        return Wrapped(part.text, part.max_lines)
+    if isinstance(part, Stack):
+        return Group(*(Wrapped(p.text, p.max_lines) for p in part.parts))
+    if isinstance(part, Grid):
+        grid = Table.grid(padding=(0, part.gap))
+        for no_wrap, justify, style in part.columns:
+            grid.add_column(no_wrap=no_wrap, justify=justify, style=style)  # type: ignore[arg-type]
+        for row in part.rows:
+            grid.add_row(*(_part(item) for item in row))
+        return grid
+    return part

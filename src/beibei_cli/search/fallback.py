@@ -26,8 +26,9 @@ from beibei_cli.search.normalize import is_han
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
+    from typing import Any
 
-    from beibei_cli.search.query import CharOf
+    CharOf = Any  # search.query.CharOf (not imported: query imports this module)
 
     Span = tuple[int, int]
 

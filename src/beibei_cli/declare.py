@@ -1,0 +1,575 @@
+"""Every query of the tool, declared once: its parameters and the row type it returns.
+
+This table is the one source of the command line (the Typer app in ``cli.py``
+and the start-up parser in ``fastpath.py``), of the Python API's methods
+(``api.py``), of the MCP tools' input schemas (``mcp_server.py``) and of
+``--fields`` checking and completion; the rows' fields are declared in
+``rows.py``. To add an option to a command, add one ``param`` to its query
+below and take the value in the query function of ``queries.py`` (see
+docs/architecture.md). Nothing else spells a name, a default or a choice.
+
+Plain data, cheap to import: the fast path reads it on every run.
+
+A parameter is a dict:
+
+- ``name``: the keyword the query function (and the Typer callback) takes;
+- ``api``: its name in the Python API and the MCP tools (None: command line only);
+- ``kind``: ``option`` or ``argument``; ``opts``: its flags (``--min``; ``-f``);
+- ``type``: str, int, float, path, choice or boolean; ``flag``: takes no value;
+- ``choices``, ``min``, ``max``, ``default``, ``nargs`` (-1: any number of words);
+- ``help``: one line, shown by ``--help`` and given to the MCP tools' schemas;
+- ``role``: ``filter`` (passed to the query), ``limit``, ``output`` (how the
+  command line prints), ``mode`` (what a command prints instead of rows) or
+  ``alias`` (an old name of another parameter);
+- ``mcp``: whether the MCP tool has it.
+"""
+
+from __future__ import annotations
+
+from beibei_cli.models import ENTITY_TYPES, ENTITY_TYPES_ZH, METRIC_KINDS, METRIC_SORTS, METRIC_STATUSES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Param = dict[str, Any]
+    Query = dict[str, Any]
+
+FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "yaml", "md", "xlsx")
+RECORD_FORMATS = ("table", "plain", "json", "yaml")
+COLOR_CHOICES = ("auto", "always", "never")
+LANGS = ("zh", "en")
+CITE_FORMATS = ("plain", "md")
+EXPORT_FORMATS = ("md", "html")
+
+
+def param(
+    name: str,
+    *opts: str,
+    type: str = "str",  # noqa: A002 - the declaration's word for it
+    default: Any = None,
+    help: str = "",  # noqa: A002
+    api: str | None = "",
+    choices: tuple[str, ...] = (),
+    case_sensitive: bool = True,
+    min: int | None = None,  # noqa: A002
+    max: int | None = None,  # noqa: A002
+    metavar: str | None = None,
+    envvar: str | None = None,
+    role: str = "filter",
+    mcp: bool = True,
+    hidden: bool = False,
+    complete: str | None = None,
+    required: bool = False,
+    nargs: int = 1,
+    action: str | None = None,
+    schema: dict[str, Any] | None = None,
+) -> Param:
+    """One parameter. ``opts`` empty: a positional argument. ``api=""``: the same name as ``name``."""
+    flag = type == "boolean"
+    if flag and default is None:
+        default = False
+    return {
+        "name": name,
+        "api": name if api == "" else api,
+        "kind": "option" if opts else "argument",
+        "opts": list(opts),
+        "secondary": [],
+        "flag": flag,
+        "type": "choice" if choices else type,
+        "min": min,
+        "max": max,
+        "choices": list(choices),
+        "case_sensitive": case_sensitive,
+        "nargs": nargs,
+        "multiple": False,
+        "required": required,
+        "envvar": envvar,
+        "expose": action is None,
+        "eager": action is not None,
+        "action": action,
+        "default": default,
+        "help": help,
+        "metavar": metavar,
+        "role": role,
+        "mcp": mcp and api is not None,
+        "hidden": hidden,
+        "complete": complete,
+        "schema": schema,
+    }
+
+
+# -- what every listing shares (each declared once) ---------------------------
+
+LIMIT = param(
+    "limit",
+    "--limit",
+    "-n",
+    type="int",
+    min=0,
+    metavar="N",
+    role="limit",
+    help="Print at most N rows (0 prints none; the exit code is unchanged).",
+)
+FORMAT = param(
+    "format",
+    "--format",
+    "-f",
+    choices=FORMATS,
+    api=None,
+    role="output",
+    help="Output format. Default: table on a terminal, plain (tab-separated) when piped. "
+    "xlsx is an Excel workbook (with -o FILE).",
+)
+FIELDS = param(
+    "fields",
+    "--fields",
+    metavar="FIELDS",
+    api=None,
+    role="output",
+    complete="fields",
+    help="Comma-separated fields to print, in this order (e.g. id,name,text).",
+)
+NO_HEADER = param(
+    "no_header",
+    "--no-header",
+    type="boolean",
+    api=None,
+    role="output",
+    help="Leave out the header row of tsv, csv and xlsx.",
+)
+OUTPUT = param(
+    "output_path",
+    "--output",
+    "-o",
+    type="path",
+    api=None,
+    role="output",
+    help="Write to FILE instead of stdout ('-' is stdout). Without --format, the format its extension "
+    "names (.csv .tsv .json .jsonl .yaml .md .xlsx), else plain. xlsx needs -o or a redirect.",
+)
+LISTING = [LIMIT, FORMAT, FIELDS, NO_HEADER, OUTPUT]
+RECORD_FORMAT = param(
+    "format", "--format", "-f", choices=RECORD_FORMATS, api=None, role="output", help="table, plain, json or yaml."
+)
+SINCE = param("since", "--since", help="From this date (2022, 2022-04 or 2022-04-01).")
+UNTIL = param("until", "--until", help="Up to this date, inclusive (2022, 2022-04 or 2022-04-01).")
+PILLAR = param(
+    "pillar",
+    "--pillar",
+    "-p",
+    complete="pillars",
+    help="Only this pillar: its id or name (e.g. 科技创新), or general (the report as a whole).",
+)
+
+
+def query(
+    name: str,
+    help: str,  # noqa: A002
+    params: list[Param],
+    *,
+    rows: str | None = None,
+    epilog: str = "",
+    columns: tuple[str, ...] = (),
+    mcp: str | None = None,
+    mcp_title: str | None = None,
+    mcp_help: str = "",
+    mcp_limit: int | None = None,
+    group: str | None = None,
+) -> Query:
+    """One query: a command of the command line and, with ``rows``, a method of the API."""
+    return {
+        "name": name,
+        "help": help,
+        "params": params,
+        "rows": rows,
+        "epilog": epilog,
+        "columns": list(columns),
+        "mcp": mcp,
+        "mcp_title": mcp_title,
+        "mcp_help": mcp_help,
+        "mcp_limit": mcp_limit,
+        "group": group,
+    }
+
+
+GLOBALS = [
+    param(
+        "data",
+        "--data",
+        type="path",
+        metavar="FILE",
+        envvar="BEIBEI_DATA",
+        help="Report YAML to load (default: the packaged report).",
+    ),
+    param("no_cache", "--no-cache", type="boolean", help="Neither read nor write the cache."),
+    param(
+        "color",
+        "--color",
+        choices=COLOR_CHOICES,
+        default="auto",
+        case_sensitive=False,
+        help="Colour: auto, always or never.",
+    ),
+    param(
+        "lang",
+        "--lang",
+        choices=LANGS,
+        default="zh",
+        case_sensitive=False,
+        envvar="BEIBEI_LANG",
+        help="Labels and names: zh or en.",
+    ),
+    param("debug", "--debug", type="boolean", envvar="BEIBEI_DEBUG", help="Show the traceback of an internal error."),
+    param("version", "--version", type="boolean", action="version", help="Print the version and exit."),
+]
+
+PILLARS = query(
+    "pillars",
+    "The two positionings (两大定位) and the four articles (四篇文章).",
+    [param("detail", "--detail", "-d", type="boolean", help="Add goals, plans, cases and figures."), *LISTING],
+    rows="pillar",
+    columns=("id", "kind", "name", "heading"),
+    mcp="list_pillars",
+    mcp_title="List the report's pillars",
+    mcp_help="The report's structure: its two positionings (两大定位) and four articles (四篇文章), each with "
+    "summary, verbatim `quote` and paragraph `para`; detail=true adds their goals, plans, cases and figures.",
+    epilog="""\
+beibei pillars
+beibei pillars --detail
+beibei pillars --detail --format json | jq '.[2].metrics'""",
+)
+
+METRICS = query(
+    "metrics",
+    "Every figure of the report: value, unit, pillar, as-of, quote.",
+    [
+        PILLAR,
+        param(
+            "section",
+            "--section",
+            "-s",
+            help="Only figures stated in this section: results (数说成效), narrative (the body), or a section id.",
+        ),
+        param(
+            "kind",
+            "--kind",
+            "-k",
+            choices=METRIC_KINDS,
+            help="Only figures of this kind (money, count, share, rate-of-change, ...).",
+        ),
+        param(
+            "status",
+            "--status",
+            choices=METRIC_STATUSES,
+            help="Only figures stated as done (stated), forecast (预计) or set as a target (力争, 目标).",
+        ),
+        SINCE,
+        UNTIL,
+        param(
+            "minimum",
+            "--min",
+            api="min",
+            help="Only amounts of at least this, in base units (1e8, or with a unit: 1亿, 2000万元); needs --kind.",
+            schema={"type": ["string", "number", "null"]},
+        ),
+        param(
+            "maximum",
+            "--max",
+            api="max",
+            help="Only amounts of at most this (as --min); needs --kind.",
+            schema={"type": ["string", "number", "null"]},
+        ),
+        param(
+            "sort",
+            "--sort",
+            choices=METRIC_SORTS,
+            default="report",
+            help="Order: report (as in the article), value (kinds grouped, each by amount), name (pinyin), pillar.",
+        ),
+        param("reverse", "--reverse", "-r", type="boolean", help="Reverse the order."),
+        *LISTING,
+    ],
+    rows="metric",
+    columns=("name", "figure", "bar", "pillar_name", "as_of", "quote", "id"),
+    mcp="list_metrics",
+    mcp_title="List the report's figures",
+    mcp_help="The report's figures (metrics): name, value, unit, the figure as written (`text`), pillar, "
+    "verbatim `quote` and paragraph `para`. Filter by pillar (id or name, e.g. 科技创新 or tech-innovation) "
+    "or section (results, narrative), by kind (money, count, share, ...), by status (stated, forecast, "
+    "target), by the as-of date (since, until) and, within one kind, by `amount` (base units: 元, 户, ...) "
+    "with min/max.",
+    epilog="""\
+beibei metrics
+beibei metrics --pillar 科技创新 --sort value
+beibei metrics --kind money --min 1亿 --sort value
+beibei metrics --status target
+beibei metrics --since 2022 --until 2022
+beibei metrics --section results --format csv > figures.csv
+beibei metrics -o figures.xlsx
+beibei metrics --format json | jq '.[] | select(.kind == "money") | .amount'""",
+)
+
+SEARCH = query(
+    "search",
+    "Find any passage: cases, plans, figures, events, names and the article's paragraphs.",
+    [
+        param(
+            "query",
+            nargs=-1,
+            required=True,
+            help="Words to find (Chinese, traditional, pinyin or initials).",
+            schema={"type": "string", "description": "Words to find, e.g. 招商 or 老旧小区 2022."},
+        ),
+        param(
+            "kinds",
+            "--in",
+            metavar="KINDS",
+            help="Only these kinds: cases,pillars,goals,plans,metrics,honours,events,entities,captions,paragraphs.",
+            schema={"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}, {"type": "null"}]},
+        ),
+        param("any_term", "--any", type="boolean", help="Match any term instead of all."),
+        param("or_", "--or", type="boolean", api=None, role="alias", hidden=True, help="Old name of --any."),
+        param(
+            "regex",
+            "--regex",
+            "-e",
+            type="boolean",
+            help="Treat the query as a regular expression (RE2 syntax: linear time, no backreferences or lookaround).",
+        ),
+        param(
+            "exact",
+            "--exact",
+            type="boolean",
+            help="Exact matches only: no parts of a compound, no partial or fuzzy-pinyin matches.",
+        ),
+        param(
+            "context",
+            "--context",
+            "-C",
+            type="int",
+            min=0,
+            default=20,
+            metavar="N",
+            help="Characters of context on each side.",
+        ),
+        param(
+            "count",
+            "--count",
+            "-c",
+            type="boolean",
+            api=None,
+            role="mode",
+            help="Print only the number of hits of each kind.",
+        ),
+        param("ids", "--ids", "-l", type="boolean", api=None, role="mode", help="Print only the ids of the hits."),
+        param(
+            "quiet",
+            "--quiet",
+            "-q",
+            type="boolean",
+            api=None,
+            role="mode",
+            help="Print nothing; exit 0 when the words are found, 1 otherwise.",
+        ),
+        *LISTING,
+    ],
+    rows="hit",
+    columns=("id", "kind", "title", "snippet"),
+    mcp="search",
+    mcp_limit=10,
+    mcp_title="Search the report",
+    mcp_help="Full-text search of the report: cases, plans, goals, figures, events, names and the article's "
+    "paragraphs. Chinese, traditional characters or pinyin (zhaoshang, zs). All words must match unless "
+    "any_term. When a word has no exact match, looser matches follow, each hit labelled by `match`; "
+    "exact=true turns that off.",
+    epilog="""\
+beibei search 招商
+beibei search zhaoshang            (pinyin; initials work too: zs)
+beibei search 經濟                  (traditional characters)
+beibei search 招商 2022             (all terms must match; --any for any)
+beibei search 斯太宝芯片            (no exact match: records with 斯太宝 and 芯片)
+beibei search zhaosang             (fuzzy pinyin: z/zh c/ch s/sh n/l an/ang en/eng in/ing)
+beibei search '"老旧小区"' --in cases,metrics
+beibei search -l 招商 | xargs beibei show
+beibei search 招商 --format json | jq '.[0].matches'""",
+)
+
+TIMELINE = query(
+    "timeline",
+    "Every dated event, in date order, at the precision the article gives.",
+    [SINCE, UNTIL, *LISTING],
+    rows="event",
+    columns=("date", "title", "date_note", "id"),
+    mcp="timeline",
+    mcp_title="List the report's dated events",
+    mcp_help="Dated events in date order (date precision year, month or day; `inferred` marks a date the "
+    "article only implies).",
+    epilog="""\
+beibei timeline
+beibei timeline --since 2022 --format json""",
+)
+
+ENTITIES = query(
+    "entities",
+    "Organisations, companies, people, places and projects the article names.",
+    [
+        param(
+            "type",
+            "--type",
+            "-t",
+            choices=(*ENTITY_TYPES, *ENTITY_TYPES_ZH),
+            help="Only this type of entity (government, company, university, ...; or its Chinese name, 企业).",
+        ),
+        *LISTING,
+    ],
+    rows="entity",
+    columns=("name", "type", "mentions", "id"),
+    mcp="list_entities",
+    mcp_title="List the organisations, companies, places and projects",
+    mcp_help="Organisations, companies, people, places and projects the article names, with the ids of the "
+    "records that mention them.",
+    epilog="""\
+beibei entities
+beibei entities --type company
+beibei show org-swu""",
+)
+
+SOURCE = query(
+    "source",
+    "The article, with numbered paragraphs.",
+    [
+        param("para", "--para", type="int", min=1, metavar="N", help="Only paragraph N."),
+        param("grep", "--grep", "-g", help="Only paragraphs containing this text."),
+        *LISTING,
+    ],
+    rows="paragraph",
+    columns=("n", "text"),
+    epilog="""\
+beibei source
+beibei source --para 37
+beibei source --grep 招商""",
+)
+
+SHOW = query(
+    "show",
+    "One record in full, with its quote and the paragraph it comes from.",
+    [
+        param(
+            "id",
+            nargs=-1,
+            required=True,
+            complete="ids",
+            help="The records' ids (any kind: pillar, case, metric, event, para-N...); - reads them from stdin.",
+        ),
+        RECORD_FORMAT,
+    ],
+    epilog="""\
+beibei show metric-forest-coverage
+beibei show case-tenghai-land --format json
+beibei search -l 招商 | xargs beibei show""",
+)
+
+INFO = query(
+    "info",
+    "What report is loaded: title, files, counts of each kind of record.",
+    [RECORD_FORMAT],
+    epilog="""\
+beibei info
+beibei info --format json""",
+)
+
+CITE = query(
+    "cite",
+    "A record's quote with its paragraph number and the report's title, ready to paste.",
+    [
+        param("id", nargs=-1, required=True, complete="ids", help="The records to cite; - reads ids from stdin."),
+        param("format", "--format", "-f", choices=CITE_FORMATS, api=None, role="output", help="plain or md."),
+    ],
+    epilog="""\
+beibei cite metric-rd-intensity
+beibei cite case-tenghai-land --format md""",
+)
+
+EXPORT = query(
+    "export",
+    "The whole report as one Markdown document or one self-contained HTML page.",
+    [
+        param(
+            "format",
+            "--format",
+            "-f",
+            choices=EXPORT_FORMATS,
+            api=None,
+            role="output",
+            help="md or html. Default: the one the -o file's extension names (.md .markdown .html .htm), else md.",
+        ),
+        param(
+            "output_path",
+            "--output",
+            "-o",
+            type="path",
+            metavar="FILE",
+            api=None,
+            role="output",
+            help="Write to FILE instead of stdout ('-' is stdout). A regular file is replaced atomically, a "
+            "symlink's target is written, a FIFO or device is written in place; a directory is refused.",
+        ),
+    ],
+    epilog="""\
+beibei export > report.md
+beibei export -o report.html""",
+)
+
+VALIDATE = query(
+    "validate",
+    "Check a report file and print every problem, one per line.",
+    [
+        param("path", type="path", help="Report file to check (default: the loaded one)."),
+        param("source", "--source", type="path", metavar="FILE", help="The article text to check quotes against."),
+        param(
+            "format",
+            "--format",
+            "-f",
+            choices=RECORD_FORMATS,
+            api=None,
+            role="output",
+            help="plain (file:line:col: path: message) or json.",
+        ),
+    ],
+    epilog="""\
+beibei validate
+beibei validate my-report.yaml --source article.txt
+beibei validate my-report.yaml --format json""",
+)
+
+MCP = query(
+    "mcp",
+    "Serve the report to an AI assistant: a Model Context Protocol server on stdin/stdout.",
+    [],
+    epilog="""\
+Needs the optional MCP SDK: pip install 'beibei[mcp]' (from a checkout:
+pip install '.[mcp]'). Every tool's answer carries the verbatim quote and its
+paragraph number. Set-up for Claude Desktop, Claude Code, VS Code and Cursor:
+see the README.""",
+)
+
+CACHE_CLEAR = query("clear", "Remove the cached report and search index.", [], group="cache")
+
+QUERIES = [PILLARS, METRICS, SHOW, INFO, SEARCH, TIMELINE, ENTITIES, SOURCE, CITE, EXPORT, VALIDATE, MCP, CACHE_CLEAR]
+GROUPS = {"cache": "Manage the cache of the parsed report."}
+HELP_OPTIONS = ("-h", "--help")
+
+
+def commands() -> dict[str, Query]:
+    """The top-level commands by name (a group's subcommands are not among them)."""
+    return {q["name"]: q for q in QUERIES if q["group"] is None}
+
+
+def by_name(name: str) -> Query:
+    return next(q for q in QUERIES if q["name"] == name and q["group"] is None)
+
+
+def api_params(q: Query) -> list[Param]:
+    """The parameters the Python API takes for ``q`` (filters and the limit)."""
+    return [p for p in q["params"] if p["api"] is not None and not p["eager"]]

@@ -1,0 +1,223 @@
+"""The row contract: every kind of row the queries return, its fields in order, each typed and described.
+
+The query layer shapes its rows by these lists (``shape``), so a row has exactly
+these keys in this order whatever its values or the interface language; ``--fields``
+is checked against them (also when a filter leaves no rows); the MCP tools'
+output schemas, the Python API's row types and the field tables of docs/fields.md
+are made from them. Adding a field is one line here and its value in the query.
+
+A type is a JSON Schema type: ``string``, ``integer``, ``number``, ``boolean``,
+``object``, ``array:T`` (a list of T); ``?`` after it: may be null.
+
+Plain data, cheap to import.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Field = tuple[str, str, str]
+
+_TWIN = "in the interface language (--lang); {f}_en is always the English, {f}_zh always the Chinese"
+
+
+def _twins(field: str, what: str, required: bool = False) -> list[Field]:
+    """A translated field and its English and Chinese twins."""
+    t = "string" if required else "string?"
+    return [
+        (field, t, f"{what}, {_TWIN.format(f=field)}"),
+        (f"{field}_en", "string?", f"{what}: the curated English (null where there is none)"),
+        (f"{field}_zh", t, f"{what}: the Chinese, as the report writes it"),
+    ]
+
+
+def _date(key: str, what: str) -> list[Field]:
+    return [
+        (key, "string?", f"{what}: ISO text at the precision the article gives (2022, 2022-04, 2022-04-01)"),
+        (f"{key}_precision", "string?", f"precision of {key}: year, month or day"),
+        (f"{key}_inferred", "boolean?", f"true when the article only implies {key}"),
+        (f"{key}_note", "string?", f"how {key} is known, when it needs saying"),
+    ]
+
+
+QUOTE: list[Field] = [
+    ("quote", "string", "the verbatim words of the article this record comes from"),
+    ("para", "integer?", "the number of the paragraph the quote is in (beibei source --para N)"),
+]
+
+METRIC: list[Field] = [
+    ("id", "string", "the figure's id (beibei show ID)"),
+    ("name", "string", f"what the figure measures, {_TWIN.format(f='name')}"),
+    ("value", "number", "the number as written (10 for 10余倍)"),
+    ("unit", "string", "the unit as written (亿元, 家, %)"),
+    ("pillar", "string?", "the id of the pillar it belongs to (null: the report as a whole)"),
+    ("quote", "string", "the verbatim words of the article that state it"),
+    ("text", "string", "the figure exactly as written (超过6亿元)"),
+    ("qualifier", "string?", "the qualifier as written (超过, 余, 约, 以上...)"),
+    ("qualifier_meaning", "string?", "what the qualifier means: more-than, at-least, about, nearly..."),
+    ("kind", "string", "kind of quantity: money, count, share, rate-of-change, ..."),
+    ("status", "string", "stated (done), forecast (预计) or target (力争, 目标)"),
+    ("amount", "number", "the value in base units (元, 户, 1 for a share of 100%)"),
+    ("base_unit", "string", "the unit of amount"),
+    ("figure", "string", "the figure for people: as written, or in English under --lang en"),
+    ("name_en", "string?", "the curated English name"),
+    ("unit_en", "string?", "the unit in English"),
+    ("case", "string?", "the id of the case it belongs to"),
+    ("section", "string?", "the id of the section it is stated in"),
+    ("as_of", "string?", "the date the figure is for (ISO text)"),
+    ("note", "string?", "the curator's note"),
+    ("para", "integer?", "the paragraph the quote is in"),
+    ("paras", "array:integer", "every paragraph the figure is stated in"),
+    ("name_zh", "string", "the Chinese name"),
+    ("as_of_precision", "string?", "precision of as_of: year, month or day"),
+    ("as_of_inferred", "boolean?", "true when the article only implies as_of"),
+    ("as_of_note", "string?", "how as_of is known"),
+    ("pillar_name", "string?", "the pillar's name in the interface language"),
+]
+
+PILLAR: list[Field] = [
+    ("id", "string", "the pillar's id"),
+    ("kind", "string", "positioning (两大定位) or article (四篇文章); general for the report as a whole"),
+    ("name", "string", f"its name, {_TWIN.format(f='name')}"),
+    ("name_en", "string?", "the curated English name"),
+    ("heading", "string?", "the article's heading for it (以科技创新带动转型)"),
+    ("heading_en", "string?", "the heading in English"),
+    ("section", "string?", "the id of its section"),
+    ("summary", "string?", "a curated summary, in the interface language"),
+    ("summary_en", "string?", "the summary in English"),
+    ("quote", "string?", "the verbatim words of the article that name it"),
+    ("note", "string?", "the curator's note"),
+    ("para", "integer?", "the paragraph the quote is in"),
+    ("paras", "array:integer", "every paragraph that states it"),
+    ("name_zh", "string", "the Chinese name"),
+    ("summary_zh", "string?", "the summary in Chinese"),
+    ("heading_zh", "string?", "the heading in Chinese"),
+]
+PILLAR_DETAIL: list[Field] = [
+    *PILLAR,
+    ("goals", "array:object", "its goals: id, text, quote, para"),
+    ("plans", "array:object", "its plans: id, text, year, quote, para"),
+    ("cases", "array:object", "its cases: id, title, dates, summary, quote, para"),
+    ("metrics", "array:object", "its figures: id, name, value, unit, text, kind, status, amount, quote, para"),
+]
+
+HIT: list[Field] = [
+    ("id", "string", "the record's id (beibei show ID)"),
+    (
+        "kind",
+        "string",
+        "the record's kind: case, pillar, goal, plan, metric, honour, event, entity, caption, paragraph",
+    ),
+    ("pillar", "string?", "the id of its pillar"),
+    ("title", "string", "its title or name, in the interface language"),
+    ("snippet", "string", "the words around the first match (never cut inside a figure)"),
+    ("score", "number", "relevance: higher first"),
+    ("text", "string", "the text searched"),
+    ("matches", "array:array:integer", "[start, end) character offsets of the matches in text"),
+    ("match", "string", "how it was found: exact, parts, partial or fuzzy-pinyin"),
+    ("title_en", "string?", "its English title or name"),
+    ("title_zh", "string", "its Chinese title or name"),
+]
+
+EVENT: list[Field] = [
+    ("id", "string", "the event's id"),
+    ("date", "string", "ISO text at the precision the article gives"),
+    ("precision", "string", "year, month or day"),
+    ("title", "string", "what happened, in the interface language"),
+    ("quote", "string", "the verbatim words of the article"),
+    ("inferred", "boolean", "true when the article only implies the date"),
+    ("date_note", "string?", "how the date is known"),
+    ("title_en", "string?", "the title in English"),
+    ("pillar", "string?", "the id of its pillar"),
+    ("case", "string?", "the id of its case"),
+    ("note", "string?", "the curator's note"),
+    ("para", "integer?", "the paragraph the quote is in"),
+    ("paras", "array:integer", "every paragraph that states it"),
+    ("title_zh", "string", "the title in Chinese"),
+]
+
+ENTITY: list[Field] = [
+    ("id", "string", "the entity's id"),
+    ("name", "string", "its name, in the interface language"),
+    ("name_en", "string?", "the name in English"),
+    ("type", "string", "government, party, company, university, institution, person, place, project or programme"),
+    ("aliases", "array:string", "other names the article uses"),
+    ("quote", "string", "the verbatim words of the article that name it"),
+    ("note", "string?", "the curator's note"),
+    ("para", "integer?", "the paragraph the quote is in"),
+    ("paras", "array:integer", "every paragraph that names it"),
+    ("name_zh", "string", "the name in Chinese"),
+    ("mentions", "array:string", "ids of the records that name it"),
+]
+
+PARAGRAPH: list[Field] = [
+    ("id", "string", "para-N"),
+    ("n", "integer", "its number, from 1"),
+    ("type", "string", "title, lead, heading, body or caption"),
+    ("section", "string?", "the id of its section"),
+    ("text", "string", "the paragraph, verbatim"),
+]
+
+INFO: list[Field] = [
+    *_twins("title", "the report's title", required=True),
+    *_twins("region", "the region it is about", required=True),
+    ("date", "string?", "the report's date (ISO text)"),
+    ("date_inferred", "boolean?", "true when the article only implies the date"),
+    ("date_precision", "string?", "year, month or day"),
+    ("date_note", "string?", "how the date is known"),
+    ("data_file", "string", "the report file loaded"),
+    ("source_file", "string", "the article text its quotes are checked against"),
+    ("schema_version", "integer", "the version of the report file format"),
+    ("version", "string", "the version of beibei"),
+    ("counts", "object", "the number of records of each kind"),
+]
+
+COUNT: list[Field] = [("kind", "string", "a kind of record"), ("count", "integer", "hits of that kind")]
+ID: list[Field] = [("id", "string", "a record's id")]
+
+ROWS: dict[str, list[Field]] = {
+    "metric": METRIC,
+    "pillar": PILLAR,
+    "pillar-detail": PILLAR_DETAIL,
+    "hit": HIT,
+    "event": EVENT,
+    "entity": ENTITY,
+    "paragraph": PARAGRAPH,
+    "info": INFO,
+    "count": COUNT,
+    "id": ID,
+}
+
+
+def names(kind: str) -> list[str]:
+    """The fields of a row kind, in order."""
+    return [f[0] for f in ROWS[kind]]
+
+
+def shape(row: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """``row`` with exactly ``fields``, in order (null where it has none)."""
+    return {f: row.get(f) for f in fields}
+
+
+def json_schema(kind: str, *, fields: list[str] | None = None) -> dict[str, Any]:
+    """A JSON Schema of one row of ``kind`` (or of its ``fields``)."""
+    props: dict[str, Any] = {}
+    wanted = None if fields is None else set(fields)
+    for name, typ, doc in ROWS[kind]:
+        if wanted is None or name in wanted:
+            props[name] = {**type_schema(typ), "description": doc}
+    return {"type": "object", "properties": props, "required": list(props)}
+
+
+def type_schema(typ: str) -> dict[str, Any]:
+    nullable = typ.endswith("?")
+    typ = typ.rstrip("?")
+    if typ.startswith("array:"):
+        out: dict[str, Any] = {"type": "array", "items": type_schema(typ[6:])}
+    else:
+        out = {"type": typ}
+    if nullable:
+        out["type"] = [out["type"], "null"]
+    return out
