@@ -450,12 +450,23 @@ beibei goals
 beibei goals --pillar 科技创新""",
 )
 
+YEAR = param(
+    "year",
+    "--year",
+    "-y",
+    type="int",
+    min=1,
+    max=9999,
+    metavar="YEAR",
+    help="Only this year (as --since YEAR --until YEAR).",
+)
+
 PLANS = query(
     "plans",
     "Every plan: what the article says will be done, and the year it names.",
     [
         PILLAR,
-        param("year", "--year", "-y", type="int", min=1, max=9999, metavar="YEAR", help="Only plans for this year."),
+        YEAR,
         SINCE,
         UNTIL,
         *LISTING,
@@ -491,7 +502,7 @@ beibei cases --since 2022 -f json | jq -r '.[].title'""",
 HONOURS = query(
     "honours",
     "Awards, titles and firsts the article claims.",
-    [PILLAR, SINCE, UNTIL, *LISTING],
+    [PILLAR, YEAR, SINCE, UNTIL, *LISTING],
     rows="honour",
     columns=("year", "title", "pillar_name", "id"),
     mcp="list_honours",

@@ -772,8 +772,10 @@ def case_rows(report: Report, *, pillar: str | None, since: str | None, until: s
     return _record_rows(report, "case", "case", lang, pillar, _case_dates, since=since, until=until)
 
 
-def honour_rows(report: Report, *, pillar: str | None, since: str | None, until: str | None, lang: str) -> list[Record]:
-    return _record_rows(report, "honour", "honour", lang, pillar, _year_of, since=since, until=until)
+def honour_rows(
+    report: Report, *, pillar: str | None, year: int | None, since: str | None, until: str | None, lang: str
+) -> list[Record]:
+    return _record_rows(report, "honour", "honour", lang, pillar, _year_of, year=year, since=since, until=until)
 
 
 def section_rows(report: Report, *, lang: str) -> list[Record]:
