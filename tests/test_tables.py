@@ -31,12 +31,13 @@ def test_ids_are_never_wrapped_nor_cut_and_lines_fit(run, args: tuple[str, ...],
 def test_names_wrap_at_most_twice(run, width: int) -> None:  # type: ignore[no-untyped-def]
     rows = json.loads(run("metrics", "--format", "json").out)
     columns = ["name", "figure", "bar", "pillar_name", "as_of", "quote", "id"]
-    cells = {c: [terminal.cell_renderable(r, c, lang="zh").plain for r in rows] for c in columns}
-    headers = {c: c for c in columns}
-    widths = terminal.plan_columns(columns, headers, cells, width)
-    assert widths is not None and "id" in widths and "figure" in widths
-    assert max(len(lb.wrap(name, widths["name"])) for name in cells["name"]) <= terminal.MAX_NAME_LINES
-    assert terminal.plan_columns(columns, headers, cells, 60) is None  # too narrow: rows become blocks
+    *_, cells, _, widths = terminal.table_plan(rows, columns, lang="zh", width=width, droppable=True)
+    assert widths is not None and "figure" in widths
+    names = [t.plain for t in cells["name"]]
+    assert max(len(lb.wrap(name, widths["name"])) for name in names) <= terminal.MAX_NAME_LINES
+    if "id" not in widths:  # the ids go under the names: room for every id, whole
+        assert widths["name"] >= max(lb.cell_width(t.plain) for t in cells["id"])
+    assert terminal.table_plan(rows, columns, lang="zh", width=50, droppable=True)[4] is None  # blocks
 
 
 def test_columns_are_dropped_in_the_documented_order() -> None:
@@ -71,7 +72,7 @@ def test_columns_empty_in_every_row_are_not_shown() -> None:
 
 
 def test_the_quote_shows_from_120_columns_and_not_below(run) -> None:  # type: ignore[no-untyped-def]
-    wide = run("metrics", "--format", "table", env={"COLUMNS": "130"}).out
+    wide = run("metrics", "--format", "table", env={"COLUMNS": "140"}).out
     narrow = run("metrics", "--format", "table", env={"COLUMNS": "119"}).out
     assert "原文" in wide and "“未来5年" in wide
     assert "原文" not in narrow
@@ -79,7 +80,8 @@ def test_the_quote_shows_from_120_columns_and_not_below(run) -> None:  # type: i
 
 def _header(run, width: int, lang: str) -> set[str]:  # type: ignore[no-untyped-def]
     out = run("metrics", "--format", "table", "--lang", lang, env={"COLUMNS": str(width)}).out
-    return {cell.strip() for cell in out.splitlines()[1].strip("┃").split("┃")}
+    # "名称 / 编号" is the name column with the ids under the names: both columns are there
+    return {part.strip() for cell in out.splitlines()[1].strip("┃").split("┃") for part in cell.split(" / ")}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -113,8 +115,10 @@ def test_the_entities_table_counts_mentions(run) -> None:  # type: ignore[no-unt
     rows = json.loads(run("entities", "--format", "json").out)
     beibei = next(r for r in rows if r["id"] == "place-beibei")
     out = run("entities", "--format", "table", env={"COLUMNS": "80"}).out
-    line = next(line for line in out.splitlines() if "place-beibei" in line)
-    assert str(len(beibei["mentions"])) in line
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "place-beibei" in line)
+    row = lines[at] if "北碚区" in lines[at] else lines[at - 1]  # beside its name, or under it
+    assert str(len(beibei["mentions"])) in row and "北碚区" in row
     assert "goal-beautiful-beibei" not in out  # a count, not the list
     assert len(out.splitlines()) < 2 * len(rows)
 
@@ -264,3 +268,76 @@ def test_what_a_person_sees_at_every_width_colour_on_and_off(run, color: str, la
                 assert lb.cell_width(line) <= width or re.fullmatch(r"[a-z0-9-]+", line), (argv, width, line)
                 inner = line.strip("│┃ ")
                 assert not inner or inner[0] not in CLOSING, (argv, width, line)
+
+
+def _rows_of(table: str) -> list[list[str]]:
+    """A drawn table's rows, each as its lines (a row starts where its first cell has text)."""
+    body = table.splitlines()[3:-1]
+    rows: list[list[str]] = []
+    for line in body:
+        first = line.strip("│").split("│")[0].strip()
+        if first or not rows:
+            rows.append([line])
+        else:
+            rows[-1].append(line)
+    return rows
+
+
+def _column_width(table: str, header: str) -> int:
+    cells = table.splitlines()[1].strip("┃").split("┃")
+    return next(lb.cell_width(cell) - 2 for cell in cells if cell.strip() == header)
+
+
+@pytest.mark.parametrize("words", [("企业",), ("招商",), ("科技",), ("xinpian",)])
+def test_search_at_100_columns_rows_take_three_lines_and_snippets_forty(run, words: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    out = run("search", *words, "--format", "table", env={"COLUMNS": "100"}).out
+    assert _column_width(out, "摘录") >= 40
+    rows = _rows_of(out)
+    assert rows and max(len(r) for r in rows) <= 3, max(rows, key=len)
+
+
+def test_search_at_200_columns_snippets_use_the_room(run) -> None:  # type: ignore[no-untyped-def]
+    narrow = json.loads(run("search", "企业", "--format", "json").out)
+    wide = run("search", "企业", "--format", "table", env={"COLUMNS": "200"}).out
+    assert _column_width(wide, "摘录") >= 100
+    para = next(h for h in narrow if h["id"] == "para-51")
+    assert para["snippet"].endswith("…")  # cut at the default context
+    assert "“专精特新”企业162家；" in wide  # the whole paragraph (its last words) at 200 columns
+
+
+def test_an_asked_context_is_kept_in_a_table(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("search", "企业", "--context", "3", "--format", "table", env={"COLUMNS": "200"}).out
+    assert "“专精特新”企业162家；" not in out
+
+
+@pytest.mark.parametrize(
+    "lang,forecast,target", [("zh", "超过6亿元（预计）", "4个（目标）"), ("en", "(forecast)", "(target)")]
+)
+@pytest.mark.parametrize("width", [80, 100, 200])
+def test_forecast_and_target_figures_are_marked(run, lang: str, forecast: str, target: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    out = run("metrics", "--lang", lang, "--format", "table", env={"COLUMNS": str(width)}).out
+    tenghai = next(i for i, line in enumerate(out.splitlines()) if "metric-tenghai-output" in line)
+    near = "\n".join(out.splitlines()[max(0, tenghai - 4) : tenghai + 1])
+    blocks = "Status: forecast" in near or "状态：预计" in near  # too narrow for a table: a line of its own
+    assert forecast in near or blocks
+    assert target in out or "Status: target" in out or "状态：目标" in out
+    stated = next(line for line in out.splitlines() if "metric-investment-attracted-2022" in line)
+    assert "（" not in stated.split("│")[2] if lang == "zh" and width >= 100 else True
+
+
+def test_sorting_by_value_shows_the_kinds(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("metrics", "--pillar", "科技创新", "--sort", "value", "--format", "table", env={"COLUMNS": "100"}).out
+    assert "类别" in out.splitlines()[1]
+    kinds = [line.split("│")[3].strip() for line in out.splitlines()[3:-1] if line.split("│")[3].strip()]
+    assert kinds[0] == "金额" and "数量" in kinds and kinds[-1] == "强度"
+    plain = run("metrics", "--pillar", "科技创新", "--format", "table", env={"COLUMNS": "100"}).out
+    assert "类别" not in plain.splitlines()[1]
+
+
+def test_amounts_are_grouped_in_tables_and_panels(run) -> None:  # type: ignore[no-untyped-def]
+    table = run("metrics", "--fields", "name,amount", "--format", "table", env={"COLUMNS": "100"}).out
+    assert "42,800,000,000" in table and "42800000000" not in table
+    panel = run("show", "metric-investment-attracted-2022", "--format", "table", env={"COLUMNS": "100"}).out
+    assert "42,800,000,000" in panel
+    piped = run("metrics", "--fields", "id,amount", "-f", "tsv").out
+    assert "42800000000" in piped  # machine formats keep the number

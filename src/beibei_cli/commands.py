@@ -151,6 +151,7 @@ def emit_rows(
             width=width,
             color=ctx.use_color() and not to_file,
             droppable=fields is None,
+            **(terminal.HIT_LAYOUT if kind == "hit" else {}),
         )
         write_output(ctx, text.encode("utf-8"), output_path)
         return
@@ -196,7 +197,14 @@ def _split(query: dict[str, Any], values: dict[str, Any]) -> tuple[dict[str, Any
 # -- the listings ------------------------------------------------------------
 
 
-def _listing(ctx: Ctx, query: dict[str, Any], kind: str, found: list[Record], printing: dict[str, Any]) -> None:
+def _listing(
+    ctx: Ctx,
+    query: dict[str, Any],
+    kind: str,
+    found: list[Record],
+    printing: dict[str, Any],
+    columns: list[str] | None = None,
+) -> None:
     emit_rows(
         ctx,
         found,
@@ -204,7 +212,7 @@ def _listing(ctx: Ctx, query: dict[str, Any], kind: str, found: list[Record], pr
         format=printing["format"],
         fields=printing["fields"],
         no_header=printing["no_header"],
-        columns=query["columns"],
+        columns=query["columns"] if columns is None else columns,
         limit=printing["limit"],
         output_path=printing["output_path"],
     )
@@ -236,7 +244,10 @@ def pillars(ctx: Ctx, **values: Any) -> int:
 def metrics(ctx: Ctx, **values: Any) -> int:
     filters, printing = _split(declare.METRICS, values)
     found = queries.metric_rows(ctx.report, lang=ctx.lang, **filters)
-    _listing(ctx, declare.METRICS, "metric", found, printing)
+    columns = list(declare.METRICS["columns"])
+    if filters.get("sort") == "value":  # sorted by amount within each kind: the table shows the kinds
+        columns.insert(columns.index("figure") + 1, "kind")
+    _listing(ctx, declare.METRICS, "metric", found, printing, columns)
     limit = printing["limit"]
     note = output.hidden_qualifiers(found if limit is None else found[:limit], printing["fields"], ctx.lang)
     if note:
@@ -280,6 +291,8 @@ def search(ctx: Ctx, **values: Any) -> int:
             "--count the number of hits of each kind"
         )
     filters["any_term"] = printing.pop("or_") or filters["any_term"]
+    if filters.get("context") is None and output_format(printing["format"], printing["output_path"]) == "table":
+        filters["context"] = table_context(printing["output_path"])
     hits, note = queries.search_outcome(ctx.report, lang=ctx.lang, **filters)
     code = ExitCode.OK if hits else ExitCode.NO_MATCH
     if quiet:
@@ -337,6 +350,14 @@ def search(ctx: Ctx, **values: Any) -> int:
             output_path=output_path,
         )
     return code
+
+
+def table_context(output_path: str | None) -> int:
+    """Characters of context each side of a match that fill a terminal table's snippet column
+    about twice (the snippet gets what the kind and the title with its id leave): 20 at 100
+    columns, 70 at 200."""
+    width = 100 if output_path and output_path != "-" else output.terminal_width()
+    return max(queries.DEFAULT_CONTEXT, (width - 50) // 2 - 5)
 
 
 def _stderr_is_tty() -> bool:

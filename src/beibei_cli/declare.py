@@ -349,9 +349,8 @@ SEARCH = query(
             "-C",
             type="int",
             min=0,
-            default=20,
             metavar="N",
-            help="Characters of context on each side.",
+            help="Characters of context on each side (default 20; a terminal table fits it to the width).",
         ),
         param(
             "count",

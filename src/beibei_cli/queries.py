@@ -667,6 +667,9 @@ def search_hits(report: Report, query: str | list[str], **options: Any) -> list[
     return search_outcome(report, query, **options)[0]
 
 
+DEFAULT_CONTEXT = 20  # characters each side of a snippet's match, unless asked (a terminal table fits it)
+
+
 def search_outcome(
     report: Report,
     query: str | list[str],
@@ -674,7 +677,7 @@ def search_outcome(
     kinds: str | list[str] | set[str] | None,
     any_term: bool,
     regex: bool,
-    context: int,
+    context: int | None,
     lang: str,
     exact: bool,
 ) -> tuple[list[Record], str | None]:
@@ -694,6 +697,8 @@ def search_outcome(
         raise UsageError(
             f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"
         )
+    if context is None:
+        context = DEFAULT_CONTEXT
     index = Index(report.index())
     found = run_search(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, exact=exact)
     english_titles(report, found.hits, lang)

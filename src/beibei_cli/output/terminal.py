@@ -96,6 +96,9 @@ BORDERS = 1  # the left edge; each column adds 3 (padding and a rule)
 
 
 MIN_WIDTH = 20  # narrower terminals are drawn as if this wide
+# A search hit: the snippet is what was asked for, so it gets 48 columns before the title takes
+# more than two lines (the title is whole in `show`; the id is never cut).
+HIT_LAYOUT: dict[str, dict[str, int]] = {"floors": {"snippet": 48}, "truncated": {"title": 2}}
 
 # -- cells -----------------------------------------------------------------
 
@@ -132,10 +135,12 @@ def cell_renderable(row: dict[str, Any], col: str, *, lang: str) -> SText:
     if col == "bar":
         return bar(row.get("value", 0), row.get("unit"), kind=row.get("kind"))
     if col == "value":
-        return _value_text(row)
+        return _value_text(row, lang)
     if col == "figure":  # the figure as written (in English under --lang en)
         shown = row.get("figure") or row.get("text")
-        return SText(str(shown), style="bold green") if shown else _value_text(row)
+        return status_marked(SText(str(shown), style="bold green"), row, lang) if shown else _value_text(row, lang)
+    if col == "amount" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return SText(grouped(value))
     if col == "inferred":
         note = f"{_colon(lang)}{row['date_note']}" if value and row.get("date_note") else ""
         return SText(label("inferred", lang) + note if value else "", style="yellow")
@@ -168,13 +173,32 @@ def inferred_mark(lang: str) -> str:
     return f" ({label('inferred', lang)})" if lang == "en" else f"（{label('inferred', lang)}）"
 
 
-def _value_text(row: dict[str, Any]) -> SText:
+def _value_text(row: dict[str, Any], lang: str) -> SText:
     value = row.get("value")
     shown = format_number(value) if isinstance(value, (int, float)) else cell(value)
     qualifier = row.get("qualifier")
     if qualifier:
         shown = f"{shown} ({qualifier})"
-    return SText(shown, style="bold green")
+    return status_marked(SText(shown, style="bold green"), row, lang)
+
+
+# Figures that are not (yet) facts carry their status in every table: 6亿元（预计）, 4个（目标）.
+MARKED_STATUS = ("forecast", "target")
+
+
+def status_marked(text: SText, row: dict[str, Any], lang: str) -> SText:
+    status = row.get("status")
+    if status in MARKED_STATUS:
+        word = value_name(str(status), lang)
+        text.append(f" ({word})" if lang == "en" else f"（{word}）", style="yellow")
+    return text
+
+
+def grouped(value: float) -> str:
+    """An amount as a reader expects it: 42,800,000,000 (3 digits a group), decimals kept."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,}"
+    return f"{int(value):,}"
 
 
 def highlighted(text: str, spans: list[list[int]]) -> SText:
@@ -205,12 +229,14 @@ def _lines_at(texts: list[str], width: int) -> int:
     return max((lb.line_count(t, width) for t in texts if t), default=1)
 
 
-def _width_for_lines(col: str, header: str, texts: list[str], lines: int) -> int:
+def _width_for_lines(
+    col: str, header: str, texts: list[str], lines: int, truncated: dict[str, int] | None = None
+) -> int:
     """The narrowest width at which every text of a wrapping column takes at most ``lines`` lines."""
     natural = max([lb.cell_width(header)] + [lb.cell_width(t) for t in texts])
     if col in NO_WRAP:
         return natural
-    if col in TRUNCATED:
+    if col in (TRUNCATED if truncated is None else truncated):
         return min(natural, 20)
     width = max([lb.cell_width(header)] + [lb.min_width(t) for t in texts])
     if col in TIGHT:
@@ -223,7 +249,14 @@ def _width_for_lines(col: str, header: str, texts: list[str], lines: int) -> int
 
 
 def plan_columns(
-    columns: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int, *, droppable: bool = True
+    columns: list[str],
+    headers: dict[str, str],
+    texts: dict[str, list[str]],
+    width: int,
+    *,
+    droppable: bool = True,
+    floors: dict[str, int] | None = None,
+    truncated: dict[str, int] | None = None,
 ) -> dict[str, int] | None:
     """The width of each column shown (in order), or None when even the essentials do not fit.
 
@@ -234,25 +267,40 @@ def plan_columns(
     shown = [c for c in columns if any(texts[c])]  # columns empty in every row are not shown
     if droppable and width < QUOTE_MIN_WIDTH and len(shown) > 1:
         shown = [c for c in shown if c != "quote"]
-    return _plan_lines(shown, headers, texts, width, droppable)
+    return _plan_lines(shown, headers, texts, width, droppable, floors or {}, truncated or TRUNCATED)
 
 
 def _plan_lines(
-    shown: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int, droppable: bool
+    shown: list[str],
+    headers: dict[str, str],
+    texts: dict[str, list[str]],
+    width: int,
+    droppable: bool,
+    floors: dict[str, int],
+    truncated: dict[str, int],
 ) -> dict[str, int] | None:
-    loose = _plan(shown, headers, texts, width, MAX_NAME_LINES, droppable)
-    tight = _plan(shown, headers, texts, width, 2, droppable)
+    loose = _plan(shown, headers, texts, width, MAX_NAME_LINES, droppable, floors, truncated)
+    tight = _plan(shown, headers, texts, width, 2, droppable, floors, truncated)
     if tight is None or (loose is not None and not set(loose) - set(tight) <= CHEAP_DROPS):
         return loose
     return tight
 
 
 def _plan(
-    columns: list[str], headers: dict[str, str], texts: dict[str, list[str]], width: int, lines: int, droppable: bool
+    columns: list[str],
+    headers: dict[str, str],
+    texts: dict[str, list[str]],
+    width: int,
+    lines: int,
+    droppable: bool,
+    floors: dict[str, int],
+    truncated: dict[str, int],
 ) -> dict[str, int] | None:
     shown = list(columns)
-    natural = {c: max([lb.cell_width(headers[c])] + [lb.cell_width(t) for t in texts[c]]) for c in shown}
-    minimum = {c: _width_for_lines(c, headers[c], texts[c], lines) for c in shown}
+    natural = {
+        c: max([lb.cell_width(headers[c]), floors.get(c, 0)] + [lb.cell_width(t) for t in texts[c]]) for c in shown
+    }
+    minimum = {c: max(_width_for_lines(c, headers[c], texts[c], lines, truncated), floors.get(c, 0)) for c in shown}
 
     def need(cols: list[str]) -> int:
         return BORDERS + sum(minimum[c] + 3 for c in cols)
@@ -269,7 +317,8 @@ def _plan(
     names = [c for c in shown if c in NAMES]
     others = [c for c in shown if c not in NO_WRAP and c not in NAMES]
     # names up to two lines, then quotes and other texts, then names up to one line
-    two_lines = {c: max(widths[c], _width_for_lines(c, headers[c], texts[c], 2)) for c in names}
+    two_lines = {c: max(widths[c], _width_for_lines(c, headers[c], texts[c], 2, truncated)) for c in names}
+    two_lines.update({c: widths[c] for c in floors if c in widths and c not in NAMES})
     for targets in (two_lines, {c: natural[c] for c in others}, {c: natural[c] for c in names}):
         spare = _share(widths, targets, spare)
     return widths
@@ -308,37 +357,124 @@ def table(
     width: int,
     color: bool,
     droppable: bool = True,
+    floors: dict[str, int] | None = None,
+    truncated: dict[str, int] | None = None,
 ) -> str:
     """Rows as a table sized by priority (see the module's docstring); ``droppable`` false keeps
-    every column that has a value (the user named them with ``--fields``)."""
+    every column that has a value (the user named them with ``--fields``). ``floors``: the
+    narrowest some columns may get (a search's snippet); ``truncated``: the most lines some
+    columns take, then … (the quote; a search hit's title, whole in ``show``).
+
+    The ids go under the names, dim, in one column (``ID_HOSTS``): a whole id is 20 to 45
+    columns wide, and a column of its own beside the names took the width the texts need.
+    """
     width = max(width, MIN_WIDTH)
-    rows, columns, cells, headers, widths = table_plan(rows, columns, lang=lang, width=width, droppable=droppable)
+    truncated = TRUNCATED if truncated is None else {**TRUNCATED, **truncated}
+    rows, columns, cells, headers, widths = table_plan(
+        rows, columns, lang=lang, width=width, droppable=droppable, floors=floors, truncated=truncated
+    )
     if widths is None:
         return stacked(rows, columns, cells, headers, width=width, color=color, lang=lang)
+    host = id_host(columns, cells) if droppable and "id" not in widths else None
     t = Table(header_style="bold", expand=False, show_lines=False)
     for col, w in widths.items():
+        header = f"{headers[col]} / {headers['id']}" if col == host else headers[col]
         t.add_column(
-            headers[col],
+            header,
             justify="right" if col in NUMERIC else "left",
             width=w,
             no_wrap=col in NO_WRAP,
             overflow="fold",  # never happens: every column is as wide as its content needs
         )
     for i in range(len(rows)):
-        t.add_row(*(cells[col][i] if col in NO_WRAP else Wrapped(cells[col][i], TRUNCATED.get(col)) for col in widths))
+        t.add_row(*(_cell_part(cells, col, i, host, truncated) for col in widths))
     return to_text(t, width=width, color=color)
 
 
+# The column that holds the ids under its texts, the first of these that a table shows.
+ID_HOSTS = ("name", "title", "text")
+
+
+def id_host(columns: list[str], cells: dict[str, list[SText]]) -> str | None:
+    """The column the ids go under, or None (no ids, or no name to put them under)."""
+    if "id" not in columns:
+        return None
+    return next((c for c in ID_HOSTS if c in columns and any(t.plain for t in cells[c])), None)
+
+
+def _cell_part(
+    cells: dict[str, list[SText]], col: str, i: int, host: str | None, truncated: dict[str, int]
+) -> RenderableType:
+    text = cells[col][i]
+    if col in NO_WRAP:
+        return text
+    if col == host:
+        rid = cells["id"][i].copy()
+        rid.no_wrap, rid.overflow = True, "ignore"  # whole: the column is at least as wide as the widest id
+        return Group(Wrapped(text, truncated.get(col)), rid)
+    return Wrapped(text, truncated.get(col))
+
+
 def table_plan(
-    rows: list[dict[str, Any]], columns: list[str], *, lang: str, width: int, droppable: bool
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    *,
+    lang: str,
+    width: int,
+    droppable: bool,
+    floors: dict[str, int] | None = None,
+    truncated: dict[str, int] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str], dict[str, list[SText]], dict[str, str], dict[str, int] | None]:
     """What a table shows: the rows and columns escaped (before layout, so widths stay right), each
-    cell's styled text, the headers, and each shown column's width (None: rows become blocks)."""
+    cell's styled text, the headers, and each shown column's width (None: rows become blocks).
+    With ``droppable`` (no ``--fields``) the ids are planned under the names (``id_host``)."""
     rows, columns = visible_data(rows), visible_data(columns)
     cells = {c: [cell_renderable(row, c, lang=lang) for row in rows] for c in columns}
     headers = {c: label(c, lang) for c in columns}
     texts = {c: [t.plain for t in cells[c]] for c in columns}
-    return rows, columns, cells, headers, plan_columns(columns, headers, texts, width, droppable=droppable)
+    truncated = TRUNCATED if truncated is None else truncated
+    floors = {c: min(w, _natural(headers[c], texts[c])) for c, w in (floors or {}).items() if c in columns}
+    beside = plan_columns(columns, headers, texts, width, droppable=droppable, floors=floors, truncated=truncated)
+    host = id_host(columns, cells) if droppable else None
+    if host is None:
+        return rows, columns, cells, headers, beside
+    floor = max(lb.cell_width(t) for t in texts["id"] + [f"{headers[host]} / {headers['id']}"])
+    planned = [c for c in columns if c != "id"]
+    under = plan_columns(
+        planned, headers, texts, width, droppable=droppable, floors={**floors, host: floor}, truncated=truncated
+    )
+    # the ids under the names when that keeps more columns, or as many in fewer lines
+    if under is not None and (
+        beside is None
+        or len(under) > len(beside) - 1
+        or (
+            len(under) == len(beside) - 1
+            and _line_count(texts, under, host, truncated) < _line_count(texts, beside, None, truncated)
+        )
+    ):
+        return rows, columns, cells, headers, under
+    return rows, columns, cells, headers, beside
+
+
+def _natural(header: str, texts: list[str]) -> int:
+    return max([lb.cell_width(header)] + [lb.cell_width(t) for t in texts])
+
+
+def _line_count(
+    texts: dict[str, list[str]], widths: dict[str, int], host: str | None, truncated: dict[str, int]
+) -> int:
+    """The lines a table's rows take at ``widths`` (``host``: the column with the ids under it)."""
+    total = 0
+    for i in range(len(texts["id"])):
+        row = 1
+        for col, w in widths.items():
+            if col in NO_WRAP:
+                continue
+            n = lb.line_count(texts[col][i], w) if texts[col][i] else 1
+            n = min(n, truncated.get(col) or n)
+            row = max(row, n + (col == host))
+        total += row
+    return total
 
 
 def stacked_lines(
@@ -354,11 +490,17 @@ def stacked_lines(
     out = []
     for i in range(len(rows)):
         lines: list[SText] = []
+        after: list[SText] = []
         rid = ""
         for col in columns:
             text = cells[col][i]
             if not text.plain or col == "quote":
                 continue
+            status = rows[i].get("status")
+            if col in ("figure", "value") and status in MARKED_STATUS:
+                # the figure alone, whole; its status on a line of its own
+                text = cell_renderable({**rows[i], "status": None}, col, lang=lang)
+                after.append(SText(f"{label('status', lang)}{_colon(lang)}{value_name(str(status), lang)}"))
             if col in ("name", "title"):
                 lines.insert(0, text)
             elif col == "id":
@@ -370,6 +512,8 @@ def stacked_lines(
                     labelled = SText("")
                 labelled.append(text)
                 lines.append(labelled)
+                lines.extend(after)
+                after.clear()
         out.append((lines, rid))
     return out
 
@@ -508,6 +652,8 @@ def record_panel(rec: dict[str, Any], *, lang: str, width: int) -> tuple[list[Gr
             rows.append((name, Wrap(label("yes" if value else "no", lang))))
         elif key == "quote":
             rows.append((name, Wrap(f"“{value}”")))
+        elif key == "amount" and isinstance(value, (int, float)):
+            rows.append((name, Wrap(grouped(value))))
         else:
             rows.append((name, Wrap(cell(value) if not isinstance(value, str) else value)))
     body: list[Grid | Wrap] = []
