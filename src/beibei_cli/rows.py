@@ -142,7 +142,11 @@ ENTITY: list[Field] = [
     ("id", "string", "the entity's id"),
     ("name", "string", "its name, in the interface language"),
     ("name_en", "string?", "the name in English"),
-    ("type", "string", "government, party, company, university, institution, person, place, project or programme"),
+    (
+        "type",
+        "string",
+        "government, party, company, university, institution, person, place, project, programme or concept",
+    ),
     ("aliases", "array:string", "other names the article uses"),
     ("quote", "string", "the verbatim words of the article that name it"),
     ("note", "string?", "the curator's note"),
