@@ -166,3 +166,42 @@ def test_an_inferred_link_shows_with_its_reason(rep: report_mod.Report) -> None:
         assert rec["inferred_reason"] and rec["inferred_reason_zh"], rec["id"]
         for word in re.findall(r"[A-Za-z]{2,}", rec["inferred_reason_zh"]):
             assert word in source, (rec["id"], word)
+
+
+# -- the Chinese notes ----------------------------------------------------------
+
+
+def notes(rep: report_mod.Report) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every mapping that carries a note: records, their dates and the report's date."""
+    yield "report.date", rep.meta["date"] or {}
+    for _, rec in records(rep):
+        yield rec["id"], rec
+        for key in ("date", "year", "as_of"):
+            if isinstance(rec.get(key), dict):
+                yield f"{rec['id']}.{key}", rec[key]
+        for i, date in enumerate(rec.get("dates") or []):
+            yield f"{rec['id']}.dates[{i}]", date
+
+
+def test_every_note_has_a_chinese_note(rep: report_mod.Report) -> None:
+    """Under --lang zh a note is shown in Chinese: each English note has its note_zh, and no
+    note_zh stands alone."""
+    count = 0
+    for where, m in notes(rep):
+        assert bool(m.get("note")) == bool(m.get("note_zh")), where
+        count += bool(m.get("note_zh"))
+    assert count > 70
+
+
+def test_chinese_notes_quote_only_the_article(rep: report_mod.Report) -> None:
+    """note_zh is written from the article: what it quotes (“…”, with …… for a gap) is the article's
+    words, and its only Latin letters are record ids or the article's own (GDP, EOD)."""
+    source = squash(SOURCE.read_text(encoding="utf-8"))
+    ids = {rec["id"] for _, rec in records(rep)}
+    for where, m in notes(rep):
+        zh = m.get("note_zh") or ""
+        for quoted in re.findall(r"“([^“”]+)”", zh):
+            for piece in quoted.split("……"):
+                assert squash(piece) in source, (where, quoted)
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9-]*", zh):
+            assert word in ids or word in source, (where, word)
