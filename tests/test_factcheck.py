@@ -105,6 +105,15 @@ def test_the_centre_of_一心四片_is_not_called_a_site(rep: report_mod.Report)
                 assert "site" not in text.lower(), (rec["id"], key)
 
 
+def test_a_southwest_bureau_site_is_named_only_as_a_reading(rep: report_mod.Report) -> None:
+    """The article names no site of the Southwest Bureau (¶20–22, ¶26): a record that calls a place
+    its site (旧址) marks that field inferred."""
+    for _, rec in records(rep):
+        for key, text in [*english_texts(rec), ("title", rec.get("title") or "")]:
+            if "Southwest Bureau site" in text or "西南局旧址" in text:
+                assert key in rec["inferred_fields"], (rec["id"], key)
+
+
 def test_a_summary_tells_the_history_the_article_tells(rep: report_mod.Report) -> None:
     """¶22 has 讲述历史; a summary clause about telling history is the article's own words."""
     source = squash(SOURCE.read_text(encoding="utf-8"))
