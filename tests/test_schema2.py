@@ -228,10 +228,15 @@ def test_every_date_carries_precision_and_inferred(rep: report_mod.Report) -> No
 
 def test_inferred_notes_are_shown(run) -> None:  # type: ignore[no-untyped-def]
     note = "1月9日 without a year"
-    assert note in run("show", "case-sanjin-road").out
+    assert note in run("--lang", "en", "show", "case-sanjin-road").out
     assert "1月9日" in json.loads(run("timeline", "--format", "json").out)[-1]["date_note"]
-    assert note in run("export").out
-    assert note in run("pillars", "--detail", "--format", "table", env={"COLUMNS": "200"}).out
+    assert note in run("--lang", "en", "export").out
+    assert note in run("--lang", "en", "pillars", "--detail", "--format", "table", env={"COLUMNS": "200"}).out
+    # under zh the same notes in Chinese
+    note_zh = "原文只写“1月9日”，未写年份"
+    assert note_zh in run("show", "case-sanjin-road").out
+    assert note_zh in run("export").out
+    assert note_zh in run("pillars", "--detail", "--format", "table", env={"COLUMNS": "200"}).out
 
 
 def test_cases_link_only_what_their_paragraphs_name(rep: report_mod.Report) -> None:

@@ -29,13 +29,17 @@ def test_metrics_workbook_has_numbers_and_the_figure_fields(run, tmp_path: Path)
     ws = _sheet(path.read_bytes())
     header = [c.value for c in ws[1]]
     rows = json.loads(run("metrics", "--format", "json").out)
+    from beibei_cli.output import header_labels
     from beibei_cli.queries import any_fields
 
-    assert header == any_fields(rows)  # the same fields, in the same order, as JSON
+    fields = any_fields(rows)
+    # the same fields, in the same order, as JSON, each named by its label (a workbook is for people)
+    assert header == header_labels(fields, "zh")
+    assert header[:3] == ["编号", "名称", "数字"]
     for field in ("value", "unit", "text", "qualifier", "amount", "kind", "status"):  # the quantity fields
-        assert field in header
+        assert field in fields
     assert ws.max_row == len(rows) + 1
-    col = {name: i for i, name in enumerate(header)}
+    col = {name: i for i, name in enumerate(fields)}
     for r, row in enumerate(rows, start=2):
         for field in ("value", "amount"):
             number = ws.cell(row=r, column=col[field] + 1)
@@ -86,7 +90,20 @@ def test_xlsx_to_a_terminal_is_refused_and_piped_is_written(tmp_path: Path) -> N
         check=False,
     )
     assert done.returncode == 0 and done.stdout[:2] == b"PK" and done.stderr == b""
-    assert _sheet(done.stdout)["A1"].value == "id"
+    assert _sheet(done.stdout)["A1"].value == "编号"
+
+
+def test_xlsx_and_md_headers_follow_lang_and_tsv_csv_keep_field_names(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Human formats name their columns in the interface language; machine formats by field name."""
+    path = tmp_path / "figures.xlsx"
+    assert run("--lang", "en", "metrics", "--format", "xlsx", "-o", str(path)).code == 0
+    assert [c.value for c in _sheet(path.read_bytes())[1]][:3] == ["ID", "Name", "Value"]
+    fields = ["--fields", "id,name,note"]
+    assert run("metrics", "--format", "md", *fields).out.startswith("| 编号 | 名称 | 注 |")
+    assert run("--lang", "en", "metrics", "--format", "md", *fields).out.startswith("| ID | Name | Note |")
+    for lang in ("zh", "en"):
+        assert run("--lang", lang, "metrics", "--format", "tsv", *fields).out.startswith("id\tname\tnote\n")
+        assert run("--lang", lang, "metrics", "--format", "csv", *fields).out.startswith("id,name,note\n")
 
 
 def test_xlsx_is_imported_only_for_that_format(tmp_path: Path) -> None:

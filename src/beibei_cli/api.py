@@ -314,7 +314,7 @@ class Report:
     @_documented("timeline")
     def timeline(self, **options: Any) -> list[Event]:
         """>>> [e["date"] for e in load().timeline(until="2021")][:2]
-        ['1949-12-08', '2021']
+        ['1949-12-08', '2021-12-27']
         """
         return self._rows("timeline", options)
 

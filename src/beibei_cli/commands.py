@@ -159,10 +159,10 @@ def emit_rows(
         from beibei_cli.output.xlsx import workbook  # xlsxwriter: only for this format
 
         rows = [{k: v for k, v in row.items() if k != "snippet_matches"} for row in rows]
-        write_output(ctx, workbook(rows, header=not no_header), output_path, binary=True)
+        write_output(ctx, workbook(rows, header=not no_header, lang=ctx.lang), output_path, binary=True)
         return
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-    text = output.render(rows, fmt, header=not no_header, fields=wanted)
+    text = output.render(rows, fmt, header=not no_header, fields=wanted, lang=ctx.lang)
     write_output(ctx, text.encode("utf-8"), output_path)
 
 

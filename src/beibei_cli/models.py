@@ -26,6 +26,7 @@ ENTITY_TYPE_ZH = {
     "place": "地点",
     "project": "项目",
     "programme": "计划项目",
+    "concept": "概念",  # a named idea the article uses, not a body or a project (“双城并进”)
 }
 ENTITY_TYPES = tuple(ENTITY_TYPE_ZH)
 ENTITY_TYPES_ZH = tuple(ENTITY_TYPE_ZH.values())

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from beibei_cli.schema import Date, Metric, Pillar, Record
 
 TRANSLATED = ("name", "title", "summary", "heading", "text", "label")
+# The curator's words: written in English (``note``) with the Chinese beside them (``note_zh``).
+NOTES = ("note", "inferred_reason")
+DATES = ("date", "year", "as_of")  # the fields of a record that hold a date mapping
 PRIVATE = ("_kind",)
 
 
@@ -46,7 +49,21 @@ def localize(rec: Record, lang: str, translated: tuple[str, ...] = TRANSLATED) -
             english = out[en]
             out[field] = (english or zh) if lang == "en" else zh
             out[f"{field}_zh"] = zh  # null too: every row of a kind has the same keys
+    for field in NOTES:
+        if field in out:
+            english, chinese = out[field], out.get(f"{field}_zh")
+            out[field] = note_in(english, chinese, lang)
+            out[f"{field}_en"] = english
+            out[f"{field}_zh"] = chinese
+    for field in DATES:
+        if isinstance(out.get(field), dict):
+            out[field] = localize(dict(out[field]), lang, ())
     return out
+
+
+def note_in(english: str | None, chinese: str | None, lang: str) -> str | None:
+    """A curated note in the interface language (the English where a file has no Chinese for it)."""
+    return english if lang == "en" else (chinese or english)
 
 
 # -- pillars ---------------------------------------------------------------
@@ -135,6 +152,10 @@ def general_group(lang: str, report: Report | None = None) -> Record:
         "summary_en": summary_en,
         "quote": quote,
         "note": None,
+        "note_zh": None,
+        "inferred_fields": [],
+        "inferred_reason": None,
+        "inferred_reason_zh": None,
         "para": para,
         "paras": [para] if para else [],
     }
@@ -147,7 +168,7 @@ def pillar_detail(report: Report, pid: str | None, lang: str) -> Record:
     plans = []
     for g in recs["plan"].get(pid, []):
         row = _brief(g, lang, ("id", "text", "year", "quote", "para"))
-        row.update(flat_date("year", g["year"]))
+        row.update(flat_date("year", g["year"], lang))
         plans.append(row)
     cases = []
     for c in recs["case"].get(pid, []):
@@ -163,7 +184,7 @@ def pillar_detail(report: Report, pid: str | None, lang: str) -> Record:
         "metrics": [
             {
                 **_brief(m, lang, (*metric_keys, "quote", "para")),
-                **flat_date("as_of", m["as_of"]),
+                **flat_date("as_of", m["as_of"], lang),
                 "figure": figure(m, lang),
             }
             for m in recs["metric"].get(pid, [])
@@ -171,16 +192,26 @@ def pillar_detail(report: Report, pid: str | None, lang: str) -> Record:
     }
 
 
-def flat_date(key: str, date: Date | None) -> Record:
+def flat_date(key: str, date: Date | None, lang: str) -> Record:
     """A date as flat row fields: ``year`` (ISO text), ``year_precision``, ``year_inferred``, ``year_note``
-    (all four null for no date: a row's keys never depend on its values)."""
+    (in the interface language) with ``year_note_en`` and ``year_note_zh`` (all null for no date: a
+    row's keys never depend on its values)."""
     if date is None:
-        return {key: None, f"{key}_precision": None, f"{key}_inferred": None, f"{key}_note": None}
+        return {
+            key: None,
+            f"{key}_precision": None,
+            f"{key}_inferred": None,
+            f"{key}_note": None,
+            f"{key}_note_en": None,
+            f"{key}_note_zh": None,
+        }
     return {
         key: date["iso"],
         f"{key}_precision": date["precision"],
         f"{key}_inferred": date["inferred"],
-        f"{key}_note": date["note"],
+        f"{key}_note": note_in(date["note"], date.get("note_zh"), lang),
+        f"{key}_note_en": date["note"],
+        f"{key}_note_zh": date.get("note_zh"),
     }
 
 
@@ -316,7 +347,7 @@ def metric_rows(
         full["figure"] = figure(m, lang)
         row = {k: full.get(k) for k in METRIC_FIELDS}
         row.update({k: v for k, v in full.items() if k not in row})
-        row.update(flat_date("as_of", m["as_of"]))
+        row.update(flat_date("as_of", m["as_of"], lang))
         row["pillar_name"] = pillar_of.get(m["pillar"])
         rows.append(shape(row, fields))
     return rows
@@ -390,7 +421,7 @@ def show_record(report: Report, rid: str, lang: str) -> Record:
             _brief(m, lang, ("id", "name", "value", "unit", "text")) for m in recs["metric"] if m["case"] == rid
         ]
         out["events"] = [
-            {**_brief(e, lang, ("id", "title")), **flat_date("date", e["date"])}
+            {**_brief(e, lang, ("id", "title")), **flat_date("date", e["date"], lang)}
             for e in report.typed["event"]
             if e["case"] == rid
         ]
@@ -507,7 +538,9 @@ def timeline_rows(report: Report, *, since: str | None, until: str | None, lang:
             date=iso,
             precision=e["date"]["precision"],
             inferred=e["date"]["inferred"],
-            date_note=e["date"]["note"],
+            date_note=note_in(e["date"]["note"], e["date"].get("note_zh"), lang),
+            date_note_en=e["date"]["note"],
+            date_note_zh=e["date"].get("note_zh"),
         )
         rows.append(shape(full, fields))
     return rows
@@ -538,23 +571,24 @@ def info_record(report: Report, lang: str) -> Record:
 
     meta = localize(report.meta, lang)
     region, region_en = report.meta["region"], report.meta.get("region_en")
-    return {
+    info = {
         "title": meta["title"],
         "title_en": meta.get("title_en"),
         "title_zh": meta.get("title_zh"),
         "region": region_en if lang == "en" and region_en else region,
         "region_en": region_en,
         "region_zh": region,
-        **_report_date(report),
+        **_report_date(report, lang),
         "data_file": os_text(report.data_path),
         "source_file": os_text(report.source_path),
         "schema_version": SCHEMA_VERSION,
         "version": __version__,
         "counts": counts(report),
     }
+    return shape(info, names("info"))
 
 
-def _report_date(report: Report) -> Record:
+def _report_date(report: Report, lang: str) -> Record:
     date = report.meta.get("date")
     if not date:
         return {"date": None, "date_inferred": None}
@@ -562,7 +596,9 @@ def _report_date(report: Report) -> Record:
         "date": date["iso"],
         "date_inferred": date["inferred"],
         "date_precision": date["precision"],
-        "date_note": date["note"],
+        "date_note": note_in(date["note"], date.get("note_zh"), lang),
+        "date_note_en": date["note"],
+        "date_note_zh": date.get("note_zh"),
     }
 
 
@@ -747,7 +783,7 @@ def _record_rows(
         if "pillar" in rec:
             row["pillar_name"] = names_of.get(rec["pillar"])
         if "year" in rec:
-            row.update(flat_date("year", rec["year"]))
+            row.update(flat_date("year", rec["year"], lang))
         if kind == "case":
             row["dates"] = [d["iso"] for d in rec["dates"]]
             row["date"] = row["dates"][0] if row["dates"] else None

@@ -38,8 +38,38 @@ def _date(key: str, what: str) -> list[Field]:
         (key, "string?", f"{what}: ISO text at the precision the article gives (2022, 2022-04, 2022-04-01)"),
         (f"{key}_precision", "string?", f"precision of {key}: year, month or day"),
         (f"{key}_inferred", "boolean?", f"true when the article only implies {key}"),
-        (f"{key}_note", "string?", f"how {key} is known, when it needs saying"),
+        (f"{key}_note", "string?", f"how {key} is known, when it needs saying, in the interface language"),
     ]
+
+
+_NOTE = "the curator's note, in the interface language (--lang; the English where there is no Chinese)"
+
+
+def _notes(*dates: str, readings: bool = True) -> list[Field]:
+    """The English and Chinese of a row's notes (and of its date notes), and what of it is a reading.
+
+    Added at the end of each row kind: the fields before them keep their places (``cut -f N``)."""
+    out: list[Field] = [
+        ("note_en", "string?", "the curator's note in English"),
+        ("note_zh", "string?", "the curator's note in Chinese (written from the article only)"),
+    ]
+    for key in dates:
+        out += [
+            (f"{key}_note_en", "string?", f"how {key} is known, in English"),
+            (f"{key}_note_zh", "string?", f"how {key} is known, in Chinese"),
+        ]
+    if readings:
+        out += [
+            (
+                "inferred_fields",
+                "array:string",
+                "the fields that are the curator's reading, not the article's statement (say pillar)",
+            ),
+            ("inferred_reason", "string?", "why they are a reading, in the interface language"),
+            ("inferred_reason_en", "string?", "why they are a reading, in English"),
+            ("inferred_reason_zh", "string?", "why they are a reading, in Chinese"),
+        ]
+    return out
 
 
 QUOTE: list[Field] = [
@@ -67,14 +97,15 @@ METRIC: list[Field] = [
     ("case", "string?", "the id of the case it belongs to"),
     ("section", "string?", "the id of the section it is stated in"),
     ("as_of", "string?", "the date the figure is for (ISO text)"),
-    ("note", "string?", "the curator's note"),
+    ("note", "string?", _NOTE),
     ("para", "integer?", "the paragraph the quote is in"),
     ("paras", "array:integer", "every paragraph the figure is stated in"),
     ("name_zh", "string", "the Chinese name"),
     ("as_of_precision", "string?", "precision of as_of: year, month or day"),
     ("as_of_inferred", "boolean?", "true when the article only implies as_of"),
-    ("as_of_note", "string?", "how as_of is known"),
+    ("as_of_note", "string?", "how as_of is known, in the interface language"),
     ("pillar_name", "string?", "the pillar's name in the interface language"),
+    *_notes("as_of"),
 ]
 
 PILLAR: list[Field] = [
@@ -88,7 +119,7 @@ PILLAR: list[Field] = [
     ("summary", "string?", "a curated summary, in the interface language"),
     ("summary_en", "string?", "the summary in English"),
     ("quote", "string?", "the verbatim words of the article that name it"),
-    ("note", "string?", "the curator's note"),
+    ("note", "string?", _NOTE),
     ("para", "integer?", "the paragraph the quote is in"),
     ("paras", "array:integer", "every paragraph that states it"),
     ("name_zh", "string", "the Chinese name"),
@@ -101,7 +132,9 @@ PILLAR_DETAIL: list[Field] = [
     ("plans", "array:object", "its plans: id, text, year, quote, para"),
     ("cases", "array:object", "its cases: id, title, dates, summary, quote, para"),
     ("metrics", "array:object", "its figures: id, name, value, unit, text, kind, status, amount, quote, para"),
+    *_notes(),
 ]
+PILLAR += _notes()
 
 HIT: list[Field] = [
     ("id", "string", "the record's id (beibei show ID)"),
@@ -128,28 +161,34 @@ EVENT: list[Field] = [
     ("title", "string", "what happened, in the interface language"),
     ("quote", "string", "the verbatim words of the article"),
     ("inferred", "boolean", "true when the article only implies the date"),
-    ("date_note", "string?", "how the date is known"),
+    ("date_note", "string?", "how the date is known, in the interface language"),
     ("title_en", "string?", "the title in English"),
     ("pillar", "string?", "the id of its pillar"),
     ("case", "string?", "the id of its case"),
-    ("note", "string?", "the curator's note"),
+    ("note", "string?", _NOTE),
     ("para", "integer?", "the paragraph the quote is in"),
     ("paras", "array:integer", "every paragraph that states it"),
     ("title_zh", "string", "the title in Chinese"),
+    *_notes("date"),
 ]
 
 ENTITY: list[Field] = [
     ("id", "string", "the entity's id"),
     ("name", "string", "its name, in the interface language"),
     ("name_en", "string?", "the name in English"),
-    ("type", "string", "government, party, company, university, institution, person, place, project or programme"),
+    (
+        "type",
+        "string",
+        "government, party, company, university, institution, person, place, project, programme or concept",
+    ),
     ("aliases", "array:string", "other names the article uses"),
     ("quote", "string", "the verbatim words of the article that name it"),
-    ("note", "string?", "the curator's note"),
+    ("note", "string?", _NOTE),
     ("para", "integer?", "the paragraph the quote is in"),
     ("paras", "array:integer", "every paragraph that names it"),
     ("name_zh", "string", "the name in Chinese"),
     ("mentions", "array:string", "ids of the records that name it"),
+    *_notes(),
 ]
 
 PARAGRAPH: list[Field] = [
@@ -166,12 +205,14 @@ INFO: list[Field] = [
     ("date", "string?", "the report's date (ISO text)"),
     ("date_inferred", "boolean?", "true when the article only implies the date"),
     ("date_precision", "string?", "year, month or day"),
-    ("date_note", "string?", "how the date is known"),
+    ("date_note", "string?", "how the date is known, in the interface language"),
     ("data_file", "string", "the report file loaded"),
     ("source_file", "string", "the article text its quotes are checked against"),
     ("schema_version", "integer", "the version of the report file format"),
     ("version", "string", "the version of beibei"),
     ("counts", "object", "the number of records of each kind"),
+    ("date_note_en", "string?", "how the date is known, in English"),
+    ("date_note_zh", "string?", "how the date is known, in Chinese"),
 ]
 
 _PILLAR_OF: list[Field] = [
@@ -179,7 +220,7 @@ _PILLAR_OF: list[Field] = [
     ("pillar_name", "string?", "the pillar's name in the interface language"),
 ]
 _END: list[Field] = [
-    ("note", "string?", "the curator's note"),
+    ("note", "string?", _NOTE),
     ("para", "integer?", "the paragraph the quote is in"),
     ("paras", "array:integer", "every paragraph that states it"),
 ]
@@ -190,6 +231,7 @@ GOAL: list[Field] = [
     *_PILLAR_OF,
     ("quote", "string", "the verbatim words of the article"),
     *_END,
+    *_notes(),
 ]
 
 PLAN: list[Field] = [
@@ -199,6 +241,7 @@ PLAN: list[Field] = [
     *_date("year", "the year it is planned for"),
     ("quote", "string", "the verbatim words of the article"),
     *_END,
+    *_notes("year"),
 ]
 
 CASE: list[Field] = [
@@ -213,6 +256,7 @@ CASE: list[Field] = [
     ("people", "array:string", "ids of its people"),
     ("quote", "string", "the verbatim words of the article"),
     *_END,
+    *_notes(),
 ]
 
 HONOUR: list[Field] = [
@@ -222,6 +266,7 @@ HONOUR: list[Field] = [
     *_date("year", "the year of the honour"),
     ("quote", "string", "the verbatim words of the article"),
     *_END,
+    *_notes("year"),
 ]
 
 SECTION: list[Field] = [
@@ -230,8 +275,9 @@ SECTION: list[Field] = [
     ("heading", "string?", "the article's heading, as written"),
     *_twins("title", "the section's title", required=True),
     ("pillar", "string?", "the id of the pillar it is about"),
-    ("note", "string?", "the curator's note"),
+    ("note", "string?", _NOTE),
     ("para", "integer?", "the paragraph it starts at"),
+    *_notes(),
 ]
 
 CAPTION: list[Field] = [
@@ -240,6 +286,7 @@ CAPTION: list[Field] = [
     ("title_en", "string?", "the caption in English"),
     ("quote", "string", "the caption, verbatim"),
     *_END,
+    *_notes(),
 ]
 
 COUNT: list[Field] = [("kind", "string", "a kind of record"), ("count", "integer", "hits of that kind")]

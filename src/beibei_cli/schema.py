@@ -68,6 +68,7 @@ class Date(TypedDict):
     iso: Annotated[str, Iso()]
     inferred: bool
     note: str | None
+    note_zh: str | None
     precision: Annotated[str, Derived()]
 
 
@@ -77,6 +78,7 @@ class CaseDate(TypedDict):
     label_en: str | None
     inferred: bool
     note: str | None
+    note_zh: str | None
     precision: Annotated[str, Derived()]
 
 
@@ -88,6 +90,7 @@ class Meta(TypedDict):
     source: str | None
     date: Date | None
     note: str | None
+    note_zh: str | None
     line_joins: list[str]
 
 
@@ -99,6 +102,10 @@ class Section(TypedDict):
     title_en: str | None
     pillar: Annotated[str | None, Ref("pillar")]
     note: str | None
+    note_zh: str | None
+    inferred_fields: list[str]
+    inferred_reason: str | None
+    inferred_reason_zh: str | None
     para: Annotated[int | None, Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -115,6 +122,10 @@ class Pillar(TypedDict):
     summary_en: str | None
     quote: str
     note: str | None
+    note_zh: str | None
+    inferred_fields: list[str]
+    inferred_reason: str | None
+    inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
@@ -127,6 +138,10 @@ class Goal(TypedDict):
     text_en: str | None
     quote: str
     note: str | None
+    note_zh: str | None
+    inferred_fields: list[str]
+    inferred_reason: str | None
+    inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
@@ -140,6 +155,10 @@ class Plan(TypedDict):
     year: Date | None
     quote: str
     note: str | None
+    note_zh: str | None
+    inferred_fields: list[str]
+    inferred_reason: str | None
+    inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
@@ -159,6 +178,10 @@ class Case(TypedDict):
     quote: str
     more_quotes: list[str]
     note: str | None
+    note_zh: str | None
+    inferred_fields: list[str]
+    inferred_reason: str | None
+    inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
@@ -181,6 +204,10 @@ class Metric(TypedDict):
     as_of: Date | None
     quote: str
     note: str | None
+    note_zh: str | None
+    inferred_fields: list[str]
+    inferred_reason: str | None
+    inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
     paras: Annotated[list[int], Derived()]
     qualifier_meaning: Annotated[str | None, Derived()]
@@ -198,6 +225,10 @@ class Event(TypedDict):
     case: Annotated[str | None, Ref("case")]
     quote: str
     note: str | None
+    note_zh: str | None
+    inferred_fields: list[str]
+    inferred_reason: str | None
+    inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
@@ -211,6 +242,10 @@ class Entity(TypedDict):
     aliases: list[str]
     quote: str
     note: str | None
+    note_zh: str | None
+    inferred_fields: list[str]
+    inferred_reason: str | None
+    inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
@@ -221,6 +256,10 @@ class Caption(TypedDict):
     title_en: str | None
     quote: str
     note: str | None
+    note_zh: str | None
+    inferred_fields: list[str]
+    inferred_reason: str | None
+    inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
@@ -234,6 +273,10 @@ class Honour(TypedDict):
     pillar: Annotated[str | None, Ref("pillar")]
     quote: str
     note: str | None
+    note_zh: str | None
+    inferred_fields: list[str]
+    inferred_reason: str | None
+    inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
@@ -530,6 +573,53 @@ def _check_record(kind: str, rec: Record, path: "Path", problems: list[Problem])
         problems.append(((*path, "heading"), "only the lead section may have no heading"))
     if kind == "metric":
         _check_quantity(rec, path, problems)
+    _check_inferred(kind, rec, path, problems)
+
+
+# What ``inferred_fields`` may not name: the record's identity, its quotes and the notes on it.
+NOT_INFERABLE = frozenset(
+    {
+        "id",
+        "quote",
+        "more_quotes",
+        "para",
+        "note",
+        "note_zh",
+        "inferred_fields",
+        "inferred_reason",
+        "inferred_reason_zh",
+    }
+)
+
+
+def inferable_fields(kind: str) -> list[str]:
+    """The fields of a record of ``kind`` that ``inferred_fields`` may name."""
+    return [n for n in yaml_fields(RECORD_TYPES[kind]) if n not in NOT_INFERABLE]
+
+
+def _check_inferred(kind: str, rec: Record, path: "Path", problems: list[Problem]) -> None:
+    """``inferred_fields`` names set fields of the record; a reason in both languages says why."""
+    named = rec.get("inferred_fields") or []
+    allowed = inferable_fields(kind)
+    seen: set[str] = set()
+    for i, name in enumerate(named):
+        if not isinstance(name, str):
+            continue
+        where = (*path, "inferred_fields", i)
+        if name not in allowed:
+            problems.append((where, f"{name!r} is not a field a {kind} may mark inferred ({', '.join(allowed)})"))
+        elif name in seen:
+            problems.append((where, f"{name!r} is named twice"))
+        elif rec.get(name) in (None, []):
+            problems.append((where, f"{name!r} is not set on this record, so it cannot be inferred"))
+        seen.add(name)
+    for reason in ("inferred_reason", "inferred_reason_zh"):
+        if named and not rec.get(reason):
+            problems.append(
+                ((*path, reason), "inferred_fields needs a reason (inferred_reason and inferred_reason_zh)")
+            )
+        elif rec.get(reason) and not named:
+            problems.append(((*path, reason), f"{reason} without inferred_fields: name the fields it explains"))
 
 
 def _check_quantity(rec: Record, path: "Path", problems: list[Problem]) -> None:

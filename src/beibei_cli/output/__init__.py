@@ -287,14 +287,17 @@ def visible_data(value: Any) -> Any:
 
 
 def plain_record(rec: dict[str, Any]) -> str:
-    """``field: value`` lines (field names, not labels: stable for grep and cut)."""
+    """``field: value`` lines (field names, not labels: stable for grep and cut); a list of records
+    as ``- field: value`` items, each field named (a date's ``iso``, ``inferred`` and ``note`` alike)."""
     lines = []
     for key, value in rec.items():
         if value is None or value == []:
             continue
         if isinstance(value, list) and value and isinstance(value[0], dict):
             lines.append(f"{cell(key)}:")
-            lines.extend("  " + "\t".join(cell(v) for v in item.values()) for item in value)
+            for item in value:
+                shown = [(k, v) for k, v in item.items() if v is not None and v != []]
+                lines.extend(f"  {'- ' if i == 0 else '  '}{cell(k)}: {cell(v)}" for i, (k, v) in enumerate(shown))
         elif isinstance(value, dict):
             lines.append(f"{cell(key)}:")
             lines.extend(f"  {cell(k)}: {cell(v)}" for k, v in value.items())
@@ -359,8 +362,13 @@ def _yaml_dumpers() -> tuple[Any, Any]:
     return _DUMPERS
 
 
-def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True, fields: list[str] | None = None) -> str:
-    """Rows in a machine format (or Markdown); ``fields`` are the header's when there is no row."""
+def render(
+    rows: list[dict[str, Any]], fmt: str, *, header: bool = True, fields: list[str] | None = None, lang: str = "en"
+) -> str:
+    """Rows in a machine format (or Markdown); ``fields`` are the header's when there is no row.
+
+    The header of tsv and csv is the field names (the JSON contract); Markdown is for people, so its
+    header is the fields' labels in ``lang`` (编号, 名称 … or ID, Name …)."""
     keys: list[str] = []
     for row in rows:  # every field of every row, in first-seen order: rows may differ
         keys.extend(k for k in row if k not in keys)
@@ -390,8 +398,15 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True, fields:
             writer.writerow([cell(row.get(k)) for k in keys])
         return buf.getvalue()
     if fmt == "md":
-        return markdown_table(keys, [[cell(row.get(k)) for k in keys] for row in rows])
+        return markdown_table(header_labels(keys, lang), [[cell(row.get(k)) for k in keys] for row in rows])
     raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def header_labels(keys: list[str], lang: str) -> list[str]:
+    """The header of a table for people (Markdown, xlsx): each field's label in ``lang``."""
+    from beibei_cli.output.labels import label
+
+    return [label(k, lang) for k in keys]
 
 
 _MD_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]|"}}

@@ -109,6 +109,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "events_": ("事件", "Events"),
+    # the English and Chinese of the curator's notes, and the readings (issue 22)
+    "note_en": ("英文注", "Note in English"),
+    "note_zh": ("中文注", "Note in Chinese"),
+    "date_note_en": ("英文日期说明", "Date note in English"),
+    "date_note_zh": ("中文日期说明", "Date note in Chinese"),
+    "year_note": ("年份说明", "Year note"),
+    "year_note_en": ("英文年份说明", "Year note in English"),
+    "year_note_zh": ("中文年份说明", "Year note in Chinese"),
+    "year_inferred": ("年份为推断", "Year inferred"),
+    "year_precision": ("年份精度", "Year precision"),
+    "as_of_note_en": ("英文时间说明", "As-of note in English"),
+    "as_of_note_zh": ("中文时间说明", "As-of note in Chinese"),
+    "inferred_fields": ("推断所得", "Inferred fields"),
+    "inferred_reason": ("推断理由", "Why inferred"),
+    "inferred_reason_en": ("英文推断理由", "Why inferred, in English"),
+    "inferred_reason_zh": ("中文推断理由", "Why inferred, in Chinese"),
 }
 
 # The names of record kinds, entity types, date precisions and figure kinds.
@@ -192,6 +208,19 @@ def value_name(value: str, lang: str) -> str:
     if pair is None:
         return value
     return pair[1] if lang == "en" else pair[0]
+
+
+def date_text(iso: str, inferred: bool | None, lang: str) -> str:
+    """A date for people: 2022年（推断）, 2022年4月, 2023年1月9日; in English the ISO text, 2022 (inferred)."""
+    if lang == "en":
+        shown = iso
+    else:
+        parts = iso.split("-")  # a checked ISO text: year, then month and day if given
+        units = "年月日"[: len(parts)]
+        shown = "".join(f"{int(p) if i else p}{u}" for i, (p, u) in enumerate(zip(parts, units, strict=True)))
+    if inferred:
+        shown += f" ({label('inferred', lang)})" if lang == "en" else f"（{label('inferred', lang)}）"
+    return shown
 
 
 def more(n: int, lang: str) -> str:

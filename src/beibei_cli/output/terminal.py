@@ -32,7 +32,7 @@ from rich.text import Text as SText
 
 from beibei_cli.output import cell, format_number, visible_data
 from beibei_cli.output import linebreak as lb
-from beibei_cli.output.labels import WORD_FIELDS, label, more, value_name
+from beibei_cli.output.labels import WORD_FIELDS, date_text, label, more, value_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -599,14 +599,20 @@ def brief_line(item: dict[str, Any], lang: str) -> SText:
         out.append("  ")
     for key in ("date", "iso", "label", "name", "title", "text"):
         if item.get(key):
-            out.append(str(item[key]), style="bold" if key in ("name", "title") else "")
+            shown = str(item[key])
+            if key == "iso" or (key == "date" and "date_precision" in item):  # a date: 2022年（推断）
+                inferred = item.get("inferred") if key == "iso" else item.get("date_inferred")
+                shown = date_text(shown, bool(inferred), lang)
+            out.append(shown, style="bold" if key in ("name", "title") else "")
             out.append("  ")
     if item.get("value") is not None and not item.get("text"):
         out.append(f"{format_number(item['value'])}{item.get('unit') or ''}  ")
     if item.get("para"):
         out.append(f"¶{item['para']}  ")
     if item.get("inferred") and item.get("note"):
-        out.append(f"{label('inferred', lang)}{_colon(lang)}{item['note']}  ", style="yellow")
+        out.append(f"{item['note']}  ", style="yellow")
+    elif item.get("date_inferred") and item.get("date_note"):
+        out.append(f"{item['date_note']}  ", style="yellow")
     out.append(str(item.get("id", "")), style="dim")
     return out
 
@@ -621,6 +627,9 @@ def record(rec: dict[str, Any], *, lang: str, width: int, color: bool) -> str:
     return id_line(own_line, color) + to_text(_panel(body, title), width=width, color=color)
 
 
+# A field named by inferred_fields, as a reader knows it: the pillar (篇章), not its id.
+FIELD_SHOWN = {"pillar": "pillar_name"}
+
 # The narrowest a record's values may get beside their labels before each value goes under its label.
 RECORD_VALUE_MIN = 12
 
@@ -630,15 +639,35 @@ def record_panel(rec: dict[str, Any], *, lang: str, width: int) -> tuple[list[Gr
     with its value indented under it), its title, and its id when the id must go on a line of its own."""
     rec = visible_data(rec)
     rows: list[tuple[SText, Wrap | Stack]] = []
-    # The field in the interface language already shows its _zh (under zh) or _en (under en) twin.
+    # The field in the interface language already shows its _zh (under zh) or _en (under en) twin;
+    # a note is shown in the interface language only (its English under zh is not a name to look up).
     twin = "_zh" if lang != "en" else "_en"
     for key, value in rec.items():
         if value is None or value == [] or key in ("id",):
             continue
         if key.endswith(twin) and key[: -len(twin)] in rec:
             continue
+        if key.endswith(("note_en", "note_zh", "reason_en", "reason_zh")) and key[:-3] in rec:
+            continue
+        if key.endswith(("_precision", "_inferred")) and f"{key.rsplit('_', 1)[0]}_precision" in rec:
+            continue  # shown with its date: 2023年1月（推断）
         name = SText(label(key, lang))
-        if isinstance(value, list) and value and isinstance(value[0], dict):
+        if f"{key}_precision" in rec and isinstance(value, str):  # a flat date (info's)
+            rows.append((name, Wrap(date_text(value, rec.get(f"{key}_inferred"), lang))))
+        elif isinstance(value, dict) and isinstance(value.get("iso"), str):  # a date: 2022年（推断） and its note
+            parts = [Wrap(date_text(value["iso"], value.get("inferred"), lang))]
+            if value.get("note"):
+                parts.append(Wrap(SText(str(value["note"]), style="yellow")))
+            rows.append((name, Stack(parts)))
+        elif key == "inferred_fields" and isinstance(value, list):
+            sep = ", " if lang == "en" else "、"
+            rows.append(
+                (
+                    name,
+                    Wrap(SText(sep.join(label(FIELD_SHOWN.get(str(v), str(v)), lang) for v in value), style="yellow")),
+                )
+            )
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
             rows.append((name, Stack([Wrap(brief_line(v, lang)) for v in value])))
         elif isinstance(value, dict):
             items = [Wrap(f"{value_name(k, lang)}{_colon(lang)}{cell(v)}") for k, v in value.items() if v is not None]

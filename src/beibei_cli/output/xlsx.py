@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 
-from beibei_cli.output import cell
+from beibei_cli.output import cell, header_labels
 from beibei_cli.output.linebreak import cell_width
 
 TYPE_CHECKING = False
@@ -29,8 +29,10 @@ MAX_COLUMN_WIDTH = 60
 EXCEL_MAX_TEXT = 32767  # characters in one cell
 
 
-def workbook(rows: list[dict[str, Any]], *, header: bool = True, sheet: str = "beibei") -> bytes:
-    """The rows as the bytes of an .xlsx file: one sheet, a bold frozen header row (unless ``header`` is false)."""
+def workbook(rows: list[dict[str, Any]], *, header: bool = True, sheet: str = "beibei", lang: str = "en") -> bytes:
+    """The rows as the bytes of an .xlsx file: one sheet, a bold frozen header row (unless ``header`` is
+    false) that names each column by its label in ``lang`` (a workbook is for people: 编号, 名称 …)."""
+
     import xlsxwriter
 
     keys: list[str] = []
@@ -40,11 +42,12 @@ def workbook(rows: list[dict[str, Any]], *, header: bool = True, sheet: str = "b
     book = xlsxwriter.Workbook(buffer, OPTIONS)
     ws = book.add_worksheet(sheet[:31])
     bold = book.add_format({"bold": True})
-    widths = [cell_width(k) for k in keys]
+    names = header_labels(keys, lang)
+    widths = [cell_width(k) for k in names]
     first = 0
     if header and keys:
-        for c, key in enumerate(keys):
-            ws.write_string(0, c, key, bold)
+        for c, name in enumerate(names):
+            ws.write_string(0, c, name, bold)
         ws.freeze_panes(1, 0)
         first = 1
     for r, row in enumerate(rows, start=first):
