@@ -69,6 +69,36 @@ def test_an_honour_dated_by_the_work_says_so(rep: report_mod.Report) -> None:
     assert len(flagged) == 3
 
 
+def test_a_year_of_a_list_is_not_the_year_of_the_award(rep: report_mod.Report) -> None:
+    """Second reader, ¶44/¶18: 北碚三金路近日获评重庆市2022年“最美农村路” gives 2022 to the list
+    (2022年度); the article says only 近日 and 1月9日. A year taken from a list's name (2022年“…”,
+    2022年度) is a reading: inferred, with a note in both languages."""
+    list_year = re.compile(r"(\d{4})年度?“")
+    checked = 0
+    for h in rep.records["honour"]:
+        found = list_year.search(h["quote"])
+        if not found or not h["year"] or "获评" not in h["quote"]:
+            continue
+        checked += 1
+        assert h["year"]["inferred"] is True, h["id"]
+        assert h["year"]["note"] and h["year"]["note_zh"], h["id"]
+    assert checked >= 1
+
+
+def test_a_gloss_the_article_does_not_make_is_marked(rep: report_mod.Report) -> None:
+    """Second reader, ¶38: the article writes only 抓好经济工作的“生命线”; a record that glosses it as
+    招商 (investment attraction) marks the gloss inferred, with a reason, and no English text states it
+    as the article's."""
+    for kind, rec in records(rep):
+        if "生命线" not in rec.get("quote", ""):
+            continue
+        for key, text in english_texts(rec):
+            assert not re.search(r"investment attraction as the .lifeline", text), (rec["id"], key)
+        if "（招商）" in (rec.get("text") or ""):
+            assert "text" in (rec.get("inferred_fields") or []), rec["id"]
+            assert rec.get("inferred_reason") and rec.get("inferred_reason_zh"), rec["id"]
+
+
 # -- translations -------------------------------------------------------------
 
 
