@@ -99,6 +99,8 @@ class Section(TypedDict):
     title_en: str | None
     pillar: Annotated[str | None, Ref("pillar")]
     note: str | None
+    draft: bool | None
+    inferred: list[str]
     para: Annotated[int | None, Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -116,6 +118,8 @@ class Pillar(TypedDict):
     quote: str
     note: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
+    inferred: list[str]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -128,6 +132,8 @@ class Goal(TypedDict):
     quote: str
     note: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
+    inferred: list[str]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -141,6 +147,8 @@ class Plan(TypedDict):
     quote: str
     note: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
+    inferred: list[str]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -160,6 +168,8 @@ class Case(TypedDict):
     more_quotes: list[str]
     note: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
+    inferred: list[str]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -182,6 +192,8 @@ class Metric(TypedDict):
     quote: str
     note: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
+    inferred: list[str]
     paras: Annotated[list[int], Derived()]
     qualifier_meaning: Annotated[str | None, Derived()]
     amount: Annotated[float, Derived()]
@@ -199,6 +211,8 @@ class Event(TypedDict):
     quote: str
     note: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
+    inferred: list[str]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -212,6 +226,8 @@ class Entity(TypedDict):
     quote: str
     note: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
+    inferred: list[str]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -222,6 +238,8 @@ class Caption(TypedDict):
     quote: str
     note: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
+    inferred: list[str]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -235,6 +253,8 @@ class Honour(TypedDict):
     quote: str
     note: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
+    inferred: list[str]
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -530,6 +550,17 @@ def _check_record(kind: str, rec: Record, path: "Path", problems: list[Problem])
         problems.append(((*path, "heading"), "only the lead section may have no heading"))
     if kind == "metric":
         _check_quantity(rec, path, problems)
+    guessed = rec.get("inferred") or []
+    if guessed:
+        known = yaml_fields(RECORD_TYPES[kind])
+        for i, name in enumerate(guessed):
+            if isinstance(name, str) and name not in known:
+                problems.append(((*path, "inferred", i), f"{name!r} is not a field of a {kind}"))
+
+
+def draft_count(records: dict[str, list[Record]]) -> int:
+    """How many records are still marked ``draft: true`` (written by ``beibei draft``, not yet curated)."""
+    return sum(1 for recs in records.values() for rec in recs if rec.get("draft"))
 
 
 def _check_quantity(rec: Record, path: "Path", problems: list[Problem]) -> None:
@@ -557,9 +588,11 @@ def _check_quantity(rec: Record, path: "Path", problems: list[Problem]) -> None:
             problems.append(((*path, "text"), f"the figure text {text!r} is not in the quote"))
         numbers = NUMBER_RE.findall(squashed)
         if numbers and isinstance(value, (int, float)):
-            if float(numbers[0]) != float(value):
+            # a decline is written as a positive number after 下降 and kept as a negative value
+            written_value = -float(value) if kind == "rate-of-change" and value < 0 else float(value)
+            if float(numbers[0]) != written_value:
                 problems.append(((*path, "value"), f"value {value!r} differs from the figure as written ({text!r})"))
-            elif quantity.compose(numbers[0], unit, qualifier) != squashed:
+            elif squashed not in quantity.compositions(numbers[0], unit, qualifier):
                 written = quantity.compose(numbers[0], unit, qualifier)
                 problems.append(
                     ((*path, "text"), f"unit and qualifier read {written!r}, but the figure is written {text!r}")
