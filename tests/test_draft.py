@@ -255,3 +255,39 @@ def test_no_query_command_imports_the_drafting_package() -> None:
                 [PYTHON, "-c", code, *args], capture_output=True, text=True, env=python_env(**extra), check=True
             )
             assert done.stdout.strip().splitlines()[-1] == "[]", (args, extra, done.stderr)
+
+
+# -- measured quality (benchmarks/draft_bench.py, with its bars) ------------------------------
+
+
+def _bench():  # type: ignore[no-untyped-def]
+    import importlib.util
+    import sys
+
+    if str(ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+    spec = importlib.util.spec_from_file_location("draft_bench", ROOT / "benchmarks" / "draft_bench.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_draft_meets_its_bars_on_the_shipped_article() -> None:
+    bench = _bench()
+    result = bench.compare(bench.drafted_figures(SOURCE), bench.curated_figures())
+    assert result["recall"] >= 0.95 and result["precision"] >= 0.85, result
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.stem)
+def test_the_draft_meets_its_bars_on_each_fixture(path: Path) -> None:
+    bench = _bench()
+    result = bench.compare(bench.drafted_figures(path), bench.gold_figures(path.with_suffix(".gold.yaml")))
+    assert result["recall"] >= 0.9 and result["precision"] >= 0.85, result
+
+
+def test_the_comparison_counts_a_wrong_qualifier_against_both() -> None:
+    bench = _bench()
+    gold = [{"value": 3, "unit": "亿元", "qualifier": "约", "para": 4}]
+    assert bench.compare([{**gold[0], "qualifier": None}], gold)["matched"] == 0
+    assert bench.compare([dict(gold[0])], gold)["recall"] == 1.0
