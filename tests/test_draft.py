@@ -177,6 +177,10 @@ def test_coverage_lines_point_at_the_figure(tmp_path: Path, run) -> None:  # typ
         ("推动“三个一”机制，搭建“1+4+9+N”体系。", []),  # names in short quotations
         ("深入学习贯彻市委六届二次全会精神，召开第十三次代表大会。", []),  # sessions and ordinals
         ("2022年4月，轨道交通15号线开工。", []),  # a date and a line's number
+        ("达到百分之七十以上。", [("百分之七十以上", 70, "%", "以上", "share")]),
+        ("是全省的一点二倍。", [("一点二倍", 1.2, "倍", None, "multiple")]),
+        ("每千人口拥有执业医师3.2人。", [("3.2人", 3.2, "人", None, "count")]),  # 每千: a denominator
+        ("压缩到0.5个工作日，等待不超过120分钟。", [("不超过120分钟", 120, "分钟", "不超过", "duration")]),
     ],
 )
 def test_figure_rules(sentence: str, expected: list[tuple[str, float, str, str | None, str]]) -> None:

@@ -31,7 +31,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "multiple": ("how many times over something grew (增长10余倍)", ("倍",)),
     "intensity": ("a ratio of an input to the economy, in per cent (R&D intensity)", ("%",)),
     "area-per-person": ("an area per inhabitant (人均 ... 平方米)", ("平方米",)),
-    "duration": ("a span of time, in months (or days, hours)", ("月", "天", "小时")),
+    "duration": ("a span of time, in months (or days, hours, minutes)", ("月", "天", "小时", "分钟")),
     "area": ("an area (land, floor space)", ("平方米", "亩")),
     "length": ("a length (roads, rivers, lines)", ("米",)),
     "mass": ("a weight (tonnes)", ("吨",)),
@@ -53,6 +53,7 @@ UNITS: dict[str, tuple[str, int, str]] = {
     "年": ("月", 12, "years"),
     "天": ("天", 1, "days"),
     "小时": ("小时", 1, "hours"),
+    "分钟": ("分钟", 1, "minutes"),
     "个百分点": ("个百分点", 1, "percentage points"),
     "公顷": ("平方米", 10000, "square metres"),
     "平方公里": ("平方米", 1000000, "square metres"),
@@ -84,6 +85,7 @@ QUALIFIERS: dict[str, tuple[str, str, str]] = {
     "近": ("prefix", "nearly", "nearly"),
     "不到": ("prefix", "less-than", "less than"),
     "不足": ("prefix", "less-than", "less than"),
+    "不超过": ("prefix", "at-most", "at most"),
     "以下": ("suffix", "at-most", "at most"),
 }
 

@@ -48,9 +48,10 @@ def _alt(words: list[str]) -> str:
 
 
 ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
-CHINESE = rf"[{CN_CHARS}]+"
+CHINESE = rf"[{CN_CHARS}]+(?:点[{''.join(CN_DIGITS)}]+)?"  # 一点二: a decimal point
 FIGURE_RE = re.compile(
     rf"(?P<pre>{_alt(PREFIX_QUALS)})?"
+    rf"(?P<pct>百分之)?"
     rf"(?P<num>{ARABIC}|{CHINESE})"
     rf"(?P<mult1>{_alt(MULT_WORDS)})?"
     rf"(?P<infix>{_alt(INFIX_QUALS)})?"
@@ -113,6 +114,12 @@ def to_number(text: str) -> float | int | None:
             return float(plain) if "." in plain else int(plain)
         except ValueError:
             return None
+    if "点" in plain:  # 一点二 -> 1.2: the whole part, then one digit at a time
+        whole, _, decimals = plain.partition("点")
+        head = to_number(whole)
+        if head is None or not decimals or any(ch not in CN_DIGITS for ch in decimals):
+            return None
+        return float(f"{head}." + "".join(str(CN_DIGITS[ch]) for ch in decimals))
     total, section, digit = 0, 0, None
     for ch in plain:
         if ch in CN_DIGITS:
@@ -190,7 +197,7 @@ def _kind_and_value(base: str, value: float | int, before: str, clause_text: str
         return "share", value, ""
     if base == "倍":
         return "multiple", value, ""
-    if base in ("月", "天", "小时"):
+    if base in ("月", "天", "小时", "分钟"):
         return "duration", value, ""
     if base == "元":
         return "money", value, ""
@@ -245,7 +252,12 @@ def figures(text: str) -> list[Figure]:
         if match.group("mult1") and match.group("mult2"):
             continue
         half = match.group("half")
-        n_start = match.start("num")
+        pct = match.group("pct")
+        n_start = match.start("pct") if pct else match.start("num")
+        if pct:
+            if unit_word or mult or half:
+                continue  # 百分之 takes a bare number
+            unit_word = "%"
         if not unit_word and not half:
             continue  # a bare number (15号线, 1+4+9+N) or a bare 万 is no figure we can type
         if unit_word == "月" and not mult and not half:
@@ -255,7 +267,7 @@ def figures(text: str) -> list[Figure]:
         if any(a <= n_start < b for a, b in quoted):
             continue
         prev = text[n_start - 1] if n_start else ""
-        if prev in "第届" or prev.isdigit() or prev in ".．+-－/":
+        if prev in "第届每" or prev.isdigit() or prev in ".．+-－/":
             continue
         following = text[match.end() : match.end() + 4]
         if following.startswith(("全会", "全体会议")):
@@ -268,6 +280,8 @@ def figures(text: str) -> list[Figure]:
         value = to_number(num)
         if value is None:
             continue
+        if isinstance(value, float) and not mult and unit_word == "个" and not half:
+            continue  # 0.5个工作日: half a 个 is no count; the unit is a longer word the tables lack
         unit = (mult or "") + ("个月" if half else unit_word or "")
         if half:
             if unit_word not in (None, "月"):
@@ -283,12 +297,19 @@ def figures(text: str) -> list[Figure]:
         if pre == "近" and n_start >= 2 and text[match.start() - 1 : match.start()] in "最将附":
             pre = None
         qualifier = pre or infix or suf
+        extra_note = ""
         if sum(1 for q in (pre, infix, suf) if q) > 1:
-            qualifier = pre or infix  # keep the first; the note says so
+            qualifier = pre or infix
+            extra_note = f"Also qualified by {suf or infix} (one qualifier is kept)."
         start = match.start() if pre else n_start
-        end = match.end() if suf else match.end("unit") if unit_word else match.end("half")
-        if suf and suf != qualifier:
+        if match.group("unit"):
             end = match.end("unit")
+        elif half:
+            end = match.end("half")
+        else:
+            end = match.end("num")
+        if suf and suf == qualifier:
+            end = match.end()
         figure_text = text[start:end]
         s_start, s_end = sentence(text, start)
         c_start, c_end = clause(text, start)
@@ -317,6 +338,8 @@ def figures(text: str) -> list[Figure]:
         fig.year, fig.year_from = (year, "sentence") if year else (_year_in(text), "paragraph")
         if fig.year is None:
             fig.year_from = ""
+        if extra_note:
+            fig.notes.append(extra_note)
         if is_chinese:
             fig.notes.append(f"Written in Chinese numerals ({figure_text}).")
         out.append(fig)
