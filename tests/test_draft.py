@@ -35,7 +35,9 @@ def test_draft_writes_a_file_every_command_loads(drafted: Path, run) -> None:  #
     assert (drafted.parent / "draft.source.txt").read_bytes() == SOURCE.read_bytes()
     result = run("--no-cache", "validate", str(drafted))
     assert result.code == 0, result.out + result.err
-    assert "records still in draft" in result.err
+    assert "条记录仍为草稿" in result.err
+    english = run("--no-cache", "--lang", "en", "validate", str(drafted))
+    assert "records still in draft" in english.err
     metrics = run("--data", str(drafted), "--no-cache", "metrics", "--format", "json")
     assert metrics.code == 0, metrics.err
     rows = json.loads(metrics.out)

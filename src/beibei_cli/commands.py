@@ -457,10 +457,12 @@ def validate(ctx: Ctx, *, path: str | None, source: str | None, coverage: bool =
         output.write_err(label("valid", ctx.lang).format(path=data_path))
         drafts = sum(1 for recs in data["records"].values() for rec in recs if rec.get("draft"))
         if drafts:
-            output.write_err(f"warning: {drafts} record{'s' if drafts != 1 else ''} still in draft (draft: true)")
+            output.write_err(
+                label("still_draft", ctx.lang).format(n=drafts, s="s" if drafts != 1 else "", mark="draft: true")
+            )
         if gaps:
             n = len(gaps)
-            output.write_err(f"{n} figure{'s' if n != 1 else ''} or date{'s' if n != 1 else ''} no record covers")
+            output.write_err(label("uncovered", ctx.lang).format(n=n, s="s" if n != 1 else ""))
     return ExitCode.NO_MATCH if gaps else ExitCode.OK
 
 
@@ -484,7 +486,7 @@ def draft(ctx: Ctx, *, article: str, output_path: str | None) -> int:
         doc, _ = draft_document(text, os.path.relpath(article) if not os.path.isabs(article) else article)
         output.write(dump(doc).removesuffix("\n"))
     n = sum(len(v) for k, v in doc.items() if isinstance(v, list))
-    output.write_err(f"drafted {n} records ({len(doc['metrics'])} figures) from {article}")
+    output.write_err(label("drafted", ctx.lang).format(n=n, m=len(doc["metrics"]), path=article))
     return ExitCode.OK
 
 
