@@ -8,6 +8,7 @@ import ast
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -297,3 +298,19 @@ def test_the_comparison_counts_a_wrong_qualifier_against_both() -> None:
     gold = [{"value": 3, "unit": "亿元", "qualifier": "约", "para": 4}]
     assert bench.compare([{**gold[0], "qualifier": None}], gold)["matched"] == 0
     assert bench.compare([dict(gold[0])], gold)["recall"] == 1.0
+
+
+def test_the_mcp_server_serves_a_draft(tmp_path: Path) -> None:
+    from beibei_cli.draft.write import draft_document, dump
+    from tests.test_mcp import Client, answer, session
+
+    doc, text = draft_document(SOURCE.read_text(encoding="utf-8"), "draft.source.txt")
+    drafted = tmp_path / "draft.yaml"
+    drafted.write_text(dump(doc), encoding="utf-8")
+    (tmp_path / "draft.source.txt").write_text(text, encoding="utf-8")
+
+    async def script(client: Client) -> Any:
+        return await client.call_tool("list_metrics", {})
+
+    rows = answer(session(script, "--data", str(drafted)))["results"]
+    assert len(rows) == 30 and all(r["quote"] and r["para"] for r in rows)
