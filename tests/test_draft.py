@@ -52,7 +52,7 @@ def test_draft_writes_a_file_every_command_loads(drafted: Path, run) -> None:  #
 
 def test_drafted_records_say_what_was_guessed(drafted: Path) -> None:
     doc = yaml.safe_load(drafted.read_text(encoding="utf-8"))
-    for key in ("metrics", "events", "entities", "captions"):
+    for key in ("sections", "metrics", "events", "entities", "captions"):
         for rec in doc[key]:
             assert rec["draft"] is True
     for m in doc["metrics"]:

@@ -144,7 +144,16 @@ def draft_document(source: str, source_name: str) -> tuple[dict[str, Any], str]:
     title = paras[0] if paras else ""
 
     sections: list[dict[str, Any]] = [
-        {"id": "section-lead", "kind": "lead", "heading": None, "title": "导语", "title_en": None, "pillar": None}
+        {
+            "id": "section-lead",
+            "kind": "lead",
+            "heading": None,
+            "title": "导语",
+            "title_en": None,
+            "pillar": None,
+            "draft": True,
+            "inferred": ["title"],
+        }
     ]
     section_of: list[str] = []
     current = "section-lead"
@@ -282,7 +291,7 @@ def read_article(path: str) -> tuple[str, str | None]:
     from beibei_cli.report import read_text
 
     try:
-        return read_text(path, "article"), None
+        return read_text(path, "text file"), None
     except DataError as exc:
         if "GB18030" not in exc.message:
             raise
