@@ -151,6 +151,14 @@ def test_coverage_finds_a_removed_record(tmp_path: Path, run, rid: str, shown: s
     assert lines[0].startswith(f"{path.parent / 'source.txt'}:")  # file:line:col of the article
 
 
+def test_coverage_as_json(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    path = _copy_without(tmp_path, "metric-tenghai-land-time")
+    result = run("--no-cache", "validate", "--coverage", "--format", "json", str(path))
+    assert result.code == 1
+    found = json.loads(result.out)
+    assert found["problems"] == [] and [g["path"] for g in found["uncovered"]] == ["paragraph 36"]
+
+
 def test_coverage_lines_point_at_the_figure(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     path = _copy_without(tmp_path, "metric-tenghai-land-time")
     line = run("--no-cache", "validate", "--coverage", str(path)).out.strip()
