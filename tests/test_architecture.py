@@ -27,7 +27,7 @@ LAYERS: list[list[str]] = [
     ["search", "cache"],
     ["schema", "snippets"],
     ["report"],
-    ["queries", "output"],
+    ["queries", "output", "draft"],
     ["api"],
     ["mcp_server"],
     ["commands"],

@@ -89,7 +89,7 @@ def test_a_gloss_the_article_does_not_make_is_marked(rep: report_mod.Report) -> 
     """Second reader, ¶38: the article writes only 抓好经济工作的“生命线”; a record that glosses it as
     招商 (investment attraction) marks the gloss inferred, with a reason, and no English text states it
     as the article's."""
-    for kind, rec in records(rep):
+    for _kind, rec in records(rep):
         if "生命线" not in rec.get("quote", ""):
             continue
         for key, text in english_texts(rec):

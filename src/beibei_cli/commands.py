@@ -449,17 +449,23 @@ def cite(ctx: Ctx, *, id: list[str], format: str | None) -> int:
     return ExitCode.OK
 
 
-def validate(ctx: Ctx, *, path: str | None, source: str | None, format: str | None) -> int:
+def validate(ctx: Ctx, *, path: str | None, source: str | None, coverage: bool = False, format: str | None) -> int:
     from beibei_cli.report import check, problem_line, resolve_data_path  # the checker: only this command
 
     data_path = path or resolve_data_path(ctx.data)
     problems: list[Record] = []
+    data: Any = None
     # The cache holds only reports that passed, keyed on the exact file, source and code:
     # a fresh entry is that same check already done (and keeps validate linear at scale).
-    if source is not None or ctx.no_cache or _cached(data_path) is None:
-        _, problems = check(data_path, source)
+    if source is not None or ctx.no_cache or (data := _cached(data_path)) is None:
+        data, problems = check(data_path, source)
+    gaps: list[Record] = []
+    if coverage and data is not None:
+        from beibei_cli.draft.coverage import uncovered  # the figure scanner: only --coverage
+
+        gaps = uncovered(data)
     if format == "json":
-        output.write(output.to_json(problems))
+        output.write(output.to_json(problems if not coverage else {"problems": problems, "uncovered": gaps}))
     elif problems:
         output.write("".join(problem_line(p) + "\n" for p in problems))
     if problems:
@@ -468,7 +474,40 @@ def validate(ctx: Ctx, *, path: str | None, source: str | None, format: str | No
             output.write_err(label("invalid", ctx.lang).format(path=data_path, n=n, s="s" if n != 1 else ""))
         return ExitCode.USAGE
     if format != "json":
+        output.write("".join(problem_line(g) + "\n" for g in gaps))
         output.write_err(label("valid", ctx.lang).format(path=data_path))
+        drafts = sum(1 for recs in data["records"].values() for rec in recs if rec.get("draft"))
+        if drafts:
+            output.write_err(
+                label("still_draft", ctx.lang).format(n=drafts, s="s" if drafts != 1 else "", mark="draft: true")
+            )
+        if gaps:
+            n = len(gaps)
+            output.write_err(label("uncovered", ctx.lang).format(n=n, s="s" if n != 1 else ""))
+    return ExitCode.NO_MATCH if gaps else ExitCode.OK
+
+
+def draft(ctx: Ctx, *, article: str, output_path: str | None) -> int:
+    from beibei_cli.draft.write import draft_document, dump, read_article  # drafting: only this command
+
+    text, note = read_article(article)
+    if note:
+        output.write_err(f"note: {note}")
+    if output_path and output_path != "-":
+        stem = os.path.splitext(os.path.basename(output_path))[0]
+        source_name = stem + ".source.txt"
+        doc, source = draft_document(text, source_name)
+        source_path = os.path.join(os.path.dirname(output_path), source_name)
+        try:
+            files.write_output(source_path, source.encode("utf-8"))
+        except OSError as exc:
+            raise OutputError.from_os(exc, source_path) from None
+        write_output(ctx, dump(doc).encode("utf-8"), output_path)
+    else:
+        doc, _ = draft_document(text, os.path.relpath(article) if not os.path.isabs(article) else article)
+        output.write(dump(doc).removesuffix("\n"))
+    n = sum(len(v) for k, v in doc.items() if isinstance(v, list))
+    output.write_err(label("drafted", ctx.lang).format(n=n, m=len(doc["metrics"]), path=article))
     return ExitCode.OK
 
 
@@ -533,6 +572,7 @@ HANDLERS: dict[str, Callable[..., int]] = {
     "cite": cite,
     "export": export,
     "validate": validate,
+    "draft": draft,
     "mcp": mcp,
     "cache clear": cache_clear,
 }

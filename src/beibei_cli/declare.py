@@ -633,6 +633,13 @@ VALIDATE = query(
         param("path", type="path", help="Report file to check (default: the loaded one)."),
         param("source", "--source", type="path", metavar="FILE", help="The article text to check quotes against."),
         param(
+            "coverage",
+            "--coverage",
+            type="boolean",
+            api=None,
+            help="Also list every figure and date of the article that no record covers (exit 1 if any).",
+        ),
+        param(
             "format",
             "--format",
             "-f",
@@ -645,7 +652,32 @@ VALIDATE = query(
     epilog="""\
 beibei validate
 beibei validate my-report.yaml --source article.txt
-beibei validate my-report.yaml --format json""",
+beibei validate my-report.yaml --format json
+beibei validate --coverage draft.yaml""",
+)
+
+DRAFT = query(
+    "draft",
+    "Draft a report file from a plain-text Chinese article: every figure, date and name, marked draft.",
+    [
+        param("article", type="path", required=True, help="The article: a UTF-8 (or GB18030) text file."),
+        param(
+            "output_path",
+            "--output",
+            "-o",
+            type="path",
+            metavar="FILE",
+            api=None,
+            role="output",
+            help="Write the report to FILE and the article's text beside it (FILE's name .source.txt); "
+            "default: the YAML to stdout.",
+        ),
+    ],
+    epilog="""\
+beibei draft article.txt -o my-report.yaml
+beibei validate my-report.yaml
+beibei validate --coverage my-report.yaml
+beibei --data my-report.yaml metrics""",
 )
 
 MCP = query(
@@ -679,6 +711,7 @@ QUERIES = [
     CITE,
     EXPORT,
     VALIDATE,
+    DRAFT,
     MCP,
     CACHE_CLEAR,
 ]

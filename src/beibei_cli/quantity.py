@@ -15,17 +15,27 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from decimal import Decimal
 
+# Measure words that count things as they stand (3所, 12人, 5项): each its own base unit.
+COUNTERS = ("人", "人次", "名", "位", "项", "所", "条", "座", "处", "件", "次", "辆", "套", "台", "种", "场", "部", "支", "只", "头", "间", "篇", "张", "枚", "宗")  # fmt: skip
+
 # What a figure measures -> (what it is, the base units it may be stated in).
 # The order is the order `metrics --sort value` groups kinds in.
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "money": ("an amount of money", ("元",)),
-    "count": ("a number of things (firms, households, buildings, villages, ...)", ("家", "户", "个", "栋")),
+    "count": (
+        "a number of things (firms, households, buildings, villages, people, ...)",
+        ("家", "户", "个", "栋", *COUNTERS),
+    ),
     "share": ("a part of a whole, in per cent (coverage, a share of GDP, ...)", ("%",)),
-    "rate-of-change": ("growth or decline over a period, in per cent (同比增长)", ("%",)),
+    "rate-of-change": ("growth or decline over a period, in per cent (同比增长; 下降 is negative)", ("%", "个百分点")),
     "multiple": ("how many times over something grew (增长10余倍)", ("倍",)),
     "intensity": ("a ratio of an input to the economy, in per cent (R&D intensity)", ("%",)),
     "area-per-person": ("an area per inhabitant (人均 ... 平方米)", ("平方米",)),
-    "duration": ("a span of time, in months", ("月",)),
+    "duration": ("a span of time, in months (or days, hours, minutes)", ("月", "天", "小时", "分钟")),
+    "area": ("an area (land, floor space)", ("平方米", "亩")),
+    "length": ("a length (roads, rivers, lines)", ("米",)),
+    "mass": ("a weight (tonnes)", ("吨",)),
+    "energy": ("an amount of energy or power", ("千瓦时", "千瓦")),
 }
 
 # A unit as the article writes it -> (base unit, factor, English for the base unit).
@@ -41,6 +51,22 @@ UNITS: dict[str, tuple[str, int, str]] = {
     "个月": ("月", 1, "months"),
     "月": ("月", 1, "months"),
     "年": ("月", 12, "years"),
+    "天": ("天", 1, "days"),
+    "小时": ("小时", 1, "hours"),
+    "分钟": ("分钟", 1, "minutes"),
+    "个百分点": ("个百分点", 1, "percentage points"),
+    "公顷": ("平方米", 10000, "square metres"),
+    "平方公里": ("平方米", 1000000, "square metres"),
+    "亩": ("亩", 1, "mu"),
+    "米": ("米", 1, "metres"),
+    "公里": ("米", 1000, "metres"),
+    "千米": ("米", 1000, "metres"),
+    "吨": ("吨", 1, "tonnes"),
+    "千瓦": ("千瓦", 1, "kilowatts"),
+    "千瓦时": ("千瓦时", 1, "kilowatt-hours"),
+    **{word: (word, 1, "") for word in COUNTERS if word not in ("人", "人次")},
+    "人": ("人", 1, "people"),
+    "人次": ("人次", 1, "person-times"),
 }
 
 # Chinese multipliers that may precede a unit of the table (万户, 亿元) or stand alone (8.63万).
@@ -59,6 +85,7 @@ QUALIFIERS: dict[str, tuple[str, str, str]] = {
     "近": ("prefix", "nearly", "nearly"),
     "不到": ("prefix", "less-than", "less than"),
     "不足": ("prefix", "less-than", "less than"),
+    "不超过": ("prefix", "at-most", "at most"),
     "以下": ("suffix", "at-most", "at most"),
 }
 
@@ -161,6 +188,18 @@ def compose(number: str, unit: str | None, qualifier: str | None) -> str:
     if place == "suffix":
         return number + unit + qualifier
     return number + qualifier + unit
+
+
+def compositions(number: str, unit: str | None, qualifier: str | None) -> tuple[str, ...]:
+    """Every way the article may write the figure: ``compose``, and an infix qualifier after
+    the multiplier (3万余户 beside 3余万户)."""
+    first = compose(number, unit, qualifier)
+    if qualifier is None or QUALIFIERS.get(qualifier, ("",))[0] != "infix" or not unit:
+        return (first,)
+    for prefix in MULTIPLIERS:
+        if unit.startswith(prefix) and unit != prefix:
+            return first, number + prefix + qualifier + unit[len(prefix) :]
+    return (first,)
 
 
 def number_text(value: float | int) -> str:

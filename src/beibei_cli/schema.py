@@ -106,6 +106,7 @@ class Section(TypedDict):
     inferred_fields: list[str]
     inferred_reason: str | None
     inferred_reason_zh: str | None
+    draft: bool | None
     para: Annotated[int | None, Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -127,6 +128,7 @@ class Pillar(TypedDict):
     inferred_reason: str | None
     inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -143,6 +145,7 @@ class Goal(TypedDict):
     inferred_reason: str | None
     inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -160,6 +163,7 @@ class Plan(TypedDict):
     inferred_reason: str | None
     inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -183,6 +187,7 @@ class Case(TypedDict):
     inferred_reason: str | None
     inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -209,6 +214,7 @@ class Metric(TypedDict):
     inferred_reason: str | None
     inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
     paras: Annotated[list[int], Derived()]
     qualifier_meaning: Annotated[str | None, Derived()]
     amount: Annotated[float, Derived()]
@@ -230,6 +236,7 @@ class Event(TypedDict):
     inferred_reason: str | None
     inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -247,6 +254,7 @@ class Entity(TypedDict):
     inferred_reason: str | None
     inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -261,6 +269,7 @@ class Caption(TypedDict):
     inferred_reason: str | None
     inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -278,6 +287,7 @@ class Honour(TypedDict):
     inferred_reason: str | None
     inferred_reason_zh: str | None
     para: Annotated[int | None, Pin()]
+    draft: bool | None
     paras: Annotated[list[int], Derived()]
     _kind: Annotated[str, Derived()]
 
@@ -622,6 +632,11 @@ def _check_inferred(kind: str, rec: Record, path: "Path", problems: list[Problem
             problems.append(((*path, reason), f"{reason} without inferred_fields: name the fields it explains"))
 
 
+def draft_count(records: dict[str, list[Record]]) -> int:
+    """How many records are still marked ``draft: true`` (written by ``beibei draft``, not yet curated)."""
+    return sum(1 for recs in records.values() for rec in recs if rec.get("draft"))
+
+
 def _check_quantity(rec: Record, path: "Path", problems: list[Problem]) -> None:
     """value, unit, qualifier and kind agree with the figure as written; compute amount and meaning."""
     value, unit, qualifier, kind = rec.get("value"), rec.get("unit"), rec.get("qualifier"), rec.get("kind")
@@ -647,9 +662,11 @@ def _check_quantity(rec: Record, path: "Path", problems: list[Problem]) -> None:
             problems.append(((*path, "text"), f"the figure text {text!r} is not in the quote"))
         numbers = NUMBER_RE.findall(squashed)
         if numbers and isinstance(value, (int, float)):
-            if float(numbers[0]) != float(value):
+            # a decline is written as a positive number after 下降 and kept as a negative value
+            written_value = -float(value) if kind == "rate-of-change" and value < 0 else float(value)
+            if float(numbers[0]) != written_value:
                 problems.append(((*path, "value"), f"value {value!r} differs from the figure as written ({text!r})"))
-            elif quantity.compose(numbers[0], unit, qualifier) != squashed:
+            elif squashed not in quantity.compositions(numbers[0], unit, qualifier):
                 written = quantity.compose(numbers[0], unit, qualifier)
                 problems.append(
                     ((*path, "text"), f"unit and qualifier read {written!r}, but the figure is written {text!r}")

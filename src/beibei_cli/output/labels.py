@@ -96,6 +96,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_records": ("没有符合条件的记录", "no matching records"),
     "valid": ("{path}：校验通过", "{path}: ok"),
     "invalid": ("{path}：{n} 处问题", "{path}: {n} problem{s}"),
+    "still_draft": (
+        "注意：{n} 条记录仍为草稿（{mark}），请逐条核对后删除该标记",
+        "warning: {n} record{s} still in draft ({mark}): check each against the article, then remove the mark",
+    ),
+    "uncovered": ("{n} 处数字或日期没有记录覆盖", "{n} figure{s} or date{s} no record covers"),
+    "drafted": ("已从 {path} 起草 {n} 条记录（其中数字 {m} 个）", "drafted {n} records ({m} figures) from {path}"),
     "cache_cleared": ("已从 {dir} 删除 {n} 个缓存文件", "removed {n} cache file{s} from {dir}"),
     "no_hits_hint": (
         "没有找到：可试 --any（任一词即可）、拼音，或减少检索词",
@@ -164,6 +170,9 @@ VALUES: dict[str, tuple[str, str]] = {
     "area": ("面积", "area"),
     "area-per-person": ("人均面积", "area per person"),
     "duration": ("时长", "duration"),
+    "length": ("长度", "length"),
+    "mass": ("重量", "weight"),
+    "energy": ("能源", "energy"),
     "multiple": ("倍数", "multiple"),
     "rank": ("排名", "rank"),
     "ratio": ("比率", "ratio"),
