@@ -174,7 +174,7 @@ def locate(needles: set[str], paragraphs: list[str]) -> dict[str, list[int]]:
             short.setdefault(len(needle), set()).add(needle)
     lengths = sorted(short)
     out: dict[str, list[int]] = {}
-    seen: dict[str, list[int]] = {}  # paragraphs with the same text are looked at once
+    seen: dict[str, list[str]] = {}  # paragraph text -> its needles; paragraphs with the same text are looked at once
     for n, text in enumerate(paragraphs, 1):
         if text in seen:
             for needle in seen[text]:
