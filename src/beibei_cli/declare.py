@@ -17,6 +17,7 @@ A parameter is a dict:
 - ``kind``: ``option`` or ``argument``; ``opts``: its flags (``--min``; ``-f``);
 - ``type``: str, int, float, path, choice or boolean; ``flag``: takes no value;
 - ``choices``, ``min``, ``max``, ``default``, ``nargs`` (-1: any number of words);
+  ``multiple``: the option may be given more than once (its value is the list);
 - ``help``: one line, shown by ``--help`` and given to the MCP tools' schemas;
 - ``role``: ``filter`` (passed to the query), ``limit``, ``output`` (how the
   command line prints), ``mode`` (what a command prints instead of rows) or
@@ -62,6 +63,7 @@ def param(
     complete: str | None = None,
     required: bool = False,
     nargs: int = 1,
+    multiple: bool = False,
     action: str | None = None,
     schema: dict[str, Any] | None = None,
 ) -> Param:
@@ -82,7 +84,7 @@ def param(
         "choices": list(choices),
         "case_sensitive": case_sensitive,
         "nargs": nargs,
-        "multiple": False,
+        "multiple": multiple,
         "required": required,
         "envvar": envvar,
         "expose": action is None,
@@ -198,9 +200,10 @@ GLOBALS = [
         "data",
         "--data",
         type="path",
-        metavar="FILE",
+        metavar="PATH",
         envvar="BEIBEI_DATA",
-        help="Report YAML to load (default: the packaged report).",
+        multiple=True,
+        help="Report YAML to load, or a folder of them (a shelf); repeat for more (default: the packaged report).",
     ),
     param("no_cache", "--no-cache", type="boolean", help="Neither read nor write the cache."),
     param(

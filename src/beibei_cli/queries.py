@@ -15,10 +15,11 @@ from beibei_cli.errors import UsageError
 from beibei_cli.models import METRIC_SORTS as METRIC_SORTS
 from beibei_cli.models import METRIC_STATUSES
 from beibei_cli.rows import names, shape
+from beibei_cli.shelf import SEPARATOR, Shelf
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     from beibei_cli.report import Report
@@ -820,3 +821,71 @@ def run(report: Report, name: str, filters: Mapping[str, Any], lang: str) -> lis
     values.update(filters)
     rows: list[Record] = LISTINGS[name](report, lang, **values)
     return rows
+
+
+# -- a shelf: the same queries over every report ----------------------------------------------
+
+
+def on_shelf(key: str, row: Record) -> Record:
+    """``row`` of report ``key`` as a shelf gives it: ``report`` first, every ``id`` (nested too) ``KEY:ID``."""
+    out: Record = {"report": key}
+    out.update(_prefixed(key, row))
+    return out
+
+
+def _prefixed(key: str, value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (f"{key}{SEPARATOR}{v}" if k == "id" and isinstance(v, str) else _prefixed(key, v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_prefixed(key, v) for v in value]
+    return value
+
+
+def over(loaded: Report | Shelf, rows_of: Callable[..., list[Record]], **options: Any) -> list[Record]:
+    """The rows of ``rows_of`` for one report, as they are; on a shelf, each report's rows in
+    shelf order (report date, then key) by ``on_shelf``.
+
+    A filter that names nothing in one report of a shelf (say a pillar only some reports have)
+    leaves that report out; it is an error only when it names nothing in every report.
+    """
+    if not isinstance(loaded, Shelf):
+        return rows_of(loaded, **options)
+    out: list[Record] = []
+    first_error: UsageError | None = None
+    answered = False
+    for key, report in loaded:
+        try:
+            rows = rows_of(report, **options)
+        except UsageError as exc:
+            first_error = first_error or exc
+            continue
+        answered = True
+        out.extend(on_shelf(key, row) for row in rows)
+    if not answered and first_error is not None:
+        raise first_error
+    return out
+
+
+def shelf_search(shelf: Shelf, query: str | list[str], **options: Any) -> tuple[list[Record], str | None]:
+    """``search_outcome`` on every report of the shelf: the hits of all, best score first
+    (ties in shelf order), and the first report's note."""
+    hits: list[Record] = []
+    note: str | None = None
+    for key, report in shelf:
+        found, said = search_outcome(report, query, **options)
+        note = note or said
+        hits.extend(on_shelf(key, h) for h in found)
+    hits.sort(key=lambda h: -(h.get("score") or 0))  # stable: shelf order within a score
+    return hits, note
+
+
+def shelf_record(loaded: Report | Shelf, rid: str, rows_of: Callable[..., Record], *args: Any) -> Record:
+    """``rows_of(report, id, ...)`` for one record: on a shelf, of the report ``KEY:ID`` names
+    (a bare id where it is unique on the shelf), by ``on_shelf``."""
+    if not isinstance(loaded, Shelf):
+        return rows_of(loaded, rid, *args)
+    key, report, bare = loaded.resolve(rid)
+    return on_shelf(key, rows_of(report, bare, *args))

@@ -10,6 +10,7 @@ from beibei_cli.models import ENTITY_TYPE_ZH
 
 LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"),
+    "report": ("报告", "Report"),
     "name": ("名称", "Name"),
     "value": ("数字", "Value"),  # the number alone (its unit is a field of its own)
     "figure": ("数值", "Figure"),
@@ -93,6 +94,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "match": ("匹配方式", "Match"),
     "matches": ("匹配位置", "Matches"),
     "wrote": ("已写入 {path}", "wrote {path}"),
+    "report_failed": ("警告：未载入 {error}", "warning: not loaded: {error}"),
     "no_records": ("没有符合条件的记录", "no matching records"),
     "valid": ("{path}：校验通过", "{path}: ok"),
     "invalid": ("{path}：{n} 处问题", "{path}: {n} problem{s}"),

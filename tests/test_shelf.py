@@ -1,0 +1,165 @@
+"""A shelf: --data given a folder, or more than once (issue 27).
+
+With one report nothing changes; with more, every row carries ``report`` and ids are ``KEY:ID``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, SOURCE
+
+
+def copy_report(folder: Path, name: str = "report.yaml", *, key: str | None = None, rename: bool = False) -> Path:
+    """The shipped report (and its source) in ``folder``; ``key`` sets report.key, ``rename``
+    gives its R&D figure an id of its own (metric-rd-intensity-b)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = DATA.read_text(encoding="utf-8")
+    if key is not None:
+        text = text.replace("report:\n", f"report:\n  key: {key}\n", 1)
+    if rename:
+        text = text.replace("  - id: metric-rd-intensity\n", "  - id: metric-rd-intensity-b\n", 1)
+    (folder / name).write_text(text, encoding="utf-8")
+    (folder / "source.txt").write_bytes(SOURCE.read_bytes())
+    return folder / name
+
+
+def rows(out: str) -> list[dict]:  # type: ignore[type-arg]
+    return json.loads(out)
+
+
+@pytest.fixture(params=[True, False], ids=["fast", "typer"])
+def fast(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
+def test_a_folder_of_two_reports_is_one_shelf(run, tmp_path: Path, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "shelf", "beibei-2023.yaml")
+    copy_report(tmp_path / "shelf" / "later", "beibei-2024.yaml")
+    single = run("--data", str(DATA), "metrics", "-f", "json", fast=fast)
+    shelf = run("--data", str(tmp_path / "shelf"), "metrics", "-f", "json", fast=fast)
+    assert shelf.code == single.code == 0, shelf.err
+    one, both = rows(single.out), rows(shelf.out)
+    assert len(both) == 2 * len(one)
+    assert {r["report"] for r in both} == {"beibei-2023", "beibei-2024"}
+    for key in ("beibei-2023", "beibei-2024"):
+        mine = [r for r in both if r["report"] == key]
+        assert [r["id"] for r in mine] == [f"{key}:{r['id']}" for r in one]
+        # apart from report and the ids, each report's rows are the single report's rows
+        assert [{k: v for k, v in r.items() if k not in ("report", "id")} for r in mine] == [
+            {k: v for k, v in r.items() if k != "id"} for r in one
+        ]
+        assert all(list(r)[0] == "report" for r in mine)
+
+
+def test_data_given_twice_is_the_same_shelf_as_the_folder(run, tmp_path: Path, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    a = copy_report(tmp_path / "shelf", "first.yaml")
+    b = copy_report(tmp_path / "shelf" / "more", "second.yaml")
+    folder = run("--data", str(tmp_path / "shelf"), "search", "招商", "-f", "json", fast=fast)
+    twice = run("--data", str(a), "--data", str(b), "search", "招商", "-f", "json", fast=fast)
+    assert folder.code == twice.code == 0
+    assert rows(folder.out) == rows(twice.out)
+    assert {h["report"] for h in rows(twice.out)} == {"first", "second"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["metrics", "-f", "tsv"],
+        ["search", "招商", "-f", "json"],
+        ["search", "不存在的词语", "-f", "json"],
+        ["show", "metric-rd-intensity", "-f", "json"],
+        ["show", "no-such-id"],
+        ["cite", "metric-rd-intensity"],
+        ["info", "-f", "json"],
+        ["goals", "-f", "json"],
+    ],
+)
+def test_one_report_in_a_folder_answers_as_the_file_does(run, tmp_path: Path, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    path = copy_report(tmp_path / "one")
+    by_file = run("--data", str(path), *args)
+    by_folder = run("--data", str(tmp_path / "one"), *args)
+    twice = run("--data", str(path), "--data", str(path), *args)
+    assert (by_folder.code, by_folder.out, by_folder.err) == (by_file.code, by_file.out, by_file.err)
+    assert (twice.code, twice.out) == (by_file.code, by_file.out)
+
+
+def test_keys_from_report_key_and_from_folders(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "s" / "x", key="beibei-2023")
+    copy_report(tmp_path / "s" / "y")  # report.yaml too: its folder makes it unique
+    copy_report(tmp_path / "s" / "z")
+    result = run("--data", str(tmp_path / "s"), "sections", "-f", "json")
+    assert result.code == 0, result.err
+    assert sorted({r["report"] for r in rows(result.out)}) == ["beibei-2023", "y/report", "z/report"]
+
+
+def test_two_reports_with_one_key_are_an_error_naming_both(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    a = copy_report(tmp_path / "s" / "x", key="same")
+    b = copy_report(tmp_path / "s" / "y", key="same")
+    result = run("--data", str(tmp_path / "s"), "metrics")
+    assert result.code == 2
+    assert str(a) in result.err and str(b) in result.err
+    assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_a_key_must_be_kebab_case(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = copy_report(tmp_path / "k", key="Bad:Key")
+    result = run("validate", str(path))
+    assert result.code == 2
+    assert "report.key" in result.out and "kebab-case" in result.out
+
+
+def test_bare_ids_unique_on_the_shelf_or_refused_with_the_candidates(run, tmp_path: Path, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "s", "a.yaml")
+    copy_report(tmp_path / "s" / "b", "b.yaml", rename=True)
+    data = ["--data", str(tmp_path / "s")]
+    unique = run(*data, "show", "metric-rd-intensity-b", "-f", "json", fast=fast)
+    assert unique.code == 0, unique.err
+    assert rows(unique.out)["id"] == "b:metric-rd-intensity-b" and rows(unique.out)["report"] == "b"
+    keyed = run(*data, "show", "a:metric-rd-intensity", "-f", "json", fast=fast)
+    assert rows(keyed.out)["id"] == "a:metric-rd-intensity"
+    ambiguous = run(*data, "show", "para-3", fast=fast)
+    assert ambiguous.code == 2
+    assert "a:para-3" in ambiguous.err and "b:para-3" in ambiguous.err
+    assert run(*data, "show", "nokey:para-3", fast=fast).code == 2
+    cited = run(*data, "cite", "b:metric-rd-intensity-b", fast=fast)
+    assert cited.code == 0 and "5.09%" in cited.out
+
+
+def test_a_broken_report_is_named_and_the_others_answer(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "s", "good.yaml")
+    copy_report(tmp_path / "s" / "more", "also.yaml")
+    (tmp_path / "s" / "bad.yaml").write_text("schema_version: [unclosed\n", encoding="utf-8")
+    result = run("--data", str(tmp_path / "s"), "metrics", "-f", "json")
+    assert result.code == 0
+    assert {r["report"] for r in rows(result.out)} == {"good", "also"}
+    assert "bad.yaml" in result.err and "Traceback" not in result.err
+    assert run("validate", str(tmp_path / "s")).code == 2  # validate says which file is bad
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_a_symlink_loop_in_the_folder_ends(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "s", "a.yaml")
+    copy_report(tmp_path / "s" / "b", "b.yaml")
+    os.symlink(tmp_path / "s", tmp_path / "s" / "b" / "loop")
+    result = run("--data", str(tmp_path / "s"), "sections", "-f", "json")
+    assert result.code == 0
+    assert {r["report"] for r in rows(result.out)} == {"a", "b"}
+
+
+def test_a_folder_with_no_report_is_a_clear_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("x", encoding="utf-8")
+    result = run("--data", str(tmp_path / "empty"), "metrics")
+    assert result.code == 2 and "no report file" in result.err
+
+
+def test_commands_of_one_report_refuse_a_shelf(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "s", "a.yaml")
+    copy_report(tmp_path / "s" / "b", "b.yaml")
+    result = run("--data", str(tmp_path / "s"), "export")
+    assert result.code == 2 and "one report" in result.err
