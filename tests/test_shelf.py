@@ -163,3 +163,29 @@ def test_commands_of_one_report_refuse_a_shelf(run, tmp_path: Path) -> None:  # 
     copy_report(tmp_path / "s" / "b", "b.yaml")
     result = run("--data", str(tmp_path / "s"), "export")
     assert result.code == 2 and "one report" in result.err
+
+
+def test_reports_lists_the_shelf_and_the_reports_that_failed(run, tmp_path: Path, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "s", "a.yaml", key="beibei-2023")
+    copy_report(tmp_path / "s" / "b", "b.yaml")
+    ok = run("--data", str(tmp_path / "s"), "reports", "-f", "json", fast=fast)
+    assert ok.code == 0, ok.err
+    listed = rows(ok.out)
+    assert [r["key"] for r in listed] == ["b", "beibei-2023"]  # same date: by key
+    single = rows(run("--data", str(DATA), "info", "-f", "json").out)
+    for r in listed:
+        assert r["title"] == single["title"] and r["date"] == single["date"] and r["error"] is None
+        assert r["counts"] == single["counts"]
+        assert r["records"] == sum(n for k, n in single["counts"].items() if k != "paragraph")
+    (tmp_path / "s" / "broken.yaml").write_text("schema_version: [unclosed\n", encoding="utf-8")
+    failed = run("--data", str(tmp_path / "s"), "reports", "-f", "json", fast=fast)
+    assert failed.code == 2  # some report did not load: the exit code says so
+    bad = [r for r in rows(failed.out) if r["error"]]
+    assert [r["key"] for r in bad] == ["broken"] and "YAML" in bad[0]["error"]
+    assert len(rows(failed.out)) == 3
+
+
+def test_reports_of_one_report_is_one_row(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--data", str(DATA), "reports", "-f", "json")
+    assert result.code == 0
+    assert [r["key"] for r in rows(result.out)] == ["report"]

@@ -156,7 +156,7 @@ def emit_rows(
     whatever the rows: a filter that leaves none still knows its fields.
     """
     fmt = output_format(format, output_path)
-    on_shelf = ctx.on_shelf and kind not in ("count", "id")
+    on_shelf = ctx.on_shelf and kind not in ("count", "id", "report")
     if on_shelf:
         columns = ["report", *columns]
     rows = output.select_fields(rows, fields, (["report"] if on_shelf else []) + declared_fields(kind))
@@ -479,6 +479,13 @@ def info(ctx: Ctx, *, format: str | None) -> int:
     return ExitCode.OK
 
 
+def reports(ctx: Ctx, **values: Any) -> int:
+    _, printing = _split(declare.REPORTS, values)
+    found = queries.report_rows(ctx.loaded, lang=ctx.lang)
+    _listing(ctx, declare.REPORTS, "report", found, printing)
+    return ExitCode.USAGE if any(r["error"] for r in found) else ExitCode.OK  # some did not load
+
+
 def cite(ctx: Ctx, *, id: list[str], format: str | None) -> int:
     loaded = ctx.loaded
     cited = [queries.shelf_record(loaded, rid, queries.citation) for rid in read_ids(id)]
@@ -578,6 +585,7 @@ HANDLERS: dict[str, Callable[..., int]] = {
     "metrics": metrics,
     "show": show,
     "info": info,
+    "reports": reports,
     "search": search,
     "timeline": timeline,
     "entities": entities,

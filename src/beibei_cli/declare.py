@@ -577,6 +577,17 @@ beibei info
 beibei info --format json""",
 )
 
+REPORTS = query(
+    "reports",
+    "The reports loaded (a shelf: --data FOLDER): key, title, date, records, and any that failed.",
+    [*LISTING],
+    rows="report",
+    columns=("key", "title", "region", "date", "records", "error"),
+    epilog="""\
+beibei --data reports/ reports
+beibei --data a.yaml --data b.yaml reports --format json""",
+)
+
 CITE = query(
     "cite",
     "A record's quote with its paragraph number and the report's title, ready to paste.",
@@ -663,6 +674,7 @@ QUERIES = [
     HONOURS,
     SHOW,
     INFO,
+    REPORTS,
     SEARCH,
     TIMELINE,
     ENTITIES,

@@ -810,6 +810,7 @@ LISTINGS: dict[str, Any] = {
     "honours": lambda report, lang, **f: honour_rows(report, lang=lang, **f),
     "sections": lambda report, lang, **f: section_rows(report, lang=lang, **f),
     "captions": lambda report, lang, **f: caption_rows(report, lang=lang, **f),
+    "reports": lambda report, lang, **f: report_rows(report, lang=lang),
 }
 
 
@@ -866,6 +867,26 @@ def over(loaded: Report | Shelf, rows_of: Callable[..., list[Record]], **options
         out.extend(on_shelf(key, row) for row in rows)
     if not answered and first_error is not None:
         raise first_error
+    return out
+
+
+def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
+    """One row per report loaded (shelf order), then one per report that failed, with its error."""
+    from beibei_cli.files import os_text
+    from beibei_cli.shelf import own_key
+
+    entries = list(loaded) if isinstance(loaded, Shelf) else [(own_key(loaded), loaded)]
+    out = []
+    for key, report in entries:
+        info = info_record(report, lang)
+        tally = counts(report)
+        row = {**info, "key": key, "records": sum(n for k, n in tally.items() if k != "paragraph"), "error": None}
+        out.append(shape(row, names("report")))
+    for path, error in loaded.failed if isinstance(loaded, Shelf) else []:
+        import os
+
+        stem = os.path.splitext(os.path.basename(path))[0]
+        out.append(shape({"key": stem, "data_file": os_text(path), "error": error}, names("report")))
     return out
 
 

@@ -242,6 +242,16 @@ CAPTION: list[Field] = [
     *_END,
 ]
 
+REPORT: list[Field] = [
+    ("key", "string", "the report's key on a shelf: report.key, else its file name"),
+    *_twins("title", "the report's title"),
+    *_twins("region", "the region it is about"),
+    ("date", "string?", "the report's date (ISO text)"),
+    ("data_file", "string", "the report file"),
+    ("records", "integer?", "its records of every kind (paragraphs not counted)"),
+    ("counts", "object?", "the number of records of each kind"),
+    ("error", "string?", "why the report did not load (null: it loaded and answers)"),
+]
 COUNT: list[Field] = [("kind", "string", "a kind of record"), ("count", "integer", "hits of that kind")]
 ID: list[Field] = [("id", "string", "a record's id")]
 
@@ -260,6 +270,7 @@ ROWS: dict[str, list[Field]] = {
     "section": SECTION,
     "caption": CAPTION,
     "info": INFO,
+    "report": REPORT,
     "count": COUNT,
     "id": ID,
 }

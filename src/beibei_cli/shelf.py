@@ -139,6 +139,11 @@ def key_of(report: Report, path: str) -> str | None:
     return key if isinstance(key, str) and key else None
 
 
+def own_key(report: Report) -> str:
+    """The key of a report loaded alone: report.key, else its file name without the extension."""
+    return key_of(report, report.data_path) or os.path.splitext(os.path.basename(report.data_path))[0]
+
+
 def assign_keys(paths: list[str], set_keys: dict[str, str | None]) -> dict[str, str]:
     """File -> its key: ``report.key``, else the file's name; ``FOLDER/NAME`` where names collide.
 
