@@ -189,3 +189,68 @@ def test_reports_of_one_report_is_one_row(run) -> None:  # type: ignore[no-untyp
     result = run("--data", str(DATA), "reports", "-f", "json")
     assert result.code == 0
     assert [r["key"] for r in rows(result.out)] == ["report"]
+
+
+def dated(path: Path, iso: str) -> None:
+    """The report of ``path`` dated ``iso`` instead (a shelf needs reports of different dates)."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('    iso: "2023-01"\n', f'    iso: "{iso}"\n', 1), encoding="utf-8")
+
+
+def test_series_one_row_per_report_and_figure_by_report_date(run, tmp_path: Path, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    later = copy_report(tmp_path / "s", "beibei-later.yaml")
+    dated(copy_report(tmp_path / "s" / "old", "beibei-early.yaml"), "2021-01")
+    single = run("--data", str(DATA), "series", "研发经费投入强度", "-f", "json", fast=fast)
+    assert single.code == 0, single.err
+    one = rows(single.out)
+    assert one[0]["id"] == "metric-rd-intensity" and one[0]["figure"] == "5.09%" and one[0]["report"] == "report"
+    assert all(r["quote"] in SOURCE.read_text(encoding="utf-8").replace("\n", "") for r in one)
+    shelf = run("--data", str(tmp_path / "s"), "series", "研发经费投入强度", "-f", "json", fast=fast)
+    both = rows(shelf.out)
+    assert [r["report"] for r in both] == ["beibei-early"] * len(one) + ["beibei-later"] * len(one)
+    assert [r["date"] for r in both] == ["2021-01"] * len(one) + ["2023-01"] * len(one)
+    assert both[0]["id"] == "beibei-early:metric-rd-intensity"
+    assert [r["figure"] for r in both] == [r["figure"] for r in one] * 2
+    assert later.exists()
+    none = run("--data", str(tmp_path / "s"), "series", "没有这个数字的名字", "-f", "json", fast=fast)
+    assert none.code == 1 and rows(none.out) == []
+
+
+def test_trend_counts_each_term_per_report(run, tmp_path: Path, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli.report import squash
+
+    copy_report(tmp_path / "s", "a.yaml")
+    copy_report(tmp_path / "s" / "b", "b.yaml")
+    dated(tmp_path / "s" / "a.yaml", "2021-01")
+    with open(tmp_path / "s" / "b" / "source.txt", "a", encoding="utf-8") as handle:
+        handle.write("\n招商引资，再招商。\n")  # a last paragraph of b's own: two more 招商
+    result = run("--data", str(tmp_path / "s"), "trend", "招商", "科技创新", "-f", "json", fast=fast)
+    assert result.code == 0, result.err
+    got = {(r["report"], r["term"]): r for r in rows(result.out)}
+    assert [(r["report"], r["term"]) for r in rows(result.out)] == [
+        ("a", "招商"),
+        ("a", "科技创新"),
+        ("b", "招商"),
+        ("b", "科技创新"),
+    ]
+    text = squash(SOURCE.read_text(encoding="utf-8"))
+    a, b = got[("a", "招商")], got[("b", "招商")]
+    assert a["count"] == text.count("招商") > 0
+    assert b["count"] == a["count"] + 2
+    assert a["chars"] == len(text) and b["chars"] == a["chars"] + len("招商引资，再招商。")
+    assert a["per_10k"] == round(a["count"] * 10000 / a["chars"], 2)
+    assert b["paras"][:-1] == a["paras"] and b["paras"][-1] > max(a["paras"])
+    assert got[("a", "科技创新")]["count"] == text.count("科技创新")
+    nothing = run("--data", str(tmp_path / "s"), "trend", "没有的词", "-f", "json", fast=fast)
+    assert nothing.code == 1
+    assert run("--data", str(tmp_path / "s"), "trend", " ", fast=fast).code == 2
+
+
+def test_series_and_trend_in_the_python_api() -> None:
+    import beibei_cli
+
+    report = beibei_cli.load(str(DATA))
+    series = report.series(query="研发经费投入强度")
+    assert series[0]["id"] == "metric-rd-intensity" and series[0]["value"] == 5.09
+    trend = report.trend(terms=["招商"])
+    assert trend[0]["term"] == "招商" and trend[0]["count"] > 0

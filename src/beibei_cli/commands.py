@@ -156,7 +156,7 @@ def emit_rows(
     whatever the rows: a filter that leaves none still knows its fields.
     """
     fmt = output_format(format, output_path)
-    on_shelf = ctx.on_shelf and kind not in ("count", "id", "report")
+    on_shelf = ctx.on_shelf and kind not in ("count", "id", "report", "series", "trend")
     if on_shelf:
         columns = ["report", *columns]
     rows = output.select_fields(rows, fields, (["report"] if on_shelf else []) + declared_fields(kind))
@@ -486,6 +486,47 @@ def reports(ctx: Ctx, **values: Any) -> int:
     return ExitCode.USAGE if any(r["error"] for r in found) else ExitCode.OK  # some did not load
 
 
+def series(ctx: Ctx, **values: Any) -> int:
+    filters, printing = _split(declare.SERIES, values)
+    found = queries.series_rows(ctx.loaded, lang=ctx.lang, **filters)
+    _across(ctx, declare.SERIES, "series", found, printing, "amount", "base_unit")
+    return ExitCode.OK if found else ExitCode.NO_MATCH
+
+
+def trend(ctx: Ctx, **values: Any) -> int:
+    filters, printing = _split(declare.TREND, values)
+    found = queries.trend_rows(ctx.loaded, lang=ctx.lang, **filters)
+    _across(ctx, declare.TREND, "trend", found, printing, "per_10k", "term")
+    return ExitCode.OK if any(r["count"] for r in found) else ExitCode.NO_MATCH
+
+
+def _across(
+    ctx: Ctx, query: dict[str, Any], kind: str, found: list[Record], printing: dict[str, Any], size: str, group: str
+) -> None:
+    """A listing across reports; in a terminal table each row has a bar (``scale``), its
+    ``size`` against the largest among the rows of the same ``group`` (a bar compares only
+    figures whose units agree)."""
+    fmt = output_format(printing["format"], printing["output_path"])
+    if fmt != "table" or printing["fields"] is not None:
+        _listing(ctx, query, kind, found, printing)
+        return
+    top: dict[Any, float] = {}
+    for r in found:
+        top[r[group]] = max(top.get(r[group], 0.0), float(r[size] or 0))
+    shown = [{**r, "scale": float(r[size] or 0) / top[r[group]] if top[r[group]] > 0 else None} for r in found]
+    emit_rows(
+        ctx,
+        shown,
+        kind=kind,
+        format=fmt,
+        fields=None,
+        no_header=printing["no_header"],
+        columns=[*query["columns"], "scale"],
+        limit=printing["limit"],
+        output_path=printing["output_path"],
+    )
+
+
 def cite(ctx: Ctx, *, id: list[str], format: str | None) -> int:
     loaded = ctx.loaded
     cited = [queries.shelf_record(loaded, rid, queries.citation) for rid in read_ids(id)]
@@ -586,6 +627,8 @@ HANDLERS: dict[str, Callable[..., int]] = {
     "show": show,
     "info": info,
     "reports": reports,
+    "series": series,
+    "trend": trend,
     "search": search,
     "timeline": timeline,
     "entities": entities,

@@ -588,6 +588,54 @@ beibei --data reports/ reports
 beibei --data a.yaml --data b.yaml reports --format json""",
 )
 
+SERIES = query(
+    "series",
+    "A figure across the reports: every figure whose name matches, one row per report, by report date.",
+    [
+        param(
+            "query",
+            nargs=-1,
+            required=True,
+            help="The figure's name (Chinese, pinyin or English, matched as search does).",
+            schema={"type": "string", "description": "A figure's name, e.g. 研发经费投入强度."},
+        ),
+        *LISTING,
+    ],
+    rows="series",
+    columns=("report", "date", "name", "figure", "status", "para"),
+    mcp="figure_series",
+    mcp_title="A figure across the reports",
+    mcp_help="Every figure whose name matches the query (as search matches), with the report's key and date, "
+    "the figure as written, value, unit, amount in base units, status, verbatim `quote` and paragraph `para`.",
+    epilog="""\
+beibei --data reports/ series 研发经费投入强度
+beibei series yanfa --format json""",
+)
+
+TREND = query(
+    "trend",
+    "Terms across the reports: occurrences per report and per 10,000 characters, by report date.",
+    [
+        param(
+            "terms",
+            nargs=-1,
+            required=True,
+            help="The terms to count (each as written; traditional characters read as simplified).",
+            schema={"type": "array", "items": {"type": "string"}, "description": "Terms, e.g. [招商, 科技创新]."},
+        ),
+        *LISTING,
+    ],
+    rows="trend",
+    columns=("report", "date", "term", "count", "per_10k", "paras"),
+    mcp="term_trend",
+    mcp_title="Terms across the reports",
+    mcp_help="For each report (in date order) and each term: its occurrences in the article's paragraphs, "
+    "per 10,000 characters, and the paragraphs it occurs in.",
+    epilog="""\
+beibei --data reports/ trend 招商 科技创新
+beibei trend 招商 --format json""",
+)
+
 CITE = query(
     "cite",
     "A record's quote with its paragraph number and the report's title, ready to paste.",
@@ -675,6 +723,8 @@ QUERIES = [
     SHOW,
     INFO,
     REPORTS,
+    SERIES,
+    TREND,
     SEARCH,
     TIMELINE,
     ENTITIES,

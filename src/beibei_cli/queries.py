@@ -811,6 +811,8 @@ LISTINGS: dict[str, Any] = {
     "sections": lambda report, lang, **f: section_rows(report, lang=lang, **f),
     "captions": lambda report, lang, **f: caption_rows(report, lang=lang, **f),
     "reports": lambda report, lang, **f: report_rows(report, lang=lang),
+    "series": lambda report, lang, **f: series_rows(report, lang=lang, **f),
+    "trend": lambda report, lang, **f: trend_rows(report, lang=lang, **f),
 }
 
 
@@ -887,6 +889,58 @@ def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
 
         stem = os.path.splitext(os.path.basename(path))[0]
         out.append(shape({"key": stem, "data_file": os_text(path), "error": error}, names("report")))
+    return out
+
+
+def _entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
+    from beibei_cli.shelf import own_key
+
+    return list(loaded) if isinstance(loaded, Shelf) else [(own_key(loaded), loaded)]
+
+
+def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) -> list[Record]:
+    """The figures whose name matches ``query`` (search's matching, among figures), one row per
+    report and figure: reports by date, within a report the best match first."""
+    shelf = isinstance(loaded, Shelf)
+    out: list[Record] = []
+    for key, report in _entries(loaded):
+        hits = search_hits(
+            report, query, kinds={"metric"}, any_term=False, regex=False, context=0, lang=lang, exact=False
+        )
+        date = _report_date(report)["date"]
+        metrics = {m["id"]: m for m in report.typed["metric"]}
+        for hit in hits:
+            m = metrics.get(hit["id"])
+            if m is None:
+                continue
+            row = localize(dict(m), lang)
+            row.update(report=key, date=date, figure=figure(m, lang))
+            if shelf:
+                row["id"] = f"{key}{SEPARATOR}{m['id']}"
+            out.append(shape(row, names("series")))
+    return out
+
+
+def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[Record]:
+    """For each report (by date) and each term: its occurrences in the paragraphs, per 10,000
+    characters of the text (whitespace not counted), and the paragraphs it is in."""
+    from beibei_cli.report import squash
+
+    wanted = [t for t in terms if isinstance(t, str)] if isinstance(terms, list) else []
+    if not wanted or not all(squash(t) for t in wanted):
+        raise UsageError("trend needs terms to count, none of them empty (e.g. beibei trend 招商 科技创新)")
+    out: list[Record] = []
+    for key, report in _entries(loaded):
+        texts = [(p["n"], squash(p["text"])) for p in report.paragraphs]
+        chars = sum(len(t) for _, t in texts)
+        date = _report_date(report)["date"]
+        for term in wanted:
+            needle = _simplified(report, squash(term))
+            found = [(n, text.count(needle)) for n, text in texts if needle in text]
+            count = sum(c for _, c in found)
+            per_10k = round(count * 10000 / chars, 2) if chars else 0.0
+            row = {"report": key, "date": date, "term": term, "count": count, "per_10k": per_10k}
+            out.append(shape({**row, "chars": chars, "paras": [n for n, _ in found]}, names("trend")))
     return out
 
 

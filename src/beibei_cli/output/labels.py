@@ -11,6 +11,9 @@ from beibei_cli.models import ENTITY_TYPE_ZH
 LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"),
     "report": ("报告", "Report"),
+    "scale": ("对比", "Scale"),
+    "term": ("词语", "Term"),
+    "per_10k": ("每万字", "Per 10k chars"),
     "name": ("名称", "Name"),
     "value": ("数字", "Value"),  # the number alone (its unit is a field of its own)
     "figure": ("数值", "Figure"),
