@@ -97,7 +97,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "match": ("匹配方式", "Match"),
     "matches": ("匹配位置", "Matches"),
     "wrote": ("已写入 {path}", "wrote {path}"),
-    "report_failed": ("警告：未载入 {error}", "warning: not loaded: {error}"),
+    "report_failed": (
+        "beibei: 警告：未载入（其余报告照常回答）{error}",
+        "beibei: warning: not loaded (the other reports answer): {error}",
+    ),
     "no_records": ("没有符合条件的记录", "no matching records"),
     "valid": ("{path}：校验通过", "{path}: ok"),
     "invalid": ("{path}：{n} 处问题", "{path}: {n} problem{s}"),
