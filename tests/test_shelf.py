@@ -254,3 +254,27 @@ def test_series_and_trend_in_the_python_api() -> None:
     assert series[0]["id"] == "metric-rd-intensity" and series[0]["value"] == 5.09
     trend = report.trend(terms=["招商"])
     assert trend[0]["term"] == "招商" and trend[0]["count"] > 0
+
+
+def test_report_option_keeps_the_reports_whose_key_matches(run, tmp_path: Path, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "s", "beibei-2023.yaml")
+    copy_report(tmp_path / "s" / "x", "beibei-2024.yaml")
+    copy_report(tmp_path / "s" / "y", "other.yaml")
+    data = ["--data", str(tmp_path / "s")]
+    globbed = run(*data, "--report", "beibei-*", "sections", "-f", "json", fast=fast)
+    assert globbed.code == 0, globbed.err
+    assert sorted({r["report"] for r in rows(globbed.out)}) == ["beibei-2023", "beibei-2024"]
+    after = run(*data, "sections", "--report", "other", "--report", "beibei-2024", "-f", "json", fast=fast)
+    assert sorted({r["report"] for r in rows(after.out)}) == ["beibei-2024", "other"]
+    none = run(*data, "--report", "nothing-*", "sections", fast=fast)
+    assert none.code == 2 and "matches no report" in none.err
+    # one report: its own key (the file name) matches, or nothing does
+    assert run("--data", str(DATA), "--report", "report", "sections", "-f", "json", fast=fast).code == 0
+    assert run("--data", str(DATA), "--report", "other", "sections", fast=fast).code == 2
+
+
+def test_source_on_a_shelf_says_which_report(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "s", "a.yaml")
+    copy_report(tmp_path / "s" / "b", "b.yaml")
+    result = run("--data", str(tmp_path / "s"), "source", "--para", "31", "-f", "plain")
+    assert [line.split("\t")[:2] for line in result.out.splitlines()] == [["a", "31"], ["b", "31"]]

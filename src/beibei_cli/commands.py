@@ -37,9 +37,11 @@ class Ctx:
         color: str,
         lang: str,
         debug: bool,
+        only: list[str] | None = None,
     ) -> None:
         # --data may be given more than once; once (the common case) is the path as before
         self.data = data[0] if isinstance(data, list) and len(data) == 1 else (data or None)
+        self.only = [only] if isinstance(only, str) else list(only or [])  # --report KEY (globs)
         self.no_cache = no_cache
         self.color = color
         self.lang = lang
@@ -59,10 +61,14 @@ class Ctx:
                     output.write_err(label("report_failed", self.lang).format(error=error))
                 if not self._shelf.entries:
                     raise UsageError(f"no report of the shelf loaded ({len(self._shelf.failed)} failed)")
+                if self.only:
+                    self._shelf = self._shelf.only(self.only)
             else:
                 from beibei_cli.report import load_report  # the loader's imports are off --version's path
 
                 self._report = load_report(shelf.single(self.data), use_cache=not self.no_cache)
+                if self.only:
+                    shelf.Shelf([(shelf.own_key(self._report), self._report)], []).only(self.only)
         return self._shelf if self._shelf is not None else self._report  # type: ignore[return-value]
 
     @property
@@ -306,7 +312,11 @@ def source(ctx: Ctx, **values: Any) -> int:
     if fmt == "plain" and printing["fields"] is None:
         limit = printing["limit"]
         shown = found if limit is None else found[:limit]
-        text = "".join(f"{r['n']}\t{output.cell(r['text'])}\n" for r in shown)
+        on_shelf = ctx.on_shelf  # which report each paragraph is of, first
+        text = "".join(
+            (f"{output.cell(r['report'])}\t" if on_shelf else "") + f"{r['n']}\t{output.cell(r['text'])}\n"
+            for r in shown
+        )
         write_output(ctx, text.encode("utf-8"), printing["output_path"])
         return code
     _listing(ctx, declare.SOURCE, "paragraph", found, printing)

@@ -205,6 +205,13 @@ GLOBALS = [
         multiple=True,
         help="Report YAML to load, or a folder of them (a shelf); repeat for more (default: the packaged report).",
     ),
+    param(
+        "only",
+        "--report",
+        metavar="KEY",
+        multiple=True,
+        help="Only the reports whose key matches KEY (a glob, e.g. beibei-202*); repeatable.",
+    ),
     param("no_cache", "--no-cache", type="boolean", help="Neither read nor write the cache."),
     param(
         "color",

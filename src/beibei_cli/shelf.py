@@ -95,6 +95,16 @@ class Shelf:
         self.by_key = dict(self.entries)
         self._owners: dict[str, list[str]] | None = None
 
+    def only(self, patterns: list[str]) -> Shelf:
+        """The reports whose key matches one of ``patterns`` (globs); none is a usage error."""
+        from fnmatch import fnmatchcase
+
+        kept = [(k, r) for k, r in self.entries if any(fnmatchcase(k, p) for p in patterns)]
+        if not kept:
+            known = ", ".join(k for k, _ in self.entries[:20])
+            raise UsageError(f"--report {' '.join(patterns)} matches no report of the shelf (keys: {known})")
+        return Shelf(kept, self.failed)
+
     def __iter__(self) -> Iterator[tuple[str, Report]]:
         return iter(self.entries)
 
