@@ -56,6 +56,33 @@ def _socket(folder: Path) -> None:
     sock.close()  # the socket file stays
 
 
+def _shelf(*names: str, key: str | None = None) -> Callable[[Path], None]:
+    """A shelf in the case's folder: the shipped report as each of ``names`` (a/b.yaml makes a/),
+    with report.key ``key`` if given; plus what a hostile shelf holds, by name:
+    ``loop`` (a symlink to the folder itself), ``bad.yaml`` (a YAML error), ``notes:N`` (N text files)."""
+
+    def setup(folder: Path) -> None:
+        text = (ROOT / "data" / "report.yaml").read_text(encoding="utf-8")
+        if key is not None:
+            text = text.replace("report:\n", f"report:\n  key: {key}\n", 1)
+        for name in names:
+            if name == "loop":
+                os.symlink(folder, folder / "loop")
+            elif name == "bad.yaml":
+                (folder / "bad.yaml").write_text("schema_version: [unclosed\n", encoding="utf-8")
+            elif name.startswith("notes:"):
+                (folder / "notes").mkdir()
+                for i in range(int(name.partition(":")[2])):
+                    (folder / "notes" / f"{i}.txt").write_text("not a report", encoding="utf-8")
+            else:
+                path = folder / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+                (path.parent / "source.txt").write_bytes(SOURCE.read_bytes())
+
+    return setup
+
+
 def _report_cases() -> list[Case]:
     from tests.test_bad_input import CASES
 
@@ -77,7 +104,55 @@ CASES: list[Case] = [
     Case("paths", '--data ""', ["--data", "", "info"], 2, "empty path"),
     Case("paths", 'BEIBEI_DATA=""', ["info"], 2, "BEIBEI_DATA is set but empty", env={"BEIBEI_DATA": ""}),
     Case("paths", 'validate ""', ["validate", ""], 2, "empty path"),
-    Case("paths", "--data DIR (a directory)", ["--data", "{dir}", "info"], 2, "is a directory"),
+    Case("paths", "--data DIR (a folder with no report)", ["--data", "{dir}", "info"], 2, "holds no report file"),
+    Case(
+        "shelf",
+        "--data DIR: a symlink loop",
+        ["--data", "{dir}", "reports"],
+        0,
+        "",
+        _shelf("a.yaml", "b/b.yaml", "loop"),
+    ),
+    Case(
+        "shelf",
+        "--data DIR: a bad report among good ones",
+        ["--data", "{dir}", "metrics", "--format", "json"],
+        0,
+        "DIR/bad.yaml:",
+        _shelf("a.yaml", "b/b.yaml", "bad.yaml"),
+    ),
+    Case(
+        "shelf",
+        "--data DIR: reports failed (reports)",
+        ["--data", "{dir}", "reports", "--format", "json"],
+        2,
+        "DIR/bad.yaml:",
+        _shelf("a.yaml", "b/b.yaml", "bad.yaml"),
+    ),
+    Case(
+        "shelf",
+        "--data DIR: two reports, one key",
+        ["--data", "{dir}", "reports"],
+        2,
+        "have the key 'same'",
+        _shelf("a.yaml", "b/b.yaml", key="same"),
+    ),
+    Case(
+        "shelf",
+        "--data DIR: 10,000 files that are not reports",
+        ["--data", "{dir}", "reports", "--format", "json"],
+        0,
+        "",
+        _shelf("a.yaml", "notes:10000"),
+    ),
+    Case(
+        "shelf",
+        "show ID on a shelf, in two reports",
+        ["--data", "{dir}", "show", "para-3"],
+        2,
+        "is in 2 reports of the shelf",
+        _shelf("a.yaml", "b/b.yaml"),
+    ),
     Case("output", 'export -o ""', ["export", "-o", ""], 2, "empty path"),
     Case(
         "output", "export -o DIR (a directory)", ["export", "-o", "{dir}/folder"], 2, "is a directory", _mkdir("folder")

@@ -32,6 +32,8 @@ TOOLS = {
     "timeline",
     "list_entities",
     "cite",
+    "figure_series",
+    "term_trend",
 }
 
 

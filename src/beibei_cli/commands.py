@@ -24,33 +24,66 @@ if TYPE_CHECKING:
 
     from beibei_cli.report import Report
     from beibei_cli.schema import Record
+    from beibei_cli.shelf import Shelf
 
 
 class Ctx:
-    """The global options, and the report, loaded on first use."""
+    """The global options, and the report (or the shelf of reports), loaded on first use."""
 
     def __init__(
         self,
-        data: str | None,
+        data: str | list[str] | None,
         no_cache: bool,
         color: str,
         lang: str,
         debug: bool,
+        only: list[str] | None = None,
     ) -> None:
-        self.data = data
+        # --data may be given more than once; once (the common case) is the path as before
+        self.data = data[0] if isinstance(data, list) and len(data) == 1 else (data or None)
+        self.only = [only] if isinstance(only, str) else list(only or [])  # --report KEY (globs)
         self.no_cache = no_cache
         self.color = color
         self.lang = lang
         self.debug = debug
         self._report: Report | None = None
+        self._shelf: Shelf | None = None
+
+    @property
+    def loaded(self) -> Report | Shelf:
+        """The one report --data names, as always; a shelf where it names more than one."""
+        if self._report is None and self._shelf is None:
+            from beibei_cli import shelf  # cheap: os and the error types
+
+            if shelf.is_shelf(self.data):
+                self._shelf = shelf.load(self.data, use_cache=not self.no_cache)
+                for _path, error in self._shelf.failed:  # the others answer; each failure is said once
+                    output.write_err(label("report_failed", self.lang).format(error=error))
+                if not self._shelf.entries:
+                    raise UsageError(f"no report of the shelf loaded ({len(self._shelf.failed)} failed)")
+                if self.only:
+                    self._shelf = self._shelf.only(self.only)
+            else:
+                from beibei_cli.report import load_report  # the loader's imports are off --version's path
+
+                self._report = load_report(shelf.single(self.data), use_cache=not self.no_cache)
+                if self.only:
+                    shelf.Shelf([(shelf.own_key(self._report), self._report)], []).only(self.only)
+        return self._shelf if self._shelf is not None else self._report  # type: ignore[return-value]
 
     @property
     def report(self) -> Report:
-        if self._report is None:
-            from beibei_cli.report import load_report  # the loader's imports are off --version's path
+        """The one report; a command that reads only one refuses a shelf."""
+        loaded = self.loaded
+        if self._shelf is not None:
+            raise UsageError(
+                f"this command reads one report and --data names {len(self._shelf.entries)}: give one report file"
+            )
+        return loaded  # type: ignore[return-value]
 
-            self._report = load_report(self.data, use_cache=not self.no_cache)
-        return self._report
+    @property
+    def on_shelf(self) -> bool:
+        return self._shelf is not None
 
     def use_color(self) -> bool:
         return output.use_color(self.color)
@@ -129,7 +162,10 @@ def emit_rows(
     whatever the rows: a filter that leaves none still knows its fields.
     """
     fmt = output_format(format, output_path)
-    rows = output.select_fields(rows, fields, declared_fields(kind))
+    on_shelf = ctx.on_shelf and kind not in ("count", "id", "report", "series", "trend")
+    if on_shelf:
+        columns = ["report", *columns]
+    rows = output.select_fields(rows, fields, (["report"] if on_shelf else []) + declared_fields(kind))
     if fmt == "table" and not rows:
         output.write_err(label("no_records", ctx.lang))
         return
@@ -220,7 +256,7 @@ def _listing(
 
 def pillars(ctx: Ctx, **values: Any) -> int:
     filters, printing = _split(declare.PILLARS, values)
-    found = queries.pillar_rows(ctx.report, lang=ctx.lang, **filters)
+    found = queries.over(ctx.loaded, queries.pillar_rows, lang=ctx.lang, **filters)
     fmt = output_format(printing["format"], printing["output_path"])
     if fmt == "table" and printing["fields"] is None:
         limit, output_path = printing["limit"], printing["output_path"]
@@ -243,7 +279,7 @@ def pillars(ctx: Ctx, **values: Any) -> int:
 
 def metrics(ctx: Ctx, **values: Any) -> int:
     filters, printing = _split(declare.METRICS, values)
-    found = queries.metric_rows(ctx.report, lang=ctx.lang, **filters)
+    found = queries.over(ctx.loaded, queries.metric_rows, lang=ctx.lang, **filters)
     columns = list(declare.METRICS["columns"])
     if filters.get("sort") == "value":  # sorted by amount within each kind: the table shows the kinds
         columns.insert(columns.index("figure") + 1, "kind")
@@ -257,25 +293,41 @@ def metrics(ctx: Ctx, **values: Any) -> int:
 
 def timeline(ctx: Ctx, **values: Any) -> int:
     filters, printing = _split(declare.TIMELINE, values)
-    _listing(ctx, declare.TIMELINE, "event", queries.timeline_rows(ctx.report, lang=ctx.lang, **filters), printing)
+    _listing(
+        ctx,
+        declare.TIMELINE,
+        "event",
+        queries.over(ctx.loaded, queries.timeline_rows, lang=ctx.lang, **filters),
+        printing,
+    )
     return ExitCode.OK
 
 
 def entities(ctx: Ctx, **values: Any) -> int:
     filters, printing = _split(declare.ENTITIES, values)
-    _listing(ctx, declare.ENTITIES, "entity", queries.entity_rows(ctx.report, lang=ctx.lang, **filters), printing)
+    _listing(
+        ctx,
+        declare.ENTITIES,
+        "entity",
+        queries.over(ctx.loaded, queries.entity_rows, lang=ctx.lang, **filters),
+        printing,
+    )
     return ExitCode.OK
 
 
 def source(ctx: Ctx, **values: Any) -> int:
     filters, printing = _split(declare.SOURCE, values)
-    found = queries.paragraph_rows(ctx.report, **filters)
+    found = queries.over(ctx.loaded, queries.paragraph_rows, **filters)
     code = ExitCode.OK if found else ExitCode.NO_MATCH
     fmt = output_format(printing["format"], printing["output_path"])
     if fmt == "plain" and printing["fields"] is None:
         limit = printing["limit"]
         shown = found if limit is None else found[:limit]
-        text = "".join(f"{r['n']}\t{output.cell(r['text'])}\n" for r in shown)
+        on_shelf = ctx.on_shelf  # which report each paragraph is of, first
+        text = "".join(
+            (f"{output.cell(r['report'])}\t" if on_shelf else "") + f"{r['n']}\t{output.cell(r['text'])}\n"
+            for r in shown
+        )
         write_output(ctx, text.encode("utf-8"), printing["output_path"])
         return code
     _listing(ctx, declare.SOURCE, "paragraph", found, printing)
@@ -293,7 +345,11 @@ def search(ctx: Ctx, **values: Any) -> int:
     filters["any_term"] = printing.pop("or_") or filters["any_term"]
     if filters.get("context") is None and output_format(printing["format"], printing["output_path"]) == "table":
         filters["context"] = table_context(printing["output_path"])
-    hits, note = queries.search_outcome(ctx.report, lang=ctx.lang, **filters)
+    loaded = ctx.loaded
+    if ctx.on_shelf:
+        hits, note = queries.shelf_search(loaded, lang=ctx.lang, **filters)  # type: ignore[arg-type]
+    else:
+        hits, note = queries.search_outcome(loaded, lang=ctx.lang, **filters)  # type: ignore[arg-type]
     code = ExitCode.OK if hits else ExitCode.NO_MATCH
     if quiet:
         return code
@@ -417,13 +473,13 @@ def read_ids(given: list[str]) -> list[str]:
     return ids
 
 
-def _records(report: Report, ids: list[str], lang: str) -> list[Record]:
+def _records(loaded: Report | Shelf, ids: list[str], lang: str) -> list[Record]:
     """Every record asked for, or a usage error naming the first unknown id (nothing printed)."""
-    return [queries.show_record(report, rid, lang) for rid in ids]
+    return [queries.shelf_record(loaded, rid, queries.show_record, lang) for rid in ids]
 
 
 def show(ctx: Ctx, *, id: list[str], format: str | None) -> int:
-    found = _records(ctx.report, read_ids(id), ctx.lang)
+    found = _records(ctx.loaded, read_ids(id), ctx.lang)
     if format == "json" and len(found) > 1:
         output.write(output.to_json(found))
         return ExitCode.OK
@@ -438,32 +494,107 @@ def show(ctx: Ctx, *, id: list[str], format: str | None) -> int:
 
 
 def info(ctx: Ctx, *, format: str | None) -> int:
-    emit_record(ctx, queries.info_record(ctx.report, ctx.lang), format)
+    loaded = ctx.loaded
+    if not ctx.on_shelf:
+        emit_record(ctx, queries.info_record(loaded, ctx.lang), format)  # type: ignore[arg-type]
+        return ExitCode.OK
+    # a shelf: each report's info, as show prints several records
+    found = [queries.on_shelf(key, queries.info_record(report, ctx.lang)) for key, report in loaded]  # type: ignore[union-attr]
+    if format in ("json", "yaml"):
+        output.write(output.to_json(found) if format == "json" else output.to_yaml(found))
+        return ExitCode.OK
+    for i, rec in enumerate(found):
+        if i:
+            output.write("")
+        emit_record(ctx, rec, format)
     return ExitCode.OK
 
 
+def reports(ctx: Ctx, **values: Any) -> int:
+    _, printing = _split(declare.REPORTS, values)
+    found = queries.report_rows(ctx.loaded, lang=ctx.lang)
+    _listing(ctx, declare.REPORTS, "report", found, printing)
+    return ExitCode.USAGE if any(r["error"] for r in found) else ExitCode.OK  # some did not load
+
+
+def series(ctx: Ctx, **values: Any) -> int:
+    filters, printing = _split(declare.SERIES, values)
+    found = queries.series_rows(ctx.loaded, lang=ctx.lang, **filters)
+    _across(ctx, declare.SERIES, "series", found, printing, "amount", "base_unit")
+    return ExitCode.OK if found else ExitCode.NO_MATCH
+
+
+def trend(ctx: Ctx, **values: Any) -> int:
+    filters, printing = _split(declare.TREND, values)
+    found = queries.trend_rows(ctx.loaded, lang=ctx.lang, **filters)
+    _across(ctx, declare.TREND, "trend", found, printing, "per_10k", "term")
+    return ExitCode.OK if any(r["count"] for r in found) else ExitCode.NO_MATCH
+
+
+def _across(
+    ctx: Ctx, query: dict[str, Any], kind: str, found: list[Record], printing: dict[str, Any], size: str, group: str
+) -> None:
+    """A listing across reports; in a terminal table each row has a bar (``scale``), its
+    ``size`` against the largest among the rows of the same ``group`` (a bar compares only
+    figures whose units agree)."""
+    fmt = output_format(printing["format"], printing["output_path"])
+    if fmt != "table" or printing["fields"] is not None:
+        _listing(ctx, query, kind, found, printing)
+        return
+    top: dict[Any, float] = {}
+    for r in found:
+        top[r[group]] = max(top.get(r[group], 0.0), float(r[size] or 0))
+    shown = [{**r, "scale": float(r[size] or 0) / top[r[group]] if top[r[group]] > 0 else None} for r in found]
+    emit_rows(
+        ctx,
+        shown,
+        kind=kind,
+        format=fmt,
+        fields=None,
+        no_header=printing["no_header"],
+        columns=[*query["columns"], "scale"],
+        limit=printing["limit"],
+        output_path=printing["output_path"],
+    )
+
+
 def cite(ctx: Ctx, *, id: list[str], format: str | None) -> int:
-    cited = [queries.citation(ctx.report, rid) for rid in read_ids(id)]
+    loaded = ctx.loaded
+    cited = [queries.shelf_record(loaded, rid, queries.citation) for rid in read_ids(id)]
     text = "".join(output.citation(c, format or "plain", ctx.lang) + "\n" for c in cited)
     output.write(text.removesuffix("\n"))
     return ExitCode.OK
 
 
 def validate(ctx: Ctx, *, path: str | None, source: str | None, coverage: bool = False, format: str | None) -> int:
+    from beibei_cli import shelf
     from beibei_cli.report import check, problem_line, resolve_data_path  # the checker: only this command
 
-    data_path = path or resolve_data_path(ctx.data)
+    given = path if path is not None else ctx.data
     problems: list[Record] = []
-    data: Any = None
-    # The cache holds only reports that passed, keyed on the exact file, source and code:
-    # a fresh entry is that same check already done (and keeps validate linear at scale).
-    if source is not None or ctx.no_cache or (data := _cached(data_path)) is None:
-        data, problems = check(data_path, source)
     gaps: list[Record] = []
-    if coverage and data is not None:
-        from beibei_cli.draft.coverage import uncovered  # the figure scanner: only --coverage
+    drafts = 0
+    if shelf.is_shelf(given):  # a folder or several --data: every report file of the shelf
+        if source is not None:
+            raise UsageError("--source names the text of one report; a shelf's reports each name their own")
+        paths = shelf.report_files([resolve_data_path(o) for o in shelf.data_options(given)])
+        data_path = f"{len(paths)} report files"
+    else:
+        paths = [resolve_data_path(shelf.single(given))]
+        data_path = paths[0]
+    for one in paths:
+        data: Any = None
+        # The cache holds only reports that passed, keyed on the exact file, source and code:
+        # a fresh entry is that same check already done (and keeps validate linear at scale).
+        if source is not None or ctx.no_cache or (data := _cached(one)) is None:
+            data, found = check(one, source)
+            problems += found
+        if data is not None:
+            drafts += sum(1 for recs in data["records"].values() for rec in recs if rec.get("draft"))
+            if coverage:
+                from beibei_cli.draft.coverage import uncovered  # the figure scanner: only --coverage
 
-        gaps = uncovered(data)
+                gaps += uncovered(data)
     if format == "json":
         output.write(output.to_json(problems if not coverage else {"problems": problems, "uncovered": gaps}))
     elif problems:
@@ -476,7 +607,6 @@ def validate(ctx: Ctx, *, path: str | None, source: str | None, coverage: bool =
     if format != "json":
         output.write("".join(problem_line(g) + "\n" for g in gaps))
         output.write_err(label("valid", ctx.lang).format(path=data_path))
-        drafts = sum(1 for recs in data["records"].values() for rec in recs if rec.get("draft"))
         if drafts:
             output.write_err(
                 label("still_draft", ctx.lang).format(n=drafts, s="s" if drafts != 1 else "", mark="draft: true")
@@ -554,9 +684,13 @@ def export(ctx: Ctx, *, format: str | None, output_path: str | None) -> int:
 
 
 def mcp(ctx: Ctx) -> int:
+    from beibei_cli import shelf
+
+    if shelf.is_shelf(ctx.data):
+        raise UsageError("beibei mcp serves one report for now: give --data one report file")
     from beibei_cli.mcp_server import serve  # the MCP SDK (and pydantic): only this command
 
-    return serve(data=ctx.data, lang=ctx.lang, use_cache=not ctx.no_cache)
+    return serve(data=shelf.single(ctx.data), lang=ctx.lang, use_cache=not ctx.no_cache)
 
 
 # Each declared command's handler (declare.QUERIES), for both parsers.
@@ -565,6 +699,9 @@ HANDLERS: dict[str, Callable[..., int]] = {
     "metrics": metrics,
     "show": show,
     "info": info,
+    "reports": reports,
+    "series": series,
+    "trend": trend,
     "search": search,
     "timeline": timeline,
     "entities": entities,
@@ -584,7 +721,8 @@ def listing(query: dict[str, Any]) -> Callable[..., int]:
 
     def handler(ctx: Ctx, **values: Any) -> int:
         filters, printing = _split(query, values)
-        _listing(ctx, query, query["rows"], queries.run(ctx.report, query["name"], filters, ctx.lang), printing)
+        found = queries.over(ctx.loaded, queries.run, name=query["name"], filters=filters, lang=ctx.lang)
+        _listing(ctx, query, query["rows"], found, printing)
         return ExitCode.OK
 
     handler.__name__ = query["name"]

@@ -17,6 +17,7 @@ A parameter is a dict:
 - ``kind``: ``option`` or ``argument``; ``opts``: its flags (``--min``; ``-f``);
 - ``type``: str, int, float, path, choice or boolean; ``flag``: takes no value;
 - ``choices``, ``min``, ``max``, ``default``, ``nargs`` (-1: any number of words);
+  ``multiple``: the option may be given more than once (its value is the list);
 - ``help``: one line, shown by ``--help`` and given to the MCP tools' schemas;
 - ``role``: ``filter`` (passed to the query), ``limit``, ``output`` (how the
   command line prints), ``mode`` (what a command prints instead of rows) or
@@ -62,6 +63,7 @@ def param(
     complete: str | None = None,
     required: bool = False,
     nargs: int = 1,
+    multiple: bool = False,
     action: str | None = None,
     schema: dict[str, Any] | None = None,
 ) -> Param:
@@ -82,7 +84,7 @@ def param(
         "choices": list(choices),
         "case_sensitive": case_sensitive,
         "nargs": nargs,
-        "multiple": False,
+        "multiple": multiple,
         "required": required,
         "envvar": envvar,
         "expose": action is None,
@@ -198,9 +200,17 @@ GLOBALS = [
         "data",
         "--data",
         type="path",
-        metavar="FILE",
+        metavar="PATH",
         envvar="BEIBEI_DATA",
-        help="Report YAML to load (default: the packaged report).",
+        multiple=True,
+        help="Report YAML to load, or a folder of them (a shelf); repeat for more (default: the packaged report).",
+    ),
+    param(
+        "only",
+        "--report",
+        metavar="KEY",
+        multiple=True,
+        help="Only the reports whose key matches KEY (a glob, e.g. beibei-202*); repeatable.",
     ),
     param("no_cache", "--no-cache", type="boolean", help="Neither read nor write the cache."),
     param(
@@ -584,6 +594,65 @@ beibei info
 beibei info --format json""",
 )
 
+REPORTS = query(
+    "reports",
+    "The reports loaded (a shelf: --data FOLDER): key, title, date, records, and any that failed.",
+    [*LISTING],
+    rows="report",
+    columns=("key", "title", "region", "date", "records", "error"),
+    epilog="""\
+beibei --data reports/ reports
+beibei --data a.yaml --data b.yaml reports --format json""",
+)
+
+SERIES = query(
+    "series",
+    "A figure across the reports: every figure whose name matches, one row per report, by report date.",
+    [
+        param(
+            "query",
+            nargs=-1,
+            required=True,
+            help="The figure's name (Chinese, pinyin or English, matched as search does).",
+            schema={"type": "string", "description": "A figure's name, e.g. 研发经费投入强度."},
+        ),
+        *LISTING,
+    ],
+    rows="series",
+    columns=("report", "date", "name", "figure", "status", "para"),
+    mcp="figure_series",
+    mcp_title="A figure across the reports",
+    mcp_help="Every figure whose name matches the query (as search matches), with the report's key and date, "
+    "the figure as written, value, unit, amount in base units, status, verbatim `quote` and paragraph `para`.",
+    epilog="""\
+beibei --data reports/ series 研发经费投入强度
+beibei series yanfa --format json""",
+)
+
+TREND = query(
+    "trend",
+    "Terms across the reports: occurrences per report and per 10,000 characters, by report date.",
+    [
+        param(
+            "terms",
+            nargs=-1,
+            required=True,
+            help="The terms to count (each as written; traditional characters read as simplified).",
+            schema={"type": "array", "items": {"type": "string"}, "description": "Terms, e.g. [招商, 科技创新]."},
+        ),
+        *LISTING,
+    ],
+    rows="trend",
+    columns=("report", "date", "term", "count", "per_10k", "paras"),
+    mcp="term_trend",
+    mcp_title="Terms across the reports",
+    mcp_help="For each report (in date order) and each term: its occurrences in the article's paragraphs, "
+    "per 10,000 characters, and the paragraphs it occurs in.",
+    epilog="""\
+beibei --data reports/ trend 招商 科技创新
+beibei trend 招商 --format json""",
+)
+
 CITE = query(
     "cite",
     "A record's quote with its paragraph number and the report's title, ready to paste.",
@@ -702,6 +771,9 @@ QUERIES = [
     HONOURS,
     SHOW,
     INFO,
+    REPORTS,
+    SERIES,
+    TREND,
     SEARCH,
     TIMELINE,
     ENTITIES,

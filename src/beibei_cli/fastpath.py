@@ -207,11 +207,7 @@ def _parse_options(
 
     def take(param: Param, polarity: bool, inline: str | None) -> None:
         nonlocal i, action
-        if (
-            param["multiple"]
-            or param["nargs"] != 1
-            or (param["action"] and param["action"] != "?" and not param["flag"])
-        ):
+        if param["nargs"] != 1 or (param["action"] and param["action"] != "?" and not param["flag"]):
             raise Decline
         if param["action"]:
             if param["action"] == "?" or inline is not None:
@@ -228,6 +224,9 @@ def _parse_options(
                 raise Decline
             inline = args[i]
             i += 1
+        if param["multiple"]:
+            values.setdefault(param["name"], []).append(_convert(param, inline))
+            return
         values[param["name"]] = _convert(param, inline)
 
     only_positional = False

@@ -15,10 +15,11 @@ from beibei_cli.errors import UsageError
 from beibei_cli.models import METRIC_SORTS as METRIC_SORTS
 from beibei_cli.models import METRIC_STATUSES
 from beibei_cli.rows import names, shape
+from beibei_cli.shelf import SEPARATOR, Shelf
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     from beibei_cli.report import Report
@@ -852,6 +853,9 @@ LISTINGS: dict[str, Any] = {
     "honours": lambda report, lang, **f: honour_rows(report, lang=lang, **f),
     "sections": lambda report, lang, **f: section_rows(report, lang=lang, **f),
     "captions": lambda report, lang, **f: caption_rows(report, lang=lang, **f),
+    "reports": lambda report, lang, **f: report_rows(report, lang=lang),
+    "series": lambda report, lang, **f: series_rows(report, lang=lang, **f),
+    "trend": lambda report, lang, **f: trend_rows(report, lang=lang, **f),
 }
 
 
@@ -863,3 +867,143 @@ def run(report: Report, name: str, filters: Mapping[str, Any], lang: str) -> lis
     values.update(filters)
     rows: list[Record] = LISTINGS[name](report, lang, **values)
     return rows
+
+
+# -- a shelf: the same queries over every report ----------------------------------------------
+
+
+def on_shelf(key: str, row: Record) -> Record:
+    """``row`` of report ``key`` as a shelf gives it: ``report`` first, every ``id`` (nested too) ``KEY:ID``."""
+    out: Record = {"report": key}
+    out.update(_prefixed(key, row))
+    return out
+
+
+def _prefixed(key: str, value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (f"{key}{SEPARATOR}{v}" if k == "id" and isinstance(v, str) else _prefixed(key, v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_prefixed(key, v) for v in value]
+    return value
+
+
+def over(loaded: Report | Shelf, rows_of: Callable[..., list[Record]], **options: Any) -> list[Record]:
+    """The rows of ``rows_of`` for one report, as they are; on a shelf, each report's rows in
+    shelf order (report date, then key) by ``on_shelf``.
+
+    A filter that names nothing in one report of a shelf (say a pillar only some reports have)
+    leaves that report out; it is an error only when it names nothing in every report.
+    """
+    if not isinstance(loaded, Shelf):
+        return rows_of(loaded, **options)
+    out: list[Record] = []
+    first_error: UsageError | None = None
+    answered = False
+    for key, report in loaded:
+        try:
+            rows = rows_of(report, **options)
+        except UsageError as exc:
+            first_error = first_error or exc
+            continue
+        answered = True
+        out.extend(on_shelf(key, row) for row in rows)
+    if not answered and first_error is not None:
+        raise first_error
+    return out
+
+
+def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
+    """One row per report loaded (shelf order), then one per report that failed, with its error."""
+    from beibei_cli.files import os_text
+    from beibei_cli.shelf import own_key
+
+    entries = list(loaded) if isinstance(loaded, Shelf) else [(own_key(loaded), loaded)]
+    out = []
+    for key, report in entries:
+        info = info_record(report, lang)
+        tally = counts(report)
+        row = {**info, "key": key, "records": sum(n for k, n in tally.items() if k != "paragraph"), "error": None}
+        out.append(shape(row, names("report")))
+    for path, error in loaded.failed if isinstance(loaded, Shelf) else []:
+        import os
+
+        stem = os.path.splitext(os.path.basename(path))[0]
+        out.append(shape({"key": stem, "data_file": os_text(path), "error": error}, names("report")))
+    return out
+
+
+def _entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
+    from beibei_cli.shelf import own_key
+
+    return list(loaded) if isinstance(loaded, Shelf) else [(own_key(loaded), loaded)]
+
+
+def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) -> list[Record]:
+    """The figures whose name matches ``query`` (search's matching, among figures), one row per
+    report and figure: reports by date, within a report the best match first."""
+    shelf = isinstance(loaded, Shelf)
+    out: list[Record] = []
+    for key, report in _entries(loaded):
+        hits = search_hits(
+            report, query, kinds={"metric"}, any_term=False, regex=False, context=0, lang=lang, exact=False
+        )
+        date = _report_date(report, lang)["date"]
+        metrics = {m["id"]: m for m in report.typed["metric"]}
+        for hit in hits:
+            m = metrics.get(hit["id"])
+            if m is None:
+                continue
+            row = localize(dict(m), lang)
+            row.update(report=key, date=date, figure=figure(m, lang))
+            if shelf:
+                row["id"] = f"{key}{SEPARATOR}{m['id']}"
+            out.append(shape(row, names("series")))
+    return out
+
+
+def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[Record]:
+    """For each report (by date) and each term: its occurrences in the paragraphs, per 10,000
+    characters of the text (whitespace not counted), and the paragraphs it is in."""
+    from beibei_cli.report import squash
+
+    wanted = [t for t in terms if isinstance(t, str)] if isinstance(terms, list) else []
+    if not wanted or not all(squash(t) for t in wanted):
+        raise UsageError("trend needs terms to count, none of them empty (e.g. beibei trend 招商 科技创新)")
+    out: list[Record] = []
+    for key, report in _entries(loaded):
+        texts = [(p["n"], squash(p["text"])) for p in report.paragraphs]
+        chars = sum(len(t) for _, t in texts)
+        date = _report_date(report, lang)["date"]
+        for term in wanted:
+            needle = _simplified(report, squash(term))
+            found = [(n, text.count(needle)) for n, text in texts if needle in text]
+            count = sum(c for _, c in found)
+            per_10k = round(count * 10000 / chars, 2) if chars else 0.0
+            row = {"report": key, "date": date, "term": term, "count": count, "per_10k": per_10k}
+            out.append(shape({**row, "chars": chars, "paras": [n for n, _ in found]}, names("trend")))
+    return out
+
+
+def shelf_search(shelf: Shelf, query: str | list[str], **options: Any) -> tuple[list[Record], str | None]:
+    """``search_outcome`` on every report of the shelf: the hits of all, best score first
+    (ties in shelf order), and the first report's note."""
+    hits: list[Record] = []
+    note: str | None = None
+    for key, report in shelf:
+        found, said = search_outcome(report, query, **options)
+        note = note or said
+        hits.extend(on_shelf(key, h) for h in found)
+    hits.sort(key=lambda h: -(h.get("score") or 0))  # stable: shelf order within a score
+    return hits, note
+
+
+def shelf_record(loaded: Report | Shelf, rid: str, rows_of: Callable[..., Record], *args: Any) -> Record:
+    """``rows_of(report, id, ...)`` for one record: on a shelf, of the report ``KEY:ID`` names
+    (a bare id where it is unique on the shelf), by ``on_shelf``."""
+    if not isinstance(loaded, Shelf):
+        return rows_of(loaded, rid, *args)
+    key, report, bare = loaded.resolve(rid)
+    return on_shelf(key, rows_of(report, bare, *args))

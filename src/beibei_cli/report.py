@@ -153,6 +153,56 @@ def split_paragraphs(source: str, joins: list[str]) -> tuple[list[str], list[str
     return paragraphs, missing
 
 
+PREFIX = 8  # quotes this long or longer are looked up by their first PREFIX characters
+
+
+def locate(needles: set[str], paragraphs: list[str]) -> dict[str, list[int]]:
+    """needle -> the numbers (from 1, ascending) of the paragraphs that hold it.
+
+    One pass over the paragraphs with an index of the needles, not a scan of every
+    paragraph per needle: each position of a paragraph looks up the PREFIX characters
+    that start there (and, for needles shorter than that, the few shorter lengths they
+    have), so the time is linear in the text whatever the number of quotes.
+    """
+    by_prefix: dict[str, list[str]] = {}
+    short: dict[int, set[str]] = {}
+    empty = "" in needles
+    for needle in needles:
+        if len(needle) >= PREFIX:
+            by_prefix.setdefault(needle[:PREFIX], []).append(needle)
+        elif needle:
+            short.setdefault(len(needle), set()).add(needle)
+    lengths = sorted(short)
+    out: dict[str, list[int]] = {}
+    seen: dict[str, list[str]] = {}  # paragraph text -> its needles; paragraphs with the same text are looked at once
+    for n, text in enumerate(paragraphs, 1):
+        if text in seen:
+            for needle in seen[text]:
+                out[needle].append(n)
+            continue
+        hits: dict[str, None] = {}
+        if by_prefix:
+            get = by_prefix.get
+            for i in range(len(text) - PREFIX + 1):
+                candidates = get(text[i : i + PREFIX])
+                if candidates:
+                    for needle in candidates:
+                        if needle not in hits and text.startswith(needle, i):
+                            hits[needle] = None
+        for size in lengths:
+            group = short[size]
+            for i in range(len(text) - size + 1):
+                piece = text[i : i + size]
+                if piece in group:
+                    hits[piece] = None
+        if empty:
+            hits[""] = None
+        seen[text] = list(hits)
+        for needle in hits:
+            out.setdefault(needle, []).append(n)
+    return out
+
+
 def build(
     meta: Record, records: dict[str, list[Record]], source: str, source_path: str
 ) -> tuple[dict[str, Any], list[Problem]]:
@@ -165,31 +215,41 @@ def build(
         problems.append((("report", "line_joins"), f"no line of the source reads {j!r}"))
     squashed = [squash(p) for p in paragraphs]
 
+    first_line: dict[str, int] = {}  # a paragraph's text -> its first number (a dict, not list.index)
+    for n, text in enumerate(squashed, 1):
+        first_line.setdefault(text, n)
     headings: dict[str, str] = {}
     for i, sec in enumerate(records["section"]):
         sec["para"] = 1
         if sec.get("heading"):
             headings[squash(sec["heading"])] = sec["id"]
-            if squash(sec["heading"]) not in squashed:
+            if squash(sec["heading"]) not in first_line:
                 problems.append((("sections", i, "heading"), "the heading is not a line of the source text"))
                 sec["para"] = None
             else:
-                sec["para"] = squashed.index(squash(sec["heading"])) + 1
+                sec["para"] = first_line[squash(sec["heading"])]
     lead = next((s["id"] for s in records["section"] if not s.get("heading")), None)
     captions = {squash(c["quote"]) for c in records["caption"] if c.get("quote")}
 
     from beibei_cli.models import KINDS
 
-    # paragraphs with the same text are searched once, and so is a passage quoted twice
-    same_text: dict[str, list[int]] = {}
-    for n, text in enumerate(squashed, 1):
-        same_text.setdefault(text, []).append(n)
-    memo: dict[str, list[int]] = {}
+    needles = {
+        squash(q)
+        for kind in KINDS
+        for rec in records[kind]
+        for q in [rec.get("quote"), *(rec.get("more_quotes") or [])]
+        if isinstance(q, str)
+    }
+    where_found = locate(needles, squashed)
+    whole: list[str] = []  # the squashed source, made only if some quote is missing
 
     def found_in(needle: str) -> list[int]:
-        if needle not in memo:
-            memo[needle] = sorted(n for text, ns in same_text.items() if needle in text for n in ns)
-        return memo[needle]
+        return where_found.get(needle, [])
+
+    def in_source(needle: str) -> bool:
+        if not whole:
+            whole.append(squash(source))
+        return needle in whole[0]
 
     for kind, key in KINDS.items():
         for i, rec in enumerate(records[kind]):
@@ -200,7 +260,7 @@ def build(
             occurs = found_in(needle)
             pinned = rec.get("para")
             if not occurs:
-                where = "anywhere in" if needle not in squash(source) else "within one paragraph of"
+                where = "anywhere in" if not in_source(needle) else "within one paragraph of"
                 problems.append(((key, i, "quote"), f"the quote is not found verbatim {where} {source_path}"))
             elif pinned is not None and pinned not in occurs:
                 shown = ", ".join(map(str, occurs))

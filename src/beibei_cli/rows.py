@@ -289,6 +289,39 @@ CAPTION: list[Field] = [
     *_notes(),
 ]
 
+REPORT: list[Field] = [
+    ("key", "string", "the report's key on a shelf: report.key, else its file name"),
+    *_twins("title", "the report's title"),
+    *_twins("region", "the region it is about"),
+    ("date", "string?", "the report's date (ISO text)"),
+    ("data_file", "string", "the report file"),
+    ("records", "integer?", "its records of every kind (paragraphs not counted)"),
+    ("counts", "object?", "the number of records of each kind"),
+    ("error", "string?", "why the report did not load (null: it loaded and answers)"),
+]
+SERIES: list[Field] = [
+    ("report", "string", "the key of the report that states it"),
+    ("date", "string?", "the report's date (ISO text): rows are in this order"),
+    ("id", "string", "the figure's id (KEY:ID on a shelf)"),
+    ("name", "string", f"what the figure measures, {_TWIN.format(f='name')}"),
+    ("figure", "string", "the figure for people: as written, or in English under --lang en"),
+    ("value", "number", "the number as written"),
+    ("unit", "string", "the unit as written"),
+    ("amount", "number", "the value in base units"),
+    ("base_unit", "string", "the unit of amount: bars compare rows whose base units agree"),
+    ("status", "string", "stated, forecast or target"),
+    ("quote", "string", "the verbatim words of the article that state it"),
+    ("para", "integer?", "the paragraph the quote is in"),
+]
+TREND: list[Field] = [
+    ("report", "string", "the report's key"),
+    ("date", "string?", "the report's date (ISO text): rows are in this order"),
+    ("term", "string", "the term counted, as given"),
+    ("count", "integer", "its occurrences in the report's paragraphs"),
+    ("per_10k", "number", "occurrences per 10,000 characters of the report's text"),
+    ("chars", "integer", "the characters of the report's text (whitespace not counted)"),
+    ("paras", "array:integer", "the paragraphs it occurs in"),
+]
 COUNT: list[Field] = [("kind", "string", "a kind of record"), ("count", "integer", "hits of that kind")]
 ID: list[Field] = [("id", "string", "a record's id")]
 
@@ -307,6 +340,9 @@ ROWS: dict[str, list[Field]] = {
     "section": SECTION,
     "caption": CAPTION,
     "info": INFO,
+    "report": REPORT,
+    "series": SERIES,
+    "trend": TREND,
     "count": COUNT,
     "id": ID,
 }

@@ -83,6 +83,7 @@ class CaseDate(TypedDict):
 
 
 class Meta(TypedDict):
+    key: str | None
     title: str
     title_en: str | None
     region: str
@@ -534,6 +535,8 @@ def validate(doc: Any) -> tuple[Record, dict[str, list[Record]], list[Problem]]:
             known = ", ".join(sorted(TOP_LEVEL))
             problems.append(((str(key),), f"unknown top-level key {key!r} (known: {known})"))
     meta = _check_mapping(doc.get("report"), fields_of(Meta), ("report",), problems) or {}
+    if isinstance(meta.get("key"), str) and not ID_RE.match(meta["key"]):
+        problems.append((("report", "key"), f"key {meta['key']!r} must be lower-case ASCII kebab-case"))
 
     ids: dict[str, Path] = {}
     paths: dict[str, list[Path]] = {kind: [] for kind in KINDS}

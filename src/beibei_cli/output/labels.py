@@ -10,6 +10,14 @@ from beibei_cli.models import ENTITY_TYPE_ZH
 
 LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"),
+    "report": ("报告", "Report"),
+    "scale": ("对比", "Scale"),
+    "term": ("词语", "Term"),
+    "per_10k": ("每万字", "Per 10k chars"),
+    "key": ("报告键", "Key"),
+    "chars": ("字数", "Characters"),
+    "records": ("记录数", "Records"),
+    "error": ("错误", "Error"),
     "name": ("名称", "Name"),
     "value": ("数字", "Value"),  # the number alone (its unit is a field of its own)
     "figure": ("数值", "Figure"),
@@ -93,6 +101,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "match": ("匹配方式", "Match"),
     "matches": ("匹配位置", "Matches"),
     "wrote": ("已写入 {path}", "wrote {path}"),
+    "report_failed": (
+        "beibei: 警告：未载入（其余报告照常回答）{error}",
+        "beibei: warning: not loaded (the other reports answer): {error}",
+    ),
     "no_records": ("没有符合条件的记录", "no matching records"),
     "valid": ("{path}：校验通过", "{path}: ok"),
     "invalid": ("{path}：{n} 处问题", "{path}: {n} problem{s}"),

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 DROP_ORDER = (
     "quote",
     "bar",
+    "scale",
     "as_of",
     "inferred",
     "unit",
@@ -65,6 +66,7 @@ CHEAP_DROPS = {"bar", "as_of", "inferred", "unit", "score"}
 # never wrapped, never cut
 NO_WRAP = {
     "id",
+    "scale",
     "value",
     "figure",
     "unit",
@@ -119,6 +121,14 @@ def bar(value: float, unit: str | None, width: int = 6, kind: str | None = None)
     return SText(blocks.ljust(width, "·"), style="cyan")
 
 
+def scale_bar(fraction: Any, width: int = 12) -> SText:
+    """A bar ``fraction`` (0 to 1) of ``width`` cells long, in eighths; nothing without one."""
+    if not isinstance(fraction, (int, float)) or not 0 <= fraction <= 1:
+        return SText("")
+    full, part = divmod(round(fraction * width * 8), 8)
+    return SText("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else ""), style="cyan")
+
+
 def capped(items: list[Any], lang: str, cap: int = LIST_CAP) -> str:
     """A list in one cell: the first ``cap`` items, then "… and N more"."""
     shown = [str(v) for v in items[:cap]]
@@ -134,6 +144,8 @@ def cell_renderable(row: dict[str, Any], col: str, *, lang: str) -> SText:
     value = row.get(col)
     if col == "bar":
         return bar(row.get("value", 0), row.get("unit"), kind=row.get("kind"))
+    if col == "scale":  # a row's size against the largest of its kind (series, trend): 0 to 1
+        return scale_bar(value)
     if col == "value":
         return _value_text(row, lang)
     if col == "figure":  # the figure as written (in English under --lang en)

@@ -1,0 +1,201 @@
+"""A shelf: more than one report loaded at once (``--data FOLDER``, ``--data A --data B``).
+
+``report_files`` turns the ``--data`` values into report files (a folder gives every
+``*.yaml`` under it, symlinked folders not followed, so a symlink loop ends nothing);
+``load`` loads each with ``report.load_report`` (its own cache, as one report has) and
+gives each a key: ``report.key`` if the file sets one, else the file name without its
+extension, ``FOLDER/NAME`` where two names collide. A report that fails to load is kept
+with its error and the others answer.
+
+With exactly one report file nothing of this is used: ``load_report`` loads it as before.
+Ids on a shelf are ``KEY:ID``; ``resolve`` accepts a bare id where it is unique.
+"""
+
+from __future__ import annotations
+
+import os
+
+from beibei_cli.errors import BeibeiError, DataError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from beibei_cli.report import Report
+
+REPORT_SUFFIXES = (".yaml", ".yml")
+SEPARATOR = ":"  # record ids are kebab-case ASCII and keys may not hold it: KEY:ID splits once
+
+
+def data_options(data: str | list[str] | None) -> list[str | None]:
+    """``--data`` as a list: one None (``BEIBEI_DATA``, then the packaged report) when not given."""
+    if data is None or data == []:
+        return [None]
+    return [data] if isinstance(data, str) else list(data)
+
+
+def _walk(folder: str) -> list[str]:
+    """Every report file under ``folder``, in name order; folders reached through a symlink
+    are not entered (no loop), files that are symlinks are taken as the files they name."""
+    found: list[str] = []
+    for top, dirs, names in os.walk(folder, followlinks=False, onerror=None):
+        dirs.sort()
+        for name in sorted(names):
+            if name.endswith(REPORT_SUFFIXES) and not name.startswith("."):
+                found.append(os.path.join(top, name))
+    return found
+
+
+def report_files(options: list[str]) -> list[str]:
+    """The report files the ``--data`` values name, each once, in the order given."""
+    out: dict[str, None] = {}
+    for path in options:
+        if path == "":
+            raise UsageError("--data: empty path (leave --data out for the packaged report)")
+        if os.path.isdir(path):
+            files = _walk(path)
+            if not files:
+                raise DataError.at(path, "the folder holds no report file (*.yaml)")
+            out.update(dict.fromkeys(files))
+        else:
+            out[path] = None
+    return list(out)
+
+
+def is_shelf(data: str | list[str] | None) -> bool:
+    """Whether ``--data`` names more than one report file (a folder of one is one report)."""
+    from beibei_cli.report import resolve_data_path
+
+    options = [resolve_data_path(o) for o in data_options(data)]
+    if len(options) == 1 and not os.path.isdir(options[0]):
+        return False  # the common case costs one stat
+    return len(report_files(options)) > 1
+
+
+def single(data: str | list[str] | None) -> str | None:
+    """The ``--data`` value to load one report by, where ``is_shelf`` says there is one: the
+    value itself (errors as before), or the one report file of a folder or of repeated paths."""
+    options = data_options(data)
+    if len(options) == 1:
+        from beibei_cli.report import resolve_data_path
+
+        if options[0] is None or not os.path.isdir(resolve_data_path(options[0])):
+            return options[0]
+    from beibei_cli.report import resolve_data_path
+
+    return report_files([resolve_data_path(o) for o in options])[0]
+
+
+class Shelf:
+    """The reports of a shelf by key, in report-date order (then key), and those that failed."""
+
+    def __init__(self, entries: list[tuple[str, Report]], failed: list[tuple[str, str]]) -> None:
+        self.entries = sorted(entries, key=lambda e: (_date_of(e[1]), e[0]))
+        self.failed = failed  # (file, the one-line error)
+        self.by_key = dict(self.entries)
+        self._owners: dict[str, list[str]] | None = None
+
+    def only(self, patterns: list[str]) -> Shelf:
+        """The reports whose key matches one of ``patterns`` (globs); none is a usage error."""
+        from fnmatch import fnmatchcase
+
+        kept = [(k, r) for k, r in self.entries if any(fnmatchcase(k, p) for p in patterns)]
+        if not kept:
+            known = ", ".join(k for k, _ in self.entries[:20])
+            raise UsageError(f"--report {' '.join(patterns)} matches no report of the shelf (keys: {known})")
+        return Shelf(kept, self.failed)
+
+    def __iter__(self) -> Iterator[tuple[str, Report]]:
+        return iter(self.entries)
+
+    def owners(self) -> dict[str, list[str]]:
+        """Bare id -> the keys of the reports that hold it."""
+        if self._owners is None:
+            table: dict[str, list[str]] = {}
+            for key, report in self.entries:
+                for rid in report.by_id():
+                    table.setdefault(rid, []).append(key)
+            self._owners = table
+        return self._owners
+
+    def resolve(self, rid: str) -> tuple[str, Report, str]:
+        """(key, report, bare id) of ``KEY:ID``, or of a bare id unique on the shelf."""
+        key, sep, bare = rid.partition(SEPARATOR)
+        if sep:
+            if key not in self.by_key:
+                known = ", ".join(k for k, _ in self.entries)
+                raise UsageError(f"no report with key {key!r} on the shelf (keys: {known})")
+            return key, self.by_key[key], bare
+        holders = self.owners().get(rid, [])
+        if len(holders) == 1:
+            return holders[0], self.by_key[holders[0]], rid
+        if holders:
+            shown = ", ".join(f"{k}{SEPARATOR}{rid}" for k in holders[:10])
+            more = f" and {len(holders) - 10} more" if len(holders) > 10 else ""
+            raise UsageError(f"id {rid!r} is in {len(holders)} reports of the shelf: give one of {shown}{more}")
+        # unknown everywhere: the first report's error (with its suggestions) says so
+        if not self.entries:
+            raise UsageError(f"no record with id {rid!r}: no report of the shelf loaded")
+        return self.entries[0][0], self.entries[0][1], rid
+
+
+def _date_of(report: Report) -> str:
+    date = report.meta.get("date")
+    return date["iso"] if date else ""
+
+
+def key_of(report: Report, path: str) -> str | None:
+    key = report.meta.get("key")
+    return key if isinstance(key, str) and key else None
+
+
+def own_key(report: Report) -> str:
+    """The key of a report loaded alone: report.key, else its file name without the extension."""
+    return key_of(report, report.data_path) or os.path.splitext(os.path.basename(report.data_path))[0]
+
+
+def assign_keys(paths: list[str], set_keys: dict[str, str | None]) -> dict[str, str]:
+    """File -> its key: ``report.key``, else the file's name; ``FOLDER/NAME`` where names collide.
+
+    Two files that still share a key are a usage error naming both.
+    """
+    stems = {p: os.path.splitext(os.path.basename(p))[0] for p in paths}
+    count: dict[str, int] = {}
+    for p in paths:
+        if not set_keys.get(p):
+            count[stems[p]] = count.get(stems[p], 0) + 1
+    keys: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for p in paths:
+        key = set_keys.get(p)
+        if not key:
+            stem = stems[p]
+            folder = os.path.basename(os.path.dirname(os.path.abspath(p)))
+            key = f"{folder}/{stem}" if count[stem] > 1 else stem
+        if SEPARATOR in key:
+            raise DataError.at(p, f"the report's key {key!r} may not hold {SEPARATOR!r}: set report.key")
+        if key in seen:
+            raise DataError(
+                f"two reports of the shelf have the key {key!r}: {seen[key]} and {p} (set report.key in one)"
+            )
+        seen[key] = p
+        keys[p] = key
+    return keys
+
+
+def load(data: str | list[str] | None, *, use_cache: bool = True) -> Shelf:
+    """Every report of the shelf, loaded; those that fail are kept with their error."""
+    from beibei_cli.report import load_report, problem_line, resolve_data_path
+
+    paths = report_files([resolve_data_path(o) for o in data_options(data)])
+    loaded: dict[str, Report] = {}
+    failed: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            loaded[path] = load_report(path, use_cache=use_cache)
+        except BeibeiError as exc:
+            failed.append((path, exc.message))
+        except (OSError, RecursionError, MemoryError) as exc:  # an unreadable file is one failure, not a stop
+            failed.append((path, problem_line({"file": path, "line": None, "path": "", "message": str(exc)})))
+    keys = assign_keys(list(loaded), {p: key_of(r, p) for p, r in loaded.items()})
+    return Shelf([(keys[p], r) for p, r in loaded.items()], failed)
