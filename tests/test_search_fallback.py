@@ -24,7 +24,7 @@ from beibei_cli.search.fallback import fuzzy_initials_pattern, fuzzy_pattern, sp
 from beibei_cli.search.query import Index, search
 from beibei_cli.search.query import run as run_query
 from beibei_cli.search.relevance import load_cases, score
-from tests.conftest import DATA, python_env
+from tests.conftest import DATA, python_env, word_start
 
 RELEVANCE = Path(__file__).resolve().parent / "relevance.yaml"
 # Measured on this set: recall@5 0.923, MRR 0.866 (exact matching only, as
@@ -185,7 +185,7 @@ def test_regex_never_falls_back(index: Index) -> None:
 def test_fallback_leaves_exact_results_alone(index: Index, data: st.DataObject) -> None:
     doc = data.draw(st.sampled_from(index.docs))
     text = doc[4]
-    start = data.draw(st.integers(0, max(0, len(text) - 1)))
+    start = word_start(text, data.draw(st.integers(0, max(0, len(text) - 1))))
     query = text[start : start + data.draw(st.integers(1, 10))].replace('"', " ")
     if not query.strip():
         return
