@@ -311,7 +311,7 @@ def test_relevance_recall_and_mrr(index: Index) -> None:
 
 def test_cli_exact_flag_and_match_field(run) -> None:  # type: ignore[no-untyped-def]
     loose = run("search", "斯太宝芯片", "--format", "json")
-    assert loose.code == 0 and loose.err == ""  # not a terminal: no note
+    assert loose.code == 1 and loose.err == ""  # related only: exit 1; not a terminal: no note
     hits = json.loads(loose.out)
     assert hits and all(h["match"] == "parts" for h in hits)
     strict = run("search", "斯太宝芯片", "--exact", "--format", "json")
@@ -319,7 +319,8 @@ def test_cli_exact_flag_and_match_field(run) -> None:  # type: ignore[no-untyped
     exact = json.loads(run("search", "招商", "--format", "json").out)
     assert {h["match"] for h in exact} == {"exact"}
     assert run("search", "zhaosang", "--exact", "-q").code == 1
-    assert run("search", "zhaosang", "-q").code == 0
+    assert run("search", "zhaosang", "-q").code == 1  # fuzzy pinyin: related, not found
+    assert run("search", "zhaoshang", "-q").code == 0  # the whole term's pinyin: found
     listed = run("search", "招商引资", "--fields", "id,match", "--format", "tsv").out.splitlines()
     assert listed[0] == "id\tmatch" and all(line.endswith("\tpartial") for line in listed[1:])
 
@@ -351,10 +352,16 @@ def _stderr_on_a_terminal(args: list[str]) -> tuple[int, bytes, str]:
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_note_on_a_terminal_and_stdout_stays_data() -> None:
     code, out, err = _stderr_on_a_terminal(["search", "斯太宝芯片", "--format", "json"])
-    assert code == 0
-    assert err.strip() == "没有与“斯太宝芯片”完全匹配的结果；显示含有斯太宝和芯片的记录"  # --lang zh, the default
+    assert code == 1  # related only
+    assert err.splitlines() == [  # --lang zh, the default
+        "报告中没有“斯太宝芯片”这样的说法；以下只是相关内容（与所问词语部分相同），并非答案",
+        "没有与“斯太宝芯片”完全匹配的结果；显示含有斯太宝和芯片的记录",
+    ]
     _, _, err = _stderr_on_a_terminal(["--lang", "en", "search", "斯太宝芯片", "--format", "json"])
-    assert err.strip() == "no exact match for 斯太宝芯片; showing records that contain 斯太宝 and 芯片"
+    assert err.splitlines() == [
+        "the report does not contain 斯太宝芯片 as asked; what follows is only related (it shares words with it)",
+        "no exact match for 斯太宝芯片; showing records that contain 斯太宝 and 芯片",
+    ]
     assert {h["match"] for h in json.loads(out)} == {"parts"}  # stdout: only the JSON
     code, out, err = _stderr_on_a_terminal(["search", "斯太宝芯片", "--exact", "-l"])
     assert code == 1 and out == b"" and err == ""

@@ -97,9 +97,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "valid": ("{path}：校验通过", "{path}: ok"),
     "invalid": ("{path}：{n} 处问题", "{path}: {n} problem{s}"),
     "cache_cleared": ("已从 {dir} 删除 {n} 个缓存文件", "removed {n} cache file{s} from {dir}"),
-    "no_hits_hint": (
-        "没有找到：可试 --any（任一词即可）、拼音，或减少检索词",
-        "nothing found: try --any (any term), pinyin, or fewer terms",
+    "not_stated_answer": (
+        "报告中没有提到“{q}”（未找到这些词，也未找到它们的拼音、繁体或英文对应词）",
+        "the report does not mention {q} (not as typed, nor by pinyin, traditional characters or English)",
+    ),
+    "related_answer": (
+        "报告中没有“{q}”这样的说法；以下只是相关内容（与所问词语部分相同），并非答案",
+        "the report does not contain {q} as asked; what follows is only related (it shares words with it)",
     ),
     "honours": ("荣誉", "Honours"),
     "as_of_inferred": ("时间为推断", "As-of inferred"),
