@@ -89,6 +89,8 @@ def prefix(stemmed: str) -> str:
 def word_spans(norm: str, stemmed: str) -> list[tuple[int, int]]:
     """Where whole words with stem ``stemmed`` are in the normalised (lower-case) text."""
     head = prefix(stemmed)
+    if not head:  # 's, a bare apostrophe: no word
+        return []
     spans = []
     at = norm.find(head)
     while at >= 0:

@@ -26,7 +26,7 @@ from beibei_cli.search.fallback import (
     needed,
     split_term,
 )
-from beibei_cli.search.normalize import is_han, normalize_query
+from beibei_cli.search.normalize import is_han, normalize_query, whole_units
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -315,11 +315,10 @@ def snippet(text: str, spans: list[Span], context: int, skip: int = 0) -> tuple[
     title, when there is a match there), and the match spans inside it."""
     flat = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
     if not spans:
-        end = min(len(flat), 2 * context + 1)
+        end = whole_units(flat, 0, min(len(flat), 2 * context + 1))[1]
         return flat[:end] + ("…" if end < len(flat) else ""), []
     first = next((sp for sp in spans if sp[0] >= skip), spans[0])
-    start = max(0, first[0] - context)
-    end = min(len(flat), first[1] + context)
+    start, end = whole_units(flat, max(0, first[0] - context), min(len(flat), first[1] + context))
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(flat) else ""
     shift = len(prefix) - start
@@ -589,7 +588,7 @@ def _readings(index: Index, term: str) -> tuple[list[str], str | None]:
         if not all(english.is_english_word(w) for w in term.split()):
             return [], None
         zh = index.english.get(english.key(term), [])
-        return list(zh), english.stem(term) if " " not in term else None
+        return list(zh), (english.stem(term) or None) if " " not in term else None
     if index.variants and not index.holding(term):
         for regional, mainland in index.variants.items():
             if regional in term:
