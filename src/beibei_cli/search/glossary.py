@@ -20,9 +20,10 @@ GLOSSARY: tuple[dict[str, list[str]], ...] = (
     {"en": ["company", "enterprise", "firm", "business"], "zh": ["企业", "公司"], "records": ["case-tenghai-land"]},
     {"en": ["private"], "zh": ["民营"], "records": ["private-economy", "case-tenghai-land"]},
     {
+        # the report's 民营经济 (private economy) is its private firms taken together
         "en": ["private enterprise", "private company", "private firm", "private business"],
-        "zh": ["民营企业"],
-        "records": ["case-tenghai-land"],
+        "zh": ["民营企业", "民营经济"],
+        "records": ["case-tenghai-land", "private-economy", "case-enterprise-problems"],
     },
     {
         "en": ["private economy", "private sector", "non-state economy"],
