@@ -351,3 +351,29 @@ def test_a_figures_snippet_holds_the_figure_whole(run) -> None:  # type: ignore[
     tax = next(h for h in hits if h["id"] == "metric-private-tax-share")
     assert "75%" in tax["snippet"]
     assert all("…022年" not in h["snippet"] for h in json.loads(run("search", "93.9", "-f", "json").out))
+
+
+# -- ranking what was asked first ---------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["xinpian", "芯片", "chip", "晶片"])
+def test_the_chip_case_ranks_first(index: Index, query: str) -> None:
+    """晶片 (Taiwan's word) reaches 芯片 through OpenCC's phrase tables, read when the index is built."""
+    hits = search(index, [query])
+    assert ids(hits)[:1] == ["case-sitaibao-chip-line"]
+    assert all(h["match"] == "exact" for h in hits)
+
+
+def test_a_reading_of_whole_words_ranks_above_one_across_two(index: Index) -> None:
+    found = ids(search(index, ["xinpian"]))
+    assert "para-6" in found  # 书写新篇章: 新篇 reads xin pian too
+    assert found.index("para-6") == len(found) - 1  # below every 芯片
+
+
+def test_two_initials_match_titles_and_names_only(index: Index) -> None:
+    hits = search(index, ["xp"])
+    assert hits and len(hits) <= 10
+    by_id = {d[0]: d for d in index.docs}
+    for h in hits:
+        title_len = by_id[h["id"]][5]
+        assert all(e <= title_len for s, e in h["matches"] if h["text"][s:e].isascii() is False), h["id"]
