@@ -377,3 +377,27 @@ def test_two_initials_match_titles_and_names_only(index: Index) -> None:
     for h in hits:
         title_len = by_id[h["id"]][5]
         assert all(e <= title_len for s, e in h["matches"] if h["text"][s:e].isascii() is False), h["id"]
+
+
+# -- names typed as search reads them ------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["kejichuangxin", "kjcx", "科技創新", "keji"])
+def test_pillar_by_pinyin_and_traditional(run, typed: str) -> None:  # type: ignore[no-untyped-def]
+    done = run("metrics", "--pillar", typed, "-f", "json")
+    assert done.code == 0, done.err
+    assert {m["pillar"] for m in json.loads(done.out)} == {"tech-innovation"}
+
+
+def test_an_ambiguous_pinyin_pillar_is_refused(run) -> None:  # type: ignore[no-untyped-def]
+    done = run("metrics", "--pillar", "shengtai")  # 生态田园都市区 and 生态人文
+    assert done.code == 2 and "unknown pillar 'shengtai'" in done.err and "Traceback" not in done.err
+
+
+def test_source_grep_reads_pinyin_and_traditional(run) -> None:  # type: ignore[no-untyped-def]
+    def numbers(*args: str) -> list[int]:
+        return [p["n"] for p in json.loads(run("source", "--grep", *args, "-f", "json").out)]
+
+    chinese = numbers("招商")
+    assert chinese and numbers("zhaoshang") == chinese
+    assert numbers("經濟") == numbers("经济") == numbers("jingji")

@@ -84,10 +84,23 @@ def pillar_id(report: Report, key: str) -> str | None:
         prefixed = [p for p in pillars if p["id"].startswith(wanted) or p["name"].startswith(text)]
         if len(prefixed) == 1:
             return prefixed[0]["id"]
+    # pinyin, as search reads it: kejichuangxin, kjcx, or the start of a name (minying)
+    by_pinyin = _pinyin_names(report, key, "pillar")
+    if len(by_pinyin) == 1 or (by_pinyin and by_pinyin[0][1] and not by_pinyin[1][1]):
+        return by_pinyin[0][0]
     valid = ", ".join(f"{p['id']} ({p['name']})" for p in pillars) + f", {GENERAL} ({general['name']})"
     if not key.strip():
         raise UsageError(f"the pillar is empty; valid pillars: {valid}")
     raise UsageError(f"unknown pillar {key!r}; valid pillars: {valid}")
+
+
+def _pinyin_names(report: Report, key: str, kind: str) -> list[tuple[str, bool]]:
+    """The records of ``kind`` whose name reads as ``key`` in pinyin (see ``search.query.names_by_pinyin``)."""
+    if not key.strip() or not key.isascii() or not any(c.isalpha() for c in key):
+        return []
+    from beibei_cli.search.query import Index, names_by_pinyin
+
+    return names_by_pinyin(Index(report.index()), key, kind)
 
 
 def _simplified(report: Report, text: str) -> str:
@@ -513,6 +526,17 @@ def timeline_rows(report: Report, *, since: str | None, until: str | None, lang:
     return rows
 
 
+def _paragraphs_by_pinyin(report: Report, text: str) -> set[int]:
+    """The numbers of the paragraphs whose pinyin holds ``text`` (a word typed in Latin letters)."""
+    from beibei_cli.search.query import Index, parse_terms
+    from beibei_cli.search.query import run as run_search
+
+    if not parse_terms([text]):
+        return set()
+    found = run_search(Index(report.index()), [text], kinds={"paragraph"}, exact=True)
+    return {int(h["id"].removeprefix("para-")) for h in found.hits if h["id"].startswith("para-")}
+
+
 def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> list[Record]:
     paras = report.paragraphs
     if para is not None:
@@ -527,7 +551,9 @@ def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> lis
 
         t2s = report.t2s()
         needle = normalize_query(grep, t2s)
-        paras = [p for p in paras if needle in normalize_query(p["text"], t2s)]
+        # pinyin too, as search reads it (zhaoshang, zs): the paragraphs search finds for it exactly
+        by_pinyin = _paragraphs_by_pinyin(report, grep) if grep.isascii() else set()
+        paras = [p for p in paras if needle in normalize_query(p["text"], t2s) or p["n"] in by_pinyin]
     return [{k: v for k, v in p.items() if k not in PRIVATE} for p in paras]
 
 

@@ -254,6 +254,27 @@ def _latin_key(term: str) -> str | None:
     return None
 
 
+def names_by_pinyin(index: Index, typed: str, kind: str) -> list[tuple[str, bool]]:
+    """The records of ``kind`` whose name (their title) reads as ``typed`` in pinyin or its
+    initials (kejichuangxin, kjcx for 科技创新): (id, whether it reads as the whole name,
+    else as the start of it), whole names first. Empty when ``typed`` is not pinyin."""
+    key = _latin_key(normalize_query(typed, index.t2s).strip())
+    if key is None:
+        return []
+    whole, start = [], []
+    for i, doc in enumerate(index.docs):
+        if doc[1] != kind or not doc[5]:
+            continue
+        full, char_of, initials = index.pinyin(i)
+        ends = char_of._ends
+        title = full[: ends[doc[5] - 1]].replace("|", ""), initials[: doc[5]].replace("|", "")
+        if key in title:
+            whole.append((doc[0], True))
+        elif any(t.startswith(key) for t in title):
+            start.append((doc[0], False))
+    return whole + start
+
+
 def _exact_spans(norm: str, mapping: list[int] | None, term: str) -> list[Span]:
     """Where ``term`` is in the normalised text; a term that starts with a Latin letter only
     at the start of a word (xp is not in expand, chip is in chips)."""
