@@ -401,3 +401,13 @@ def test_source_grep_reads_pinyin_and_traditional(run) -> None:  # type: ignore[
     chinese = numbers("招商")
     assert chinese and numbers("zhaoshang") == chinese
     assert numbers("經濟") == numbers("经济") == numbers("jingji")
+
+
+def test_kinds_and_sections_by_their_chinese_names(run) -> None:  # type: ignore[no-untyped-def]
+    def listed(*args: str) -> list[str]:
+        done = run(*args, "-f", "json")
+        assert done.code == 0, done.err
+        return [r["id"] for r in json.loads(done.out)]
+
+    assert listed("search", "招商", "--in", "案例,數據") == listed("search", "招商", "--in", "cases,metrics")
+    assert listed("metrics", "--section", "數說成效") == listed("metrics", "--section", "results")

@@ -344,7 +344,7 @@ def pillar_names(report: Report, lang: str) -> dict[str | None, str]:
 
 
 def find_section(report: Report, key: str) -> Record:
-    wanted = key.strip().casefold()
+    wanted = _simplified(report, key.strip()).casefold()  # traditional characters as search reads them
     for s in report.records["section"] if wanted else []:
         names = [s["id"], s["id"].removeprefix("section-"), s.get("heading") or "", s["title"], s.get("title_en") or ""]
         names += [n.rstrip(">") for n in names]
@@ -660,20 +660,26 @@ def any_fields(rows: list[dict[str, Any]]) -> list[str]:
 # -- search ----------------------------------------------------------------
 
 
-def parse_kinds(scope: str | list[str] | None, option: str = "--in") -> set[str] | None:
-    """``"cases,metrics"`` or ``["case", "metrics"]`` -> ``{"case", "metric"}`` (None: every kind)."""
+def parse_kinds(
+    scope: str | list[str] | None, option: str = "--in", t2s: dict[str, str] | None = None
+) -> set[str] | None:
+    """``"cases,metrics"`` or ``["case", "metrics"]`` -> ``{"case", "metric"}`` (None: every kind).
+    The Chinese names of the kinds are accepted too (案例,数据), in traditional characters with ``t2s``."""
     if scope is None:
         return None
     from beibei_cli.models import KIND_ORDER, KINDS
+    from beibei_cli.output.labels import VALUES
 
     parts = scope.split(",") if isinstance(scope, str) else [p for item in scope for p in str(item).split(",")]
     scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
+    chinese = {VALUES[kind][0]: kind for kind in KIND_ORDER if kind in VALUES}
     kinds = set()
     for part in parts:
         name = part.strip().lower()
         if not name:
             continue
-        kind = scopes.get(name) or (name if name in KIND_ORDER else None)
+        simplified = "".join((t2s or {}).get(ch, ch) for ch in name)
+        kind = scopes.get(name) or (name if name in KIND_ORDER else None) or chinese.get(simplified)
         if kind is None:
             raise UsageError(f"unknown scope {part.strip()!r} in {option}; choose from {', '.join(scopes)}")
         kinds.add(kind)
@@ -715,7 +721,7 @@ def search_outcome(
     elif not isinstance(query, list) or not all(isinstance(q, str) for q in query):
         raise UsageError(f"the search query must be text (or a list of words), got {query!r}")
     if not isinstance(kinds, set):
-        kinds = parse_kinds(kinds, "--in")
+        kinds = parse_kinds(kinds, "--in", report.t2s())
     if not regex and len(terms := parse_terms(query)) > MAX_TERMS:
         raise UsageError(
             f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"
