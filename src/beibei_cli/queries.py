@@ -667,12 +667,11 @@ def parse_kinds(
     The Chinese names of the kinds are accepted too (案例,数据), in traditional characters with ``t2s``."""
     if scope is None:
         return None
-    from beibei_cli.models import KIND_ORDER, KINDS
-    from beibei_cli.output.labels import VALUES
+    from beibei_cli.models import KIND_ORDER, KIND_ZH, KINDS
 
     parts = scope.split(",") if isinstance(scope, str) else [p for item in scope for p in str(item).split(",")]
     scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
-    chinese = {VALUES[kind][0]: kind for kind in KIND_ORDER if kind in VALUES}
+    chinese = {KIND_ZH[kind]: kind for kind in KIND_ORDER if kind in KIND_ZH}
     kinds = set()
     for part in parts:
         name = part.strip().lower()

@@ -6,7 +6,7 @@ terminal and export output (not the report's own text) comes from here.
 
 from __future__ import annotations
 
-from beibei_cli.models import ENTITY_TYPE_ZH
+from beibei_cli.models import ENTITY_TYPE_ZH, KIND_ZH
 
 LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"),
@@ -118,17 +118,7 @@ LABELS: dict[str, tuple[str, str]] = {
 # The names of record kinds, entity types, date precisions and figure kinds.
 VALUES: dict[str, tuple[str, str]] = {
     # record kinds
-    "section": ("部分", "section"),
-    "pillar": ("篇章", "pillar"),
-    "goal": ("目标", "goal"),
-    "plan": ("计划", "plan"),
-    "case": ("案例", "case"),
-    "metric": ("数据", "figure"),
-    "event": ("事件", "event"),
-    "entity": ("实体", "entity"),
-    "caption": ("图注", "caption"),
-    "honour": ("荣誉", "honour"),
-    "paragraph": ("段落", "paragraph"),
+    **{kind: (zh, "figure" if kind == "metric" else kind) for kind, zh in KIND_ZH.items()},
     # pillar kinds
     "positioning": ("定位", "positioning"),
     "article": ("文章", "article"),

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 TITLE_WEIGHT = 3.0
 UNNAMED = frozenset({"goal", "plan", "paragraph", "caption"})  # their "title" is a sentence, not a name
+BROADER_WEIGHT = 0.9  # a second Chinese reading of an English word (see _readings)
 PINYIN_WEIGHT = 0.4  # a pinyin match counts less than the characters themselves
 FUZZY_WEIGHT = 0.3  # a fuzzy pinyin match counts less again
 K1 = 1.2
@@ -475,8 +476,11 @@ def _run(
                     continue
                 doc = docs[pos][1]
                 spans = [(s, 1.0) for s in _exact_spans(doc[6], doc[7], term)]
-                for reading in other:
-                    spans += [(s, 1.0) for s in _exact_spans(doc[6], doc[7], reading)]
+                for k, reading in enumerate(other):
+                    # the first reading is the word itself (民营企业 for private enterprises); a later one
+                    # a broader word (民营经济) that ranks below it
+                    weight = 1.0 if k == 0 else BROADER_WEIGHT
+                    spans += [(s, weight) for s in _exact_spans(doc[6], doc[7], reading)]
                 if stemmed is not None:
                     spans += [(s, 1.0) for s in _map(doc[7], english.word_spans(doc[6], stemmed))]
                 if spans:
