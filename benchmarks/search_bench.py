@@ -142,7 +142,7 @@ def whole_process(runs: int) -> list[tuple[str, float]]:
             for _ in range(runs):
                 for q in (loose, exact):
                     wall, _, code = timed([*bb, "search", q, "--format", "json"], env)
-                    assert code == 0, (q, code)
+                    assert code in (0, 1), (q, code)  # a related-only answer exits 1
                     walls[q].append(wall)
             ml, me = statistics.median(walls[loose]), statistics.median(walls[exact])
             print(f"  {loose:>10} {ml * 1e3:6.1f} ms   {exact:<10} {me * 1e3:6.1f} ms   {ml / me:4.2f}x")

@@ -739,7 +739,8 @@ def _note(
             i, doc = docs[first]
             start, end = found[t][first][0][0]
             reading, char_of, _ = index.pinyin(i)
-            sound = "".join(reading[p] for p in range(len(reading)) if start <= char_of[p] < end)
+            ends = char_of._ends  # the letters of characters start..end-1, without a scan of the record
+            sound = reading[ends[start - 1] if start else 0 : ends[end - 1]]
             example = f"{doc[4][start:end]} ({sound})"
         clauses.append((typed[t] if t < len(typed) else "", tier, parts[t], example))
     return Note(clauses) if clauses else None
