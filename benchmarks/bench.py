@@ -47,6 +47,9 @@ BUDGETS = [
     ("metrics --format json", ["metrics", "--format", "json"], MACHINE),
     ("search 招商 --format json", ["search", "招商", "--format", "json"], MACHINE),
     ("search zhaoshang --format json", ["search", "zhaoshang", "--format", "json"], MACHINE),
+    # the same question in English and in Chinese (the English goes through the report's own names)
+    ("search 民营企业 --format json", ["search", "民营企业", "--format", "json"], MACHINE),
+    ("search private enterprises --format json", ["search", "private", "enterprises", "--format", "json"], MACHINE),
     ("show metric-rd-intensity --format json", ["show", "metric-rd-intensity", "--format", "json"], MACHINE),
     ("pillars --detail --format json", ["pillars", "--detail", "--format", "json"], MACHINE),
     ("metrics --format table", ["metrics", "--format", "table"], TABLE),
@@ -108,6 +111,9 @@ def budgets(runs: int, env: dict[str, str]) -> None:
     zh = medians["search 招商 --format json"]
     py = medians["search zhaoshang --format json"]
     VERDICTS.row("pinyin query", py / zh, 1.2, f"pinyin vs Chinese query: {py / zh:.2f}x (budget 1.2x)")
+    zh = medians["search 民营企业 --format json"]
+    en = medians["search private enterprises --format json"]
+    VERDICTS.row("English query", en / zh, 1.2, f"English vs Chinese query: {en / zh:.2f}x (budget 1.2x)")
 
 
 def cache_build(runs: int, env: dict[str, str], data: Path | None = None) -> None:

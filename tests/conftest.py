@@ -64,3 +64,13 @@ def python_env(**extra: str) -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+def word_start(text: str, start: int) -> int:
+    """``start``, or the start of the Latin word it is inside: Latin text is matched from the
+    start of a word (xp is not in expand), so a query drawn from the middle of one finds nothing."""
+    while 0 < start < len(text) and text[start].isascii() and text[start].isalpha():
+        if not (text[start - 1].isascii() and text[start - 1].isalpha()):
+            break
+        start -= 1
+    return start

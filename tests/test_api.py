@@ -91,6 +91,14 @@ def test_get_info_and_cite_are_the_cli_output(run, report: api.Report, lang: str
     assert not localized.cite("metric-rd-intensity").endswith("\n")
 
 
+def test_search_says_what_kind_of_answer_it_is(report: api.Report) -> None:
+    found, related, absent = report.search("招商"), report.search("GDP增长"), report.search("人口")
+    assert (found.answer, related.answer, absent.answer) == ("found", "related", "not-stated")
+    assert isinstance(found, list) and found and related and absent == []
+    assert report.search("GDP增长", limit=1).answer == "related"  # the first hits tell the whole answer
+    assert report.search("private companies").answer == "found"
+
+
 def test_no_match_is_an_empty_list(report: api.Report) -> None:
     assert report.search("量子计算机") == []
 

@@ -75,6 +75,8 @@ GOOD: dict[str, tuple[str, dict[str, Any]]] = {
     "metrics-money": ("list_metrics", {"kind": "money", "min": "1亿", "sort": "value"}),
     "search-fallback": ("search", {"query": "斯太宝芯片"}),
     "search-exact": ("search", {"query": "斯太宝芯片", "exact": True}),
+    "search-related": ("search", {"query": "GDP增长"}),
+    "search-absent": ("search", {"query": "population"}),
 }
 
 BAD: dict[str, tuple[str, dict[str, Any], str]] = {
@@ -125,7 +127,8 @@ def exchange() -> dict[str, Any]:
 
 def cli(run, *args: str) -> Any:  # type: ignore[no-untyped-def]
     done = run(*args, "--format", "json")
-    assert done.code == 0, done.err
+    # a search that finds only related passages exits 1 (not found), with its hits on stdout
+    assert done.code == 0 or (args[0] == "search" and done.code == 1 and done.out.strip() != "[]"), done.err
     return json.loads(done.out)
 
 
@@ -185,6 +188,25 @@ def test_answers_are_the_cli_json(exchange: dict[str, Any], run) -> None:  # typ
     assert strip(answer(exchange["search-fallback"])["results"]) == hits("斯太宝芯片", "-n", "10")
     assert {h["match"] for h in answer(exchange["search-fallback"])["results"]} == {"parts"}
     assert answer(exchange["search-exact"])["results"] == []
+
+
+def test_search_says_what_kind_of_answer_it_is(exchange: dict[str, Any], run) -> None:  # type: ignore[no-untyped-def]
+    """found, related or not-stated at the top level, with a sentence for the model, as the CLI's exit code."""
+    kinds = {label: answer(exchange[label])["answer"] for label in GOOD if GOOD[label][0] == "search"}
+    assert kinds == {
+        "search": "found",
+        "search-pinyin": "found",
+        "search-any": "found",
+        "search-fallback": "related",
+        "search-exact": "not-stated",
+        "search-related": "related",
+        "search-absent": "not-stated",
+    }
+    related = answer(exchange["search-related"])
+    assert related["results"] and "does not state “GDP增长”" in related["answer_note"]
+    assert "do not present them as the answer" in related["answer_note"]
+    assert "does not mention “population”" in answer(exchange["search-absent"])["answer_note"]
+    assert run("search", "GDP增长", "-q").code == 1 and run("search", "招商", "-q").code == 0
 
 
 def test_every_result_carries_its_verbatim_quote_and_paragraph(exchange: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ __all__ = [
     "Metric",
     "Pillar",
     "Hit",
+    "Hits",
     "Event",
     "Entity",
     "Paragraph",

@@ -52,6 +52,7 @@ __all__ = [
     "Metric",
     "Pillar",
     "Hit",
+    "Hits",
     "Event",
     "Entity",
     "Paragraph",
@@ -69,6 +70,20 @@ __all__ = [
 Metric = dict[str, Any]  # beibei metrics --format json
 Pillar = dict[str, Any]  # beibei pillars [--detail] --format json
 Hit = dict[str, Any]  # beibei search --format json
+
+
+class Hits(list[Hit]):
+    """A search's hits (a list), and ``answer``: what kind of answer they are.
+
+    ``"found"``: the report holds the words as asked (as typed, or by an exact reading:
+    traditional characters, the pinyin of a whole word, the report's Chinese for an
+    English word); ``"related"``: it holds only parts of them or a fuzzy pinyin reading,
+    so the hits are not an answer; ``"not-stated"``: nothing (the list is empty).
+    """
+
+    answer: str = "not-stated"
+
+
 Event = dict[str, Any]  # beibei timeline --format json
 Entity = dict[str, Any]  # beibei entities --format json
 Paragraph = dict[str, Any]  # beibei source --format json
@@ -280,13 +295,18 @@ class Report:
         return self._rows("pillars", options)
 
     @_documented("search")
-    def search(self, query: Any, **options: Any) -> list[Hit]:
+    def search(self, query: Any, **options: Any) -> Hits:
         """A string query is split on spaces; ``"double quotes"`` group a phrase.
 
         >>> [h["id"] for h in load().search("zhaoshang", kinds=["metric"])]
         ['metric-investment-attracted-2022']
         """
-        return self._rows("search", {"query": query, **options})
+        from beibei_cli.search.query import answer_of
+
+        hits = Hits(self._rows("search", {"query": query, **options}))
+        # the hits are ranked exact first, so the first of them say what the whole answer is
+        hits.answer = answer_of(hits)
+        return hits
 
     def get(self, id: str) -> Record:
         """One record of any kind (or ``para-N``) in full, as ``beibei show ID``.

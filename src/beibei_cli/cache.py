@@ -44,6 +44,8 @@ CODE_FILES = [
         ("textsafety.py",),
         ("search", "build.py"),
         ("search", "normalize.py"),
+        ("search", "english.py"),
+        ("search", "glossary.py"),
     )
 ]
 

@@ -350,14 +350,22 @@ def search(ctx: Ctx, **values: Any) -> int:
         hits, note = queries.shelf_search(loaded, lang=ctx.lang, **filters)  # type: ignore[arg-type]
     else:
         hits, note = queries.search_outcome(loaded, lang=ctx.lang, **filters)  # type: ignore[arg-type]
-    code = ExitCode.OK if hits else ExitCode.NO_MATCH
+    from beibei_cli.search.query import FOUND, NOT_STATED, RELATED, answer_of
+
+    # found: exit 0; related (only parts of the words, fuzzy pinyin) and not-stated: exit 1,
+    # so that `beibei search X && ...` means the report says X
+    answer = answer_of(hits)
+    code = ExitCode.OK if answer == FOUND else ExitCode.NO_MATCH
     if quiet:
         return code
+    asked = " ".join(filters["query"]) if isinstance(filters["query"], list) else str(filters["query"])
+    if answer == RELATED and _stderr_is_tty():
+        # for the person at the terminal; a pipeline reads the exit code and each hit's "match"
+        output.write_err(label("related_answer", ctx.lang).format(q=asked))
     if note and _stderr_is_tty():
-        # for the person at the terminal; a pipeline reads each hit's "match" instead
         output.write_err(note)
-    if not hits and output.stdout_is_tty():
-        output.write_err(label("no_hits_hint", ctx.lang))
+    if answer == NOT_STATED and output.stdout_is_tty():
+        output.write_err(label("not_stated_answer", ctx.lang).format(q=asked))
     limit, fields, no_header, output_path = (printing[k] for k in ("limit", "fields", "no_header", "output_path"))
     if limit is not None:
         hits = hits[:limit]

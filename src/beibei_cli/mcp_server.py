@@ -75,6 +75,24 @@ def _answer(rows: list[Any]) -> dict[str, Any]:
     return {"count": len(rows), "results": rows, "how_to_use": QUOTE_RULE}
 
 
+ANSWER_NOTES = {
+    "found": "The report states {q}: the results below hold the words asked (or an exact reading of them: "
+    "traditional characters, pinyin, the report's Chinese for an English word). Quote them as they stand.",
+    "related": "The report does not state {q}. The passages below only share words with the question (parts "
+    "of it, or a similar-sounding pinyin); do not present them as the answer. Say that the report does not "
+    "give it.",
+    "not-stated": "The report does not mention {q}: no passage holds these words, their pinyin, traditional "
+    "characters or English equivalents. Say that the report does not give it; do not answer from elsewhere "
+    "as if it were the report's.",
+}
+
+
+def _search_answer(answer: str, query: Any) -> dict[str, str]:
+    """What kind of answer a search is (found, related, not-stated), and a sentence for the model."""
+    asked = " ".join(map(str, query)) if isinstance(query, list) else str(query or "")
+    return {"answer": answer, "answer_note": ANSWER_NOTES[answer].format(q=f"“{asked}”")}
+
+
 def _python_type(p: dict[str, Any]) -> Any:
     """The type the SDK's argument model checks for declared parameter ``p``."""
     if p["schema"] is not None:
@@ -119,14 +137,24 @@ def answer_schema(kind: str, *, grounded: bool = False) -> dict[str, Any]:
         item["properties"]["quote"] = {"type": ["string", "null"], "description": "the verbatim words of the article"}
         item["properties"]["para"] = {"type": ["integer", "null"], "description": "the paragraph they are in"}
         item["required"] = list(item["properties"])
+    search = {
+        "answer": {
+            "type": "string",
+            "enum": list(ANSWER_NOTES),
+            "description": "found: the report states what was asked; related: the results only share words with "
+            "it and are not an answer; not-stated: the report does not mention it",
+        },
+        "answer_note": {"type": "string", "description": "what the answer kind means for this question, for you"},
+    }
     return {
         "type": "object",
         "properties": {
             "count": {"type": "integer", "description": "how many results follow"},
             "results": {"type": "array", "items": item},
             "how_to_use": {"type": "string", "description": "how to quote these results"},
+            **(search if grounded else {}),
         },
-        "required": ["count", "results", "how_to_use"],
+        "required": ["count", "results", "how_to_use", *(search if grounded else ())],
     }
 
 
@@ -148,7 +176,11 @@ def _listing_tool(server: "MCPServer", report: "Report", q: dict[str, Any]) -> N
         with _tool_errors():
             found = report._rows(name, arguments)
             if grounded:
+                from beibei_cli.search.query import answer_of
+
+                answer = answer_of(found)  # ranked exact first: the first hits tell
                 found = [_grounded(report, dict(h)) for h in found]
+                return _result(_answer(found) | _search_answer(answer, arguments.get("query")))  # type: ignore[no-any-return]
             return _result(_answer(found))  # type: ignore[no-any-return]
 
     params = _tool_params(q)

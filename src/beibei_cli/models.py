@@ -29,6 +29,20 @@ ENTITY_TYPE_ZH = {
     "concept": "概念",  # a named idea the article uses, not a body or a project (“双城并进”)
 }
 ENTITY_TYPES = tuple(ENTITY_TYPE_ZH)
+# the Chinese names of the record kinds (output.labels shows them; --in accepts them)
+KIND_ZH = {
+    "section": "部分",
+    "pillar": "篇章",
+    "goal": "目标",
+    "plan": "计划",
+    "case": "案例",
+    "metric": "数据",
+    "event": "事件",
+    "entity": "实体",
+    "caption": "图注",
+    "honour": "荣誉",
+    "paragraph": "段落",
+}
 ENTITY_TYPES_ZH = tuple(ENTITY_TYPE_ZH.values())
 METRIC_KINDS = tuple(quantity.KINDS)
 METRIC_STATUSES = ("stated", "forecast", "target")

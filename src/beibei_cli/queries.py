@@ -102,10 +102,23 @@ def pillar_id(report: Report, key: str) -> str | None:
         prefixed = [p for p in pillars if p["id"].startswith(wanted) or p["name"].startswith(text)]
         if len(prefixed) == 1:
             return prefixed[0]["id"]
+    # pinyin, as search reads it: kejichuangxin, kjcx, or the start of a name (minying)
+    by_pinyin = _pinyin_names(report, key, "pillar")
+    if len(by_pinyin) == 1 or (by_pinyin and by_pinyin[0][1] and not by_pinyin[1][1]):
+        return by_pinyin[0][0]
     valid = ", ".join(f"{p['id']} ({p['name']})" for p in pillars) + f", {GENERAL} ({general['name']})"
     if not key.strip():
         raise UsageError(f"the pillar is empty; valid pillars: {valid}")
     raise UsageError(f"unknown pillar {key!r}; valid pillars: {valid}")
+
+
+def _pinyin_names(report: Report, key: str, kind: str) -> list[tuple[str, bool]]:
+    """The records of ``kind`` whose name reads as ``key`` in pinyin (see ``search.query.names_by_pinyin``)."""
+    if not key.strip() or not key.isascii() or not any(c.isalpha() for c in key):
+        return []
+    from beibei_cli.search.query import Index, names_by_pinyin
+
+    return names_by_pinyin(Index(report.index()), key, kind)
 
 
 def _simplified(report: Report, text: str) -> str:
@@ -363,7 +376,7 @@ def pillar_names(report: Report, lang: str) -> dict[str | None, str]:
 
 
 def find_section(report: Report, key: str) -> Record:
-    wanted = key.strip().casefold()
+    wanted = _simplified(report, key.strip()).casefold()  # traditional characters as search reads them
     for s in report.records["section"] if wanted else []:
         names = [s["id"], s["id"].removeprefix("section-"), s.get("heading") or "", s["title"], s.get("title_en") or ""]
         names += [n.rstrip(">") for n in names]
@@ -547,6 +560,17 @@ def timeline_rows(report: Report, *, since: str | None, until: str | None, lang:
     return rows
 
 
+def _paragraphs_by_pinyin(report: Report, text: str) -> set[int]:
+    """The numbers of the paragraphs whose pinyin holds ``text`` (a word typed in Latin letters)."""
+    from beibei_cli.search.query import Index, parse_terms
+    from beibei_cli.search.query import run as run_search
+
+    if not parse_terms([text]):
+        return set()
+    found = run_search(Index(report.index()), [text], kinds={"paragraph"}, exact=True)
+    return {int(h["id"].removeprefix("para-")) for h in found.hits if h["id"].startswith("para-")}
+
+
 def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> list[Record]:
     paras = report.paragraphs
     if para is not None:
@@ -561,7 +585,9 @@ def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> lis
 
         t2s = report.t2s()
         needle = normalize_query(grep, t2s)
-        paras = [p for p in paras if needle in normalize_query(p["text"], t2s)]
+        # pinyin too, as search reads it (zhaoshang, zs): the paragraphs search finds for it exactly
+        by_pinyin = _paragraphs_by_pinyin(report, grep) if grep.isascii() else set()
+        paras = [p for p in paras if needle in normalize_query(p["text"], t2s) or p["n"] in by_pinyin]
     return [{k: v for k, v in p.items() if k not in PRIVATE} for p in paras]
 
 
@@ -671,20 +697,25 @@ def any_fields(rows: list[dict[str, Any]]) -> list[str]:
 # -- search ----------------------------------------------------------------
 
 
-def parse_kinds(scope: str | list[str] | None, option: str = "--in") -> set[str] | None:
-    """``"cases,metrics"`` or ``["case", "metrics"]`` -> ``{"case", "metric"}`` (None: every kind)."""
+def parse_kinds(
+    scope: str | list[str] | None, option: str = "--in", t2s: dict[str, str] | None = None
+) -> set[str] | None:
+    """``"cases,metrics"`` or ``["case", "metrics"]`` -> ``{"case", "metric"}`` (None: every kind).
+    The Chinese names of the kinds are accepted too (案例,数据), in traditional characters with ``t2s``."""
     if scope is None:
         return None
-    from beibei_cli.models import KIND_ORDER, KINDS
+    from beibei_cli.models import KIND_ORDER, KIND_ZH, KINDS
 
     parts = scope.split(",") if isinstance(scope, str) else [p for item in scope for p in str(item).split(",")]
     scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
+    chinese = {KIND_ZH[kind]: kind for kind in KIND_ORDER if kind in KIND_ZH}
     kinds = set()
     for part in parts:
         name = part.strip().lower()
         if not name:
             continue
-        kind = scopes.get(name) or (name if name in KIND_ORDER else None)
+        simplified = "".join((t2s or {}).get(ch, ch) for ch in name)
+        kind = scopes.get(name) or (name if name in KIND_ORDER else None) or chinese.get(simplified)
         if kind is None:
             raise UsageError(f"unknown scope {part.strip()!r} in {option}; choose from {', '.join(scopes)}")
         kinds.add(kind)
@@ -729,7 +760,7 @@ def search_outcome(
     elif not isinstance(query, list) or not all(isinstance(q, str) for q in query):
         raise UsageError(f"the search query must be text (or a list of words), got {query!r}")
     if not isinstance(kinds, set):
-        kinds = parse_kinds(kinds, "--in")
+        kinds = parse_kinds(kinds, "--in", report.t2s())
     if not regex and len(terms := parse_terms(query)) > MAX_TERMS:
         raise UsageError(
             f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"

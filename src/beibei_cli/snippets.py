@@ -98,6 +98,9 @@ def snippet(
             start -= 1
         while end < seg[1] and not text[end].isspace() and end - start < 4 * context + 20:
             end += 1
+    from beibei_cli.search.normalize import whole_units
+
+    start, end = whole_units(text, start, end, seg[0], seg[1])  # never …税收占比7… for 75%
     prefix = "…" if start > seg[0] else ""
     suffix = "…" if end < seg[1] else ""
     shift = len(prefix) - start

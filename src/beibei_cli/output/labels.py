@@ -6,7 +6,7 @@ terminal and export output (not the report's own text) comes from here.
 
 from __future__ import annotations
 
-from beibei_cli.models import ENTITY_TYPE_ZH
+from beibei_cli.models import ENTITY_TYPE_ZH, KIND_ZH
 
 LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"),
@@ -115,9 +115,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "uncovered": ("{n} 处数字或日期没有记录覆盖", "{n} figure{s} or date{s} no record covers"),
     "drafted": ("已从 {path} 起草 {n} 条记录（其中数字 {m} 个）", "drafted {n} records ({m} figures) from {path}"),
     "cache_cleared": ("已从 {dir} 删除 {n} 个缓存文件", "removed {n} cache file{s} from {dir}"),
-    "no_hits_hint": (
-        "没有找到：可试 --any（任一词即可）、拼音，或减少检索词",
-        "nothing found: try --any (any term), pinyin, or fewer terms",
+    "not_stated_answer": (
+        "报告中没有提到“{q}”（未找到这些词，也未找到它们的拼音、繁体或英文对应词）",
+        "the report does not mention {q} (not as typed, nor by pinyin, traditional characters or English)",
+    ),
+    "related_answer": (
+        "报告中没有“{q}”这样的说法；以下只是相关内容（与所问词语部分相同），并非答案",
+        "the report does not contain {q} as asked; what follows is only related (it shares words with it)",
     ),
     "honours": ("荣誉", "Honours"),
     "as_of_inferred": ("时间为推断", "As-of inferred"),
@@ -148,17 +152,7 @@ LABELS: dict[str, tuple[str, str]] = {
 # The names of record kinds, entity types, date precisions and figure kinds.
 VALUES: dict[str, tuple[str, str]] = {
     # record kinds
-    "section": ("部分", "section"),
-    "pillar": ("篇章", "pillar"),
-    "goal": ("目标", "goal"),
-    "plan": ("计划", "plan"),
-    "case": ("案例", "case"),
-    "metric": ("数据", "figure"),
-    "event": ("事件", "event"),
-    "entity": ("实体", "entity"),
-    "caption": ("图注", "caption"),
-    "honour": ("荣誉", "honour"),
-    "paragraph": ("段落", "paragraph"),
+    **{kind: (zh, "figure" if kind == "metric" else kind) for kind, zh in KIND_ZH.items()},
     # pillar kinds
     "positioning": ("定位", "positioning"),
     "article": ("文章", "article"),

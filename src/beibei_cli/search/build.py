@@ -87,22 +87,69 @@ def documents(data: dict[str, Any]) -> list[tuple[str, str, str | None, str, str
     return docs
 
 
-def t2s_table(chars: set[str]) -> dict[str, str]:
-    """Traditional -> simplified, for the traditional forms of ``chars``.
+def t2s_table(chars: set[str] | None) -> dict[str, str]:
+    """Traditional -> simplified, for the traditional forms of ``chars`` (None: every one).
 
     Read from OpenCC's character table (shipped with opencc-python-reimplemented).
     """
+    table: dict[str, str] = {}
+    for trad, target in _opencc_pairs("TSCharacters.txt"):
+        if len(trad) == 1 and len(target) == 1 and trad != target:
+            table[trad] = target
+    if chars is None:
+        return table
+    return {t: s for t, s in table.items() if s in chars or t in chars}
+
+
+def _opencc_pairs(name: str) -> list[tuple[str, str]]:
+    """(from, first target) of one of OpenCC's dictionaries."""
     import opencc
 
-    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
-    table: dict[str, str] = {}
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", name)
+    pairs = []
     with open(path, encoding="utf-8") as handle:
         for line in handle:
-            trad, _, simp = line.rstrip("\n").partition("\t")
-            target = simp.split(" ")[0] if simp else ""
-            if len(trad) == 1 and len(target) == 1 and trad != target:
-                table[trad] = target
-    return {t: s for t, s in table.items() if s in chars or t in chars}
+            source, _, targets = line.rstrip("\n").partition("\t")
+            target = targets.split(" ")[0] if targets else ""
+            if source and target:
+                pairs.append((source, target))
+    return pairs
+
+
+def regional_variants(texts: list[str]) -> dict[str, str]:
+    """The words of Taiwan and Hong Kong usage (晶片) -> the mainland word the report uses (芯片),
+    from OpenCC's phrase tables, for the mainland words that are in ``texts`` (normalised)."""
+    full = t2s_table(None)
+
+    def simplified(text: str) -> str:
+        return "".join(full.get(ch, ch) for ch in text)
+
+    joined = "\x00".join(texts)
+    out: dict[str, str] = {}
+    for name in ("TWPhrasesRev.txt", "TWVariantsRevPhrases.txt", "HKVariantsRevPhrases.txt"):
+        for source, target in _opencc_pairs(name):
+            left, right = simplified(source), simplified(target)
+            if left != right and len(left) >= 2 and right in joined:
+                out.setdefault(left, right)
+    return out
+
+
+def english_pairs(data: dict[str, Any], t2s: dict[str, str]) -> list[tuple[str, str]]:
+    """(English, Chinese) names of the report's records: an English question names a record as it is called."""
+    recs = data["records"]
+    pairs = []
+    for kind, zh, en in (
+        ("entity", "name", "name_en"),
+        ("pillar", "name", "name_en"),
+        ("metric", "name", "name_en"),
+        ("case", "title", "title_en"),
+        ("honour", "title", "title_en"),
+        ("event", "title", "title_en"),
+    ):
+        for r in recs.get(kind) or []:
+            if r.get(zh) and r.get(en):
+                pairs.append((str(r[en]), normalize(str(r[zh]), t2s)[0]))
+    return pairs
 
 
 def readings(text: str) -> list[str]:
@@ -141,6 +188,17 @@ def pinyin_row(text: str) -> tuple[str, bytes, str]:
         full.append(piece)
         sizes.append(len(piece))
     return "".join(full), bytes(sizes), "".join(initials)
+
+
+def _syllables_of(text: str, row: tuple[str, bytes, str]) -> set[str]:
+    """The syllables the Chinese characters of ``text`` gave its pinyin row."""
+    out = set()
+    at = 0
+    for ch, size in zip(text, row[1], strict=True):
+        if is_han(ch) and size > 1 or (is_han(ch) and row[0][at] != "|"):
+            out.add(row[0][at : at + size])
+        at += size
+    return out
 
 
 def _word_pieces(text: str) -> list[str]:
@@ -191,13 +249,27 @@ def build_index(data: dict[str, Any]) -> bytes:
     for rid, kind, pillar, title, text, title_len in docs:
         norm, mapping = normalize(text, t2s)
         rows.append((rid, kind, pillar, title, text, title_len, norm, mapping))
-    pinyin = pinyin_table([pinyin_row(doc[4]) for doc in docs])
+    pinyin_rows = [pinyin_row(doc[4]) for doc in docs]
+    pinyin = pinyin_table(pinyin_rows)
     vocab = vocabulary(data, t2s)
     region = normalize(str((data.get("meta") or {}).get("region") or ""), t2s)[0]
     # The report's own subject (重庆市北碚区: 北碚, 北碚区, 重庆…) is implied in every record.
     subject = [w for w in vocab if region and w in region]
+    from beibei_cli.search import english
+    from beibei_cli.search.glossary import GLOSSARY
+
+    glossary = [{"en": e["en"], "zh": [normalize(z, t2s)[0] for z in e["zh"]]} for e in GLOSSARY]
     return marshal.dumps(
-        {"t2s": t2s, "docs": rows, "pinyin": marshal.dumps(pinyin), "vocab": vocab, "subject": subject}
+        {
+            "t2s": t2s,
+            "docs": rows,
+            "pinyin": marshal.dumps(pinyin),
+            "vocab": vocab,
+            "subject": subject,
+            "english": english.table(english_pairs(data, t2s), glossary),
+            "variants": regional_variants([row[6] for row in rows]),
+            "syllables": sorted(set().union(*(_syllables_of(d[4], r) for d, r in zip(docs, pinyin_rows, strict=True)))),
+        }
     )
 
 

@@ -12,6 +12,7 @@ import math
 
 from beibei_cli.errors import UsageError
 from beibei_cli.models import KIND_ORDER
+from beibei_cli.search import english
 from beibei_cli.search.fallback import (
     EXACT,
     FUZZY,
@@ -25,7 +26,7 @@ from beibei_cli.search.fallback import (
     needed,
     split_term,
 )
-from beibei_cli.search.normalize import is_han, normalize_query
+from beibei_cli.search.normalize import is_han, normalize_query, whole_units
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     Span = tuple[int, int]
 
 TITLE_WEIGHT = 3.0
+UNNAMED = frozenset({"goal", "plan", "paragraph", "caption"})  # their "title" is a sentence, not a name
+BROADER_WEIGHT = 0.9  # a second Chinese reading of an English word (see _readings)
 PINYIN_WEIGHT = 0.4  # a pinyin match counts less than the characters themselves
 FUZZY_WEIGHT = 0.3  # a fuzzy pinyin match counts less again
 K1 = 1.2
@@ -56,6 +59,11 @@ class Index:
         # the words of the report's region (北碚, 北碚区, 重庆…): every record is about them
         self.subject: frozenset[str] = frozenset(raw.get("subject") or ())
         self.longest_word = 0
+        # English phrase key -> the report's Chinese for it (search.english); regional word -> mainland word
+        self.english: dict[str, list[str]] = raw.get("english") or {}
+        self.variants: dict[str, str] = raw.get("variants") or {}
+        self._titles: str | None = None
+        self.syllables: frozenset[str] = frozenset(raw.get("syllables") or ())
         # built on first use, for the docs (and pinyin rows) they were built from
         self._corpora: dict[str, tuple[list[Any], str, Sequence[int]]] = {}
 
@@ -99,6 +107,13 @@ class Index:
 
         text, starts = self._corpus(name)
         return {bisect_right(starts, m.start()) - 1 for m in pattern.finditer(text)}
+
+    @property
+    def titles(self) -> str:
+        """Every record's title (or name), normalised, joined by NULs: the report's words for things."""
+        if self._titles is None:
+            self._titles = "\x00".join(d[6][: d[5]] for d in self.docs if d[5])
+        return self._titles
 
     @property
     def vocab(self) -> set[str]:
@@ -240,9 +255,35 @@ def _latin_key(term: str) -> str | None:
     return None
 
 
+def names_by_pinyin(index: Index, typed: str, kind: str) -> list[tuple[str, bool]]:
+    """The records of ``kind`` whose name (their title) reads as ``typed`` in pinyin or its
+    initials (kejichuangxin, kjcx for 科技创新): (id, whether it reads as the whole name,
+    else as the start of it), whole names first. Empty when ``typed`` is not pinyin."""
+    key = _latin_key(normalize_query(typed, index.t2s).strip())
+    if key is None:
+        return []
+    whole, start = [], []
+    for i, doc in enumerate(index.docs):
+        if doc[1] != kind or not doc[5]:
+            continue
+        full, char_of, initials = index.pinyin(i)
+        ends = char_of._ends
+        title = full[: ends[doc[5] - 1]].replace("|", ""), initials[: doc[5]].replace("|", "")
+        if key in title:
+            whole.append((doc[0], True))
+        elif any(t.startswith(key) for t in title):
+            start.append((doc[0], False))
+    return whole + start
+
+
 def _exact_spans(norm: str, mapping: list[int] | None, term: str) -> list[Span]:
+    """Where ``term`` is in the normalised text; a term that starts with a Latin letter only
+    at the start of a word (xp is not in expand, chip is in chips)."""
     spans = []
+    latin = term[:1].isascii() and term[:1].isalpha()
     for pos in _find_all(norm, term):
+        if latin and pos and norm[pos - 1].isascii() and norm[pos - 1].isalpha():
+            continue
         end = pos + len(term)
         if mapping is None:
             spans.append((pos, end))
@@ -251,7 +292,10 @@ def _exact_spans(norm: str, mapping: list[int] | None, term: str) -> list[Span]:
     return spans
 
 
-def _pinyin_spans(text: str, row: tuple[str, CharOf, str], key: str) -> list[Span]:
+def _pinyin_spans(text: str, row: tuple[str, CharOf, str], key: str, title_len: int = -1) -> list[Span]:
+    """Where ``key`` is the pinyin of the text, or its initials (two initials only in
+    the title, ``title_len`` characters, -1 for anywhere: xp is too short to find
+    anything but a name)."""
     full, char_of, initials = row
     spans: set[Span] = set()
     for pos in _find_all(full, key):
@@ -261,9 +305,21 @@ def _pinyin_spans(text: str, row: tuple[str, CharOf, str], key: str) -> list[Spa
     if len(key) >= 2:
         for pos in _find_all(initials, key):
             span = (pos, pos + len(key))
+            if len(key) == 2 and title_len >= 0 and span[1] > title_len:
+                continue
             if any(is_han(ch) for ch in text[span[0] : span[1]]):
                 spans.add(span)
     return sorted(spans)
+
+
+def _norm_slice(doc: tuple[Any, ...], span: Span) -> str:
+    """The normalised text of ``span`` (a span of the original text) of a record."""
+    mapping = doc[7]
+    if mapping is None:
+        return str(doc[6][span[0] : span[1]])
+    from bisect import bisect_left, bisect_right
+
+    return str(doc[6][bisect_left(mapping, span[0]) : bisect_right(mapping, span[1] - 1)])
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -281,11 +337,10 @@ def snippet(text: str, spans: list[Span], context: int, skip: int = 0) -> tuple[
     title, when there is a match there), and the match spans inside it."""
     flat = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
     if not spans:
-        end = min(len(flat), 2 * context + 1)
+        end = whole_units(flat, 0, min(len(flat), 2 * context + 1))[1]
         return flat[:end] + ("…" if end < len(flat) else ""), []
     first = next((sp for sp in spans if sp[0] >= skip), spans[0])
-    start = max(0, first[0] - context)
-    end = min(len(flat), first[1] + context)
+    start, end = whole_units(flat, max(0, first[0] - context), min(len(flat), first[1] + context))
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(flat) else ""
     shift = len(prefix) - start
@@ -297,15 +352,39 @@ def snippet(text: str, spans: list[Span], context: int, skip: int = 0) -> tuple[
     return prefix + flat[start:end] + suffix, inner
 
 
+FOUND = "found"
+RELATED = "related"
+NOT_STATED = "not-stated"
+ANSWERS = (FOUND, RELATED, NOT_STATED)
+
+
 class Result:
     """Ranked hits, and a one-line note on the looser matching done to find them
-    (None when every term matched exactly), for a person at a terminal."""
+    (None when every term matched exactly), for a person at a terminal.
+
+    ``answer`` says what kind of answer the hits are: ``found`` when a hit holds every
+    term as typed or by an exact reading of it (traditional characters, the pinyin of
+    the whole term, a regional variant, an English word's stem or the report's Chinese
+    for it), ``related`` when the hits only share parts of the terms (the looser tiers),
+    ``not-stated`` when nothing matched.
+    """
 
     __slots__ = ("hits", "note")
 
     def __init__(self, hits: list[dict[str, Any]], note: str | None = None) -> None:
         self.hits = hits
         self.note = note
+
+    @property
+    def answer(self) -> str:
+        return answer_of(self.hits)
+
+
+def answer_of(hits: list[dict[str, Any]]) -> str:
+    """found, related or not-stated, from the hits' ``match`` tiers."""
+    if not hits:
+        return NOT_STATED
+    return FOUND if any(h.get("match") == EXACT for h in hits) else RELATED
 
 
 def search(index: Index, words: list[str], **options: Any) -> list[dict[str, Any]]:
@@ -336,6 +415,8 @@ def run(
     terms = [normalize_query(t, index.t2s) for t in typed]
     if not terms:
         raise UsageError("the search query is empty; give a word to search for")
+    if len(terms) > 1 and all(t.isascii() for t in terms) and any(english.is_english_word(t) for t in terms):
+        typed, terms = _english_terms(index, typed, terms)
     if pinyin and not any_term and len(terms) > 1 and all(_latin_key(t) for t in terms):
         # "zhao shang": syllables typed apart are read first as one pinyin word; then
         # come the records holding every term as it is typed (English text), without
@@ -383,23 +464,52 @@ def _run(
     else:
         pos_of = _positions(index, docs)
         for t, term in enumerate(terms):
-            key = _latin_key(term) if pinyin else None
+            other, stemmed = _readings(index, term)
             held = index.holding(term)
-            if key is not None:
-                held |= index.holding(key, "pinyin")
-                if len(key) >= 2:
-                    held |= index.holding(key, "initials")
+            for reading in other:
+                held |= index.holding(reading)
+            if stemmed is not None:
+                held |= index.holding(english.prefix(stemmed))
             for i in sorted(held):
                 pos = pos_of(i)
                 if pos is None:
                     continue
                 doc = docs[pos][1]
                 spans = [(s, 1.0) for s in _exact_spans(doc[6], doc[7], term)]
-                if key is not None:
-                    exact = {s for s, _ in spans}
-                    spans += [(s, PINYIN_WEIGHT) for s in _pinyin_spans(doc[4], index.pinyin(i), key) if s not in exact]
+                for k, reading in enumerate(other):
+                    # the first reading is the word itself (民营企业 for private enterprises); a later one
+                    # a broader word (民营经济) that ranks below it
+                    weight = 1.0 if k == 0 else BROADER_WEIGHT
+                    spans += [(s, weight) for s in _exact_spans(doc[6], doc[7], reading)]
+                if stemmed is not None:
+                    spans += [(s, 1.0) for s in _map(doc[7], english.word_spans(doc[6], stemmed))]
                 if spans:
-                    found[t][pos] = spans
+                    found[t][pos] = sorted(set(spans))
+            key = _latin_key(term) if pinyin else None
+            if key is not None and stemmed is not None and found[t] and not _syllables(index, key):
+                key = None  # an English word the report has (chip), not pinyin (xinpian)
+            if key is None:
+                continue
+            held = index.holding(key, "pinyin")
+            if len(key) >= 2:
+                held |= index.holding(key, "initials")
+            for i in sorted(held):
+                pos = pos_of(i)
+                if pos is None:
+                    continue
+                doc = docs[pos][1]
+                spans = found[t].get(pos, [])
+                exact = {s for s, _ in spans}
+                titles = index.titles
+                more = []
+                named = doc[5] if doc[1] not in UNNAMED else 0
+                for s in _pinyin_spans(doc[4], index.pinyin(i), key, named):
+                    if s not in exact:
+                        # a reading that is a word of the report (芯片) counts more than one across two (新篇|章)
+                        word = _norm_slice(doc, s) in titles
+                        more.append((s, PINYIN_WEIGHT if word else PINYIN_WEIGHT / 2))
+                if spans or more:
+                    found[t][pos] = spans + more
     tiers = [EXACT] * n_terms
     share: list[dict[int, tuple[int, int]]] = [{} for _ in range(n_terms)]
     parts: list[list[str]] = [[] for _ in range(n_terms)]
@@ -445,15 +555,19 @@ def _run(
                 "snippet_matches": [list(s) for s in snip_spans],
                 "_order": (
                     tier,
-                    0 if all(any(w == 1.0 for _, w in spans) for spans in per_term if spans) else 1,
+                    _reading_rank(per_term),
                     -sum(n for n, _ in shared),
                     -sum(c for _, c in shared),
+                    _title_rank(doc, per_term),
                     KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER),
                     i,
                 ),
             }
         )
-    hits.sort(key=lambda h: (*h["_order"][:4], -h["score"], h["_order"][4:]))
+    # among records whose title holds what was asked, a case (the report's account) comes first
+    hits.sort(
+        key=lambda h: (*h["_order"][:5], h["_order"][5] if h["_order"][4] == 1 else 0, -h["score"], h["_order"][5:])
+    )
     note = None
     if hits and any(t != EXACT for t in tiers):
         pos_of = _positions(index, docs)
@@ -461,6 +575,67 @@ def _run(
     for h in hits:
         del h["_order"]
     return Result(hits, note)
+
+
+def _reading_rank(per_term: list[list[tuple[Span, float]]]) -> int:
+    """0: every term as typed (or its exact reading); 1: some by the pinyin of a word of the
+    report; 2: some only by a pinyin reading across words (新篇|章 for xinpian)."""
+    best = [max(w for _, w in spans) for spans in per_term if spans]
+    if all(w >= 1.0 for w in best):
+        return 0
+    return 1 if all(w >= PINYIN_WEIGHT for w in best) else 2
+
+
+def _title_rank(doc: tuple[Any, ...], per_term: list[list[tuple[Span, float]]]) -> int:
+    """0: the record's name is what was asked (缙云山); 1: its title or name holds every
+    term; 2: it only mentions them (a paragraph has no title)."""
+    title_len = doc[5]
+    used = [spans for spans in per_term if spans]
+    if not title_len or not used or not all(any(s[1] <= title_len for s, _ in spans) for spans in used):
+        return 2
+    whole = [s for spans in used for s, _ in spans if s == (0, title_len)]
+    return 0 if whole and len(used) == 1 else 1
+
+
+def _english_terms(index: Index, typed: list[str], terms: list[str]) -> tuple[list[str], list[str]]:
+    """An English question's terms: its words grouped into the phrases the report names
+    (rural revitalization, private enterprises), stop words (how, much, the) left out."""
+    groups = english.group(terms, index.english)
+    kept = [(pos, k) for pos, k in groups if k] or groups
+    return [" ".join(typed[p] for p in pos) for pos, _ in kept], [" ".join(terms[p] for p in pos) for pos, _ in kept]
+
+
+def _readings(index: Index, term: str) -> tuple[list[str], str | None]:
+    """The other exact readings of a normalised term: the Chinese the report gives an English
+    word or phrase, or the mainland word for a regional one (晶片 -> 芯片); and an English
+    word's stem (None for anything else)."""
+    if term.isascii():
+        if not all(english.is_english_word(w) for w in term.split()):
+            return [], None
+        zh = index.english.get(english.key(term), [])
+        return list(zh), (english.stem(term) or None) if " " not in term else None
+    if index.variants and not index.holding(term):
+        for regional, mainland in index.variants.items():
+            if regional in term:
+                return [term.replace(regional, mainland)], None
+    return [], None
+
+
+def _syllables(index: Index, key: str) -> bool:
+    """Whether ``key`` reads as whole syllables of the report's pinyin (xinpian, not chip)."""
+    known = index.syllables
+    if not known:
+        return True
+    ok = [True] + [False] * len(key)
+    for end in range(1, len(key) + 1):
+        ok[end] = any(ok[start] and key[start:end] in known for start in range(max(0, end - 6), end))
+    return ok[-1]
+
+
+def _map(mapping: list[int] | None, spans: list[Span]) -> list[Span]:
+    if mapping is None:
+        return spans
+    return [(mapping[a], mapping[b - 1] + 1) for a, b in spans]
 
 
 def _positions(index: Index, docs: list[tuple[int, tuple[Any, ...]]]) -> Any:
@@ -493,8 +668,12 @@ def _fallback(
     def scanned(part: str) -> set[int]:
         return {pos for pos in map(pos_of, index.holding(part)) if pos is not None}
 
+    def has(doc: tuple[Any, ...], part: str) -> bool:
+        # a Latin part counts only at the start of a word, as an exact term does (ga is not in "organ")
+        return part in doc[6] and (not part[:1].isascii() or bool(_exact_spans(doc[6], None, part)))
+
     def holds(candidates: set[int]) -> dict[int, list[str]]:
-        return {pos: [p for p in required if p in docs[pos][1][6]] for pos in sorted(candidates)}
+        return {pos: [p for p in required if has(docs[pos][1], p)] for pos in sorted(candidates)}
 
     first = scanned(scan[0])
     whole = {pos: present for pos, present in holds(first).items() if len(present) == len(required)}
@@ -560,7 +739,8 @@ def _note(
             i, doc = docs[first]
             start, end = found[t][first][0][0]
             reading, char_of, _ = index.pinyin(i)
-            sound = "".join(reading[p] for p in range(len(reading)) if start <= char_of[p] < end)
+            ends = char_of._ends  # the letters of characters start..end-1, without a scan of the record
+            sound = reading[ends[start - 1] if start else 0 : ends[end - 1]]
             example = f"{doc[4][start:end]} ({sound})"
         clauses.append((typed[t] if t < len(typed) else "", tier, parts[t], example))
     return Note(clauses) if clauses else None

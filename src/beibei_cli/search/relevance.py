@@ -21,7 +21,7 @@ class QueryScore:
     got: list[str]
     recall: float | None  # None for a query the article does not answer
     reciprocal_rank: float | None
-    clean: bool  # an unanswered query returned nothing, or only partial hits
+    clean: bool  # an unanswered query was not answered "found" (nothing, or only looser tiers)
 
 
 @dataclass
@@ -57,7 +57,7 @@ def score(
             clean = True
         else:
             recall = rr = None
-            clean = all(h.get("match") == "partial" for h in hits)
+            clean = not any(h.get("match") == "exact" for h in hits)  # answered related or not-stated
         per_query.append(QueryScore(query, expect, got[:k], recall, rr, clean))
     answered = [q for q in per_query if q.recall is not None]
     return Scores(
@@ -68,6 +68,28 @@ def score(
         unanswered_clean=sum(q.clean for q in per_query if q.recall is None),
         per_query=per_query,
     )
+
+
+# the relevance set's query types by the language they are typed in
+GROUPS = {
+    "Chinese": ("compound", "word", "figure", "traditional"),
+    "pinyin": ("pinyin", "initials", "fuzzy"),
+    "English": ("english",),
+}
+
+
+def by_group(cases: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The answered cases of each group of ``GROUPS``, and the unanswered ones under "absent"."""
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in GROUPS}
+    out["absent"] = []
+    for case in cases:
+        if not case.get("expect"):
+            out["absent"].append(case)
+            continue
+        for name, types in GROUPS.items():
+            if case.get("type") in types:
+                out[name].append(case)
+    return out
 
 
 def load_cases(path: str) -> list[dict[str, Any]]:
