@@ -18,7 +18,7 @@ from mcp.shared.exceptions import MCPError
 
 from tests.conftest import DATA, PYTHON, ROOT, SOURCE, python_env
 
-TOOLS = {"search", "get_record", "list_metrics", "list_pillars", "timeline", "list_entities", "cite"}
+TOOLS = {"search", "get_record", "list_metrics", "list_pillars", "timeline", "list_entities", "cite"}  # at least
 
 
 def server(*global_args: str) -> StdioServerParameters:
@@ -52,6 +52,8 @@ GOOD: dict[str, tuple[str, dict[str, Any]]] = {
     "metrics": ("list_metrics", {"pillar": "科技创新", "sort": "value"}),
     "metrics-all": ("list_metrics", {}),
     "pillars": ("list_pillars", {"detail": True}),
+    "pillar detail": ("list_pillars", {"detail": True, "pillar": "科技创新"}),
+    "metrics-page-2": ("list_metrics", {"offset": 11}),
     "timeline": ("timeline", {"since": "2022"}),
     "entities": ("list_entities", {"type": "company"}),
     "cite": ("cite", {"id": "metric-rd-intensity"}),
@@ -69,16 +71,19 @@ BAD: dict[str, tuple[str, dict[str, Any], str]] = {
     "bad regex": ("search", {"query": "(", "regex": True}, "invalid regular expression"),
     "zero limit": ("search", {"query": "招商", "limit": 0}, "greater than or equal to 1"),
     "limit not a number": ("list_metrics", {"limit": "many"}, "limit"),
-    "unknown id": ("get_record", {"id": "metric-nope"}, "no record with id 'metric-nope'"),
+    "unknown id": ("get_record", {"id": "metric-nope"}, "get_record: no record with id 'metric-nope'"),
+    "unknown id, nothing close": ("get_record", {"id": "zzzz"}, "list ids with the `search` tool"),
     "unknown id to cite": ("cite", {"id": "nope"}, "no record with id 'nope'"),
     "bad cite format": ("cite", {"id": "para-31", "format": "html"}, "format"),
     "unknown pillar": ("list_metrics", {"pillar": "nowhere"}, "unknown pillar 'nowhere'"),
     "bad sort": ("list_metrics", {"sort": "size"}, "sort"),
-    "bad date": ("timeline", {"since": "2022-13"}, "--since"),
+    "bad date": ("timeline", {"since": "2022-13"}, "timeline: `since`: month out of range"),
     "bad entity type": ("list_entities", {"type": "club"}, "type"),
     "bad metric kind": ("list_metrics", {"kind": "weight"}, "kind"),
-    "min without kind": ("list_metrics", {"min": "1亿"}, "--kind"),
-    "unknown tool": ("delete_everything", {}, "delete_everything"),
+    "min without kind": ("list_metrics", {"min": "1亿"}, "add `kind` (money"),
+    "unknown tool": ("delete_everything", {}, "unknown tool 'delete_everything'; the tools are list_pillars"),
+    "unknown argument": ("search", {"query": "招商", "words": "x"}, "search: unknown argument 'words'; it takes query"),
+    "negative offset": ("list_metrics", {"offset": -1}, "argument `offset`"),
 }
 
 
@@ -131,7 +136,7 @@ def assert_grounded(row: dict[str, Any]) -> None:
 
 def test_lists_the_tools_and_tells_the_assistant_to_quote(exchange: dict[str, Any]) -> None:
     tools = {t.name: t for t in exchange["tools"]}
-    assert set(tools) == TOOLS
+    assert set(tools) >= TOOLS
     for tool in tools.values():
         assert tool.description and "quote" in tool.description, tool.name
         assert tool.input_schema["type"] == "object"
@@ -151,12 +156,22 @@ def test_answers_are_the_cli_json(exchange: dict[str, Any], run) -> None:  # typ
 
     assert strip(answer(exchange["search"])["results"]) == hits("招商", "-n", "5")
     assert strip(answer(exchange["search-pinyin"])["results"]) == hits("zhaoshang", "--in", "cases,metrics")
-    assert strip(answer(exchange["search-any"])["results"]) == hits("招商", "生态", "--any", "-n", "20")
+    wide = answer(exchange["search-any"])  # 20 asked for; as many as fit in one answer came
+    assert 0 < wide["count"] < 20 and wide["next"] == wide["count"]
+    assert strip(wide["results"]) == hits("招商", "生态", "--any", "-n", str(wide["count"]))
     assert answer(exchange["get"]) == cli(run, "show", "metric-rd-intensity")
     assert answer(exchange["get-para"]) == cli(run, "show", "para-31")
     assert answer(exchange["metrics"])["results"] == cli(run, "metrics", "--pillar", "科技创新", "--sort", "value")
-    assert answer(exchange["metrics-all"])["results"] == cli(run, "metrics")
-    assert answer(exchange["pillars"])["results"] == cli(run, "pillars", "--detail")
+    everything = cli(run, "metrics")  # the first two pages, each at most ANSWER_CHARS long
+    first, second = answer(exchange["metrics-all"]), answer(exchange["metrics-page-2"])
+    assert first["total"] == second["total"] == len(everything)
+    assert first["next"] == first["count"] == 11 and second["offset"] == 11
+    assert first["results"] + second["results"] == everything[: 11 + second["count"]]
+    detail = cli(run, "pillars", "--detail")  # compact: each pillar with its counts
+    counts = [(p["id"], len(p["goals"]), len(p["plans"]), len(p["cases"]), len(p["metrics"])) for p in detail]
+    got = answer(exchange["pillars"])["results"]
+    assert [(p["id"], p["goals"], p["plans"], p["cases"], p["metrics"]) for p in got] == counts
+    assert answer(exchange["pillar detail"])["results"] == [p for p in detail if p["id"] == "tech-innovation"]
     assert answer(exchange["timeline"])["results"] == cli(run, "timeline", "--since", "2022")
     assert answer(exchange["entities"])["results"] == cli(run, "entities", "--type", "company")
     cited = answer(exchange["cite"])
@@ -172,7 +187,7 @@ def test_answers_are_the_cli_json(exchange: dict[str, Any], run) -> None:  # typ
 
 
 def test_every_result_carries_its_verbatim_quote_and_paragraph(exchange: dict[str, Any]) -> None:
-    for label in ("search", "search-pinyin", "search-any", "metrics-all", "pillars", "timeline", "entities"):
+    for label in ("search", "search-pinyin", "search-any", "metrics-all", "pillars", "pillar detail", "timeline"):
         data = answer(exchange[label])
         assert data["results"] and "verbatim" in data["how_to_use"]
         for row in data["results"]:
@@ -213,7 +228,8 @@ def test_respects_lang_and_data(run) -> None:  # type: ignore[no-untyped-def]
         return pillars, (await client.read_resource("beibei://report")).contents[0].text
 
     pillars, info = session(script, "--lang", "en", "--data", str(DATA))
-    assert answer(pillars)["results"] == cli(run, "--lang", "en", "pillars")
+    english = cli(run, "--lang", "en", "pillars")
+    assert answer(pillars)["results"] == english[: answer(pillars)["count"]] and answer(pillars)["total"] == 6
     first = answer(pillars)["results"][0]
     assert first["name_zh"] == "生态田园都市区" and first["name"].isascii()
     assert json.loads(info)["data_file"] == str(DATA)

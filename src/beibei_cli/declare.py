@@ -227,16 +227,19 @@ GLOBALS = [
 PILLARS = query(
     "pillars",
     "The two positionings (两大定位) and the four articles (四篇文章).",
-    [param("detail", "--detail", "-d", type="boolean", help="Add goals, plans, cases and figures."), *LISTING],
+    [param("detail", "--detail", "-d", type="boolean", help="Add goals, plans, cases and figures."), PILLAR, *LISTING],
     rows="pillar",
     columns=("id", "kind", "name", "heading"),
     mcp="list_pillars",
     mcp_title="List the report's pillars",
-    mcp_help="The report's structure: its two positionings (两大定位) and four articles (四篇文章), each with "
-    "summary, verbatim `quote` and paragraph `para`; detail=true adds their goals, plans, cases and figures.",
+    mcp_help="Use to see how the report is organised, or what it says under one of its themes. Returns its "
+    "two positionings (两大定位) and four articles (四篇文章), each with summary, verbatim `quote` and paragraph "
+    "`para`; detail=true adds how many goals, plans, cases and figures each has, and with `pillar` those "
+    "goals, plans, cases and figures in full.",
     epilog="""\
 beibei pillars
 beibei pillars --detail
+beibei pillars --detail --pillar 科技创新
 beibei pillars --detail --format json | jq '.[2].metrics'""",
 )
 
@@ -294,8 +297,9 @@ METRICS = query(
     columns=("name", "figure", "bar", "pillar_name", "as_of", "quote", "id"),
     mcp="list_metrics",
     mcp_title="List the report's figures",
-    mcp_help="The report's figures (metrics): name, value, unit, the figure as written (`text`), pillar, "
-    "verbatim `quote` and paragraph `para`. Filter by pillar (id or name, e.g. 科技创新 or tech-innovation) "
+    mcp_help="Use for any number the report gives (money, counts, shares, growth rates, targets). Returns "
+    "its figures (metrics): name, value, unit, the figure as written (`text`), pillar, verbatim `quote` and "
+    "paragraph `para`. Filter by pillar (id or name, e.g. 科技创新 or tech-innovation) "
     "or section (results, narrative), by kind (money, count, share, ...), by status (stated, forecast, "
     "target), by the as-of date (since, until) and, within one kind, by `amount` (base units: 元, 户, ...) "
     "with min/max.",
@@ -379,8 +383,9 @@ SEARCH = query(
     mcp="search",
     mcp_limit=10,
     mcp_title="Search the report",
-    mcp_help="Full-text search of the report: cases, plans, goals, figures, events, names and the article's "
-    "paragraphs. Chinese, traditional characters or pinyin (zhaoshang, zs). All words must match unless "
+    mcp_help="Use first for any question about the report. Full-text search of its cases, plans, goals, "
+    "figures, events, names and the article's paragraphs; returns ranked hits (id, kind, title, snippet, how "
+    "it matched) with their verbatim `quote` and paragraph `para`. Chinese, traditional characters or pinyin (zhaoshang, zs). All words must match unless "
     "any_term. When a word has no exact match, looser matches follow, each hit labelled by `match`; "
     "exact=true turns that off.",
     epilog="""\
@@ -403,8 +408,9 @@ TIMELINE = query(
     columns=("date", "title", "date_note", "id"),
     mcp="timeline",
     mcp_title="List the report's dated events",
-    mcp_help="Dated events in date order (date precision year, month or day; `inferred` marks a date the "
-    "article only implies).",
+    mcp_help="Use for when something happened or what happened in a period. Returns the report's dated "
+    "events in date order (date precision year, month or day; `inferred` marks a date the article only "
+    "implies), with verbatim `quote` and paragraph `para`; since and until narrow the period.",
     epilog="""\
 beibei timeline
 beibei timeline --since 2022 --format json""",
@@ -427,8 +433,9 @@ ENTITIES = query(
     columns=("name", "type", "mentions", "id"),
     mcp="list_entities",
     mcp_title="List the organisations, companies, places and projects",
-    mcp_help="Organisations, companies, people, places and projects the article names, with the ids of the "
-    "records that mention them.",
+    mcp_help="Use to find who and where: returns the organisations, companies, people, places and projects "
+    "the article names, each with its type, aliases, verbatim `quote`, paragraph `para` and the ids of the "
+    "records that mention them (get_record gives one with those records' titles).",
     epilog="""\
 beibei entities
 beibei entities --type company
