@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
+import jsonschema
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
@@ -101,6 +103,20 @@ BAD: dict[str, tuple[str, dict[str, Any], str]] = {
 }
 
 
+# A question the report answers, one it has only passages related to, and one it is silent on.
+STATUS = {
+    "招商": "found",
+    "斯太宝芯片": "related",
+    "GDP增长": "related",
+    "人口": "not-stated",
+    "population": "not-stated",
+}
+PROMPTS = {
+    "answer_from_report": {"question": "2022年北碚的研发投入强度是多少？"},
+    "report_on_topic": {"topic": "缙云山"},
+}
+
+
 async def _script(client: Client) -> dict[str, Any]:
     out: dict[str, Any] = {"tools": (await client.list_tools()).tools}
     for label, (name, args) in GOOD.items():
@@ -118,6 +134,29 @@ async def _script(client: Client) -> dict[str, Any]:
         except MCPError as exc:
             out[uri] = exc
     out["last"] = await client.call_tool("search", {"query": "北碚", "limit": 1})
+    out["pages"] = {}  # every listing with its defaults, page after page
+    for tool in out["tools"]:
+        if "offset" in tool.input_schema["properties"]:
+            args = {"query": "北碚"} if tool.name == "search" else {}
+            pages = out["pages"][tool.name] = [await client.call_tool(tool.name, args)]
+            while not pages[-1].is_error and pages[-1].structured_content["next"] is not None and len(pages) < 50:
+                pages.append(
+                    await client.call_tool(tool.name, {**args, "offset": pages[-1].structured_content["next"]})
+                )
+    for question in STATUS:
+        out[question] = await client.call_tool("search", {"query": question})
+    out["prompts"] = (await client.list_prompts()).prompts
+    for name, args in PROMPTS.items():
+        out[name] = await client.get_prompt(name, args)
+    for label, name, args in (
+        ("prompt without its argument", "answer_from_report", {}),
+        ("prompt with a blank argument", "report_on_topic", {"topic": ""}),
+        ("unknown prompt", "write_a_poem", {}),
+    ):
+        try:
+            await client.get_prompt(name, args)
+        except MCPError as exc:
+            out[label] = exc
     return out
 
 
@@ -161,6 +200,152 @@ def test_lists_the_tools_and_tells_the_assistant_to_quote(exchange: dict[str, An
     assert all(f'"{k}"' in kind for k in ("money", "share", "rate-of-change"))
 
 
+def test_tools_are_declared_for_assistants(exchange: dict[str, Any]) -> None:
+    """Read-only hints (no approval asked for a call that only reads), a title, a description that
+    says when to use the tool, every argument described, and an output schema with typed fields."""
+    for tool in exchange["tools"]:
+        hints = tool.annotations
+        assert hints is not None and hints.title == tool.title and tool.title, tool.name
+        assert (hints.read_only_hint, hints.idempotent_hint, hints.open_world_hint) == (True, True, False), tool.name
+        assert hints.destructive_hint is False, tool.name
+        assert tool.description.startswith("Use "), tool.name
+        for arg, prop in tool.input_schema["properties"].items():
+            assert len(prop.get("description", "")) > 15, (tool.name, arg)
+        schema = tool.output_schema
+        assert schema and schema["type"] == "object" and schema["properties"], tool.name
+        jsonschema.Draft202012Validator.check_schema(schema)
+        for field, prop in schema["properties"].items():
+            assert prop.get("description") or field == "results", (tool.name, field)
+
+
+def test_output_schemas_are_the_row_contract(exchange: dict[str, Any]) -> None:
+    from beibei_cli import declare, rows
+
+    tools = {t.name: t for t in exchange["tools"]}
+    for q in declare.QUERIES:
+        if not q["mcp"]:
+            continue
+        items = tools[q["mcp"]].output_schema["properties"]["results"]["items"]
+        kinds = [items] if "anyOf" not in items else items["anyOf"]
+        fields = rows.names(q["rows"])
+        if q["name"] == "search":
+            fields = [f for f in fields if f != "matches"] + ["quote", "para"]
+        assert list(kinds[0]["properties"]) == fields, q["mcp"]
+        for kind in kinds:
+            assert kind["additionalProperties"] is False
+            assert all(p.get("description") for p in kind["properties"].values()), q["mcp"]
+    assert tools["search"].output_schema["properties"]["status"]["enum"] == ["found", "related", "not-stated"]
+
+
+def valid(tool: Any, result: Any) -> None:
+    assert not result.is_error, result.content
+    jsonschema.validate(result.structured_content, tool.output_schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_every_answer_validates_against_its_output_schema(exchange: dict[str, Any]) -> None:
+    tools = {t.name: t for t in exchange["tools"]}
+    for label, (name, _) in GOOD.items():
+        valid(tools[name], exchange[label])
+    for name, pages in exchange["pages"].items():
+        for page in pages:
+            valid(tools[name], page)
+    for question in STATUS:
+        valid(tools["search"], exchange[question])
+    broken = dict(answer(exchange["metrics"]), count="11")  # the validator is not blind
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, tools["list_metrics"].output_schema)
+    extra = answer(exchange["metrics"])
+    extra["results"][0]["colour"] = "red"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(extra, tools["list_metrics"].output_schema)
+
+
+def test_no_default_answer_is_long_and_the_pages_hold_everything(exchange: dict[str, Any], run) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import declare
+    from beibei_cli.mcp_server import ANSWER_CHARS
+
+    assert ANSWER_CHARS <= 8000
+    names = {q["mcp"]: q["name"] for q in declare.QUERIES if q["mcp"]}
+    assert set(exchange["pages"]) == {n for n in names if n not in ("get_record", "cite")}
+    for tool, pages in exchange["pages"].items():
+        results = []
+        for page in pages:
+            data = answer(page)
+            assert len(page.content[0].text) <= ANSWER_CHARS, (tool, data["offset"])
+            assert data["offset"] == len(results) and data["total"] == pages[0].structured_content["total"]
+            results += data["results"]
+        assert pages[-1].structured_content["next"] is None, tool
+        if tool == "search":
+            assert len(results) == len(cli(run, "search", "北碚", "-n", "1000")) == data["total"] > 10
+        else:  # the listing, whole, in order
+            assert results == cli(run, names[tool]), tool
+    assert len(exchange["pages"]["list_metrics"]) > 1  # a listing that is paged
+    for label in ("get", "get-para", "pillars", "pillar detail", "metrics", "cite"):
+        assert len(exchange[label].content[0].text) <= ANSWER_CHARS, label
+
+
+@pytest.mark.parametrize("question", list(STATUS))
+def test_a_search_says_what_kind_of_answer_it_is(exchange: dict[str, Any], question: str) -> None:
+    data = answer(exchange[question])
+    assert list(data)[:2] == ["status", "answer"]  # first, before the results
+    assert data["status"] == STATUS[question]
+    assert question in data["answer"]
+    if data["status"] == "not-stated":
+        assert data["results"] == [] and "the report does not state it" in data["answer"]
+    elif data["status"] == "related":
+        assert data["results"] and all(h["match"] != "exact" for h in data["results"])
+        assert "do not present them as the answer" in data["answer"]
+    else:
+        assert data["results"][0]["match"] == "exact"
+
+
+def strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+def test_no_string_ends_in_a_newline(exchange: dict[str, Any]) -> None:
+    texts = [answer(exchange[label]) for label in GOOD] + [exchange[n].messages[0].content.text for n in PROMPTS]
+    texts += [t.description for t in exchange["tools"]]
+    found = [s for s in strings(texts) if s != s.rstrip()]
+    assert not found and any("\n" in s for s in strings(texts[-len(exchange["tools"]) - 2 :]))
+
+
+def test_prompts_lead_the_model_to_the_tools_and_to_say_not_stated(exchange: dict[str, Any]) -> None:
+    prompts = {p.name: p for p in exchange["prompts"]}
+    assert set(prompts) == set(PROMPTS)
+    for name, args in PROMPTS.items():
+        prompt = prompts[name]
+        assert prompt.title and prompt.description
+        assert [(a.name, a.required) for a in prompt.arguments] == [(k, True) for k in args]
+        assert all(a.description for a in prompt.arguments)
+        (message,) = exchange[name].messages
+        text = message.content.text
+        assert message.role == "user" and next(iter(args.values())) in text
+        for needed in ("`search`", "`cite`", "not-stated", "the report does not state it", "verbatim", "¶"):
+            assert needed in text, (name, needed)
+    for label, says in (
+        ("prompt without its argument", "answer_from_report: argument `question` is required; it takes question"),
+        ("prompt with a blank argument", "report_on_topic: argument `topic` is required"),
+        ("unknown prompt", "unknown prompt 'write_a_poem'; the prompts are answer_from_report, report_on_topic"),
+    ):
+        error = exchange[label]
+        assert isinstance(error, MCPError) and error.code == -32602 and says in str(error), label
+
+
+def test_errors_speak_to_a_model(exchange: dict[str, Any]) -> None:
+    for label, (name, _, _) in BAD.items():
+        text = exchange[label].content[0].text
+        assert "beibei " not in text and not re.search(r"(?<![\w-])--?[a-z]", text), (label, text)
+        assert "\n" not in text and text.startswith((f"{name}: ", "unknown tool")), (label, text)
+
+
 def test_answers_are_the_cli_json(exchange: dict[str, Any], run) -> None:  # type: ignore[no-untyped-def]
     def hits(*args: str) -> list[dict[str, Any]]:
         return [{k: v for k, v in h.items() if k != "matches"} for h in cli(run, "search", *args)]
@@ -182,10 +367,16 @@ def test_answers_are_the_cli_json(exchange: dict[str, Any], run) -> None:  # typ
     assert first["next"] == first["count"] == 11 and second["offset"] == 11
     assert first["results"] + second["results"] == everything[: 11 + second["count"]]
     detail = cli(run, "pillars", "--detail")  # compact: each pillar with its counts
+    counted = ("goals", "plans", "cases", "metrics")
     counts = [(p["id"], len(p["goals"]), len(p["plans"]), len(p["cases"]), len(p["metrics"])) for p in detail]
     got = answer(exchange["pillars"])["results"]
     assert [(p["id"], p["goals"], p["plans"], p["cases"], p["metrics"]) for p in got] == counts
-    assert answer(exchange["pillar detail"])["results"] == [p for p in detail if p["id"] == "tech-innovation"]
+    (tech,) = (p for p in detail if p["id"] == "tech-innovation")  # by pillar: its records, id and title
+    (briefed,) = answer(exchange["pillar detail"])["results"]
+    assert {k: v for k, v in briefed.items() if k not in counted} == {k: v for k, v in tech.items() if k not in counted}
+    for key in counted:
+        assert [r["id"] for r in briefed[key]] == [r["id"] for r in tech[key]] and tech[key]
+        assert all(set(r) <= {"id", "title", "name", "text", "date", "para"} and r["para"] for r in briefed[key])
     assert answer(exchange["timeline"])["results"] == cli(run, "timeline", "--since", "2022")
     assert answer(exchange["entities"])["results"] == cli(run, "entities", "--type", "company")
     cited = answer(exchange["cite"])

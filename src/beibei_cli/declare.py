@@ -234,8 +234,8 @@ PILLARS = query(
     mcp_title="List the report's pillars",
     mcp_help="Use to see how the report is organised, or what it says under one of its themes. Returns its "
     "two positionings (两大定位) and four articles (四篇文章), each with summary, verbatim `quote` and paragraph "
-    "`para`; detail=true adds how many goals, plans, cases and figures each has, and with `pillar` those "
-    "goals, plans, cases and figures in full.",
+    "`para`; detail=true adds how many goals, plans, cases and figures each has, and with `pillar` their "
+    "ids and titles (list_goals, list_plans, list_cases and list_metrics give them in full).",
     epilog="""\
 beibei pillars
 beibei pillars --detail
@@ -385,7 +385,8 @@ SEARCH = query(
     mcp_title="Search the report",
     mcp_help="Use first for any question about the report. Full-text search of its cases, plans, goals, "
     "figures, events, names and the article's paragraphs; returns ranked hits (id, kind, title, snippet, how "
-    "it matched) with their verbatim `quote` and paragraph `para`. Chinese, traditional characters or pinyin (zhaoshang, zs). All words must match unless "
+    "it matched) with their verbatim `quote` and paragraph `para`, and at the top a `status` (found, "
+    "related or not-stated) with a sentence on what it means for the answer. Chinese, traditional characters or pinyin (zhaoshang, zs). All words must match unless "
     "any_term. When a word has no exact match, looser matches follow, each hit labelled by `match`; "
     "exact=true turns that off.",
     epilog="""\
@@ -450,7 +451,7 @@ GOALS = query(
     columns=("text", "pillar_name", "id"),
     mcp="list_goals",
     mcp_title="List the report's goals",
-    mcp_help="The goals the article sets, each with its pillar, verbatim `quote` and paragraph `para`. "
+    mcp_help="Use for what the report aims at (建设…, 打造…). Returns the goals the article sets, each with its pillar, verbatim `quote` and paragraph `para`. "
     "Filter by pillar (id or name).",
     epilog="""\
 beibei goals
@@ -471,7 +472,7 @@ PLANS = query(
     columns=("year", "text", "pillar_name", "id"),
     mcp="list_plans",
     mcp_title="List the report's plans",
-    mcp_help="What the article says will be done, with the year it names (null where it names none), its "
+    mcp_help="Use for what is planned, or planned for a year. Returns what the article says will be done, with the year it names (null where it names none), its "
     "pillar, verbatim `quote` and paragraph `para`. Filter by pillar and year (year, since, until): a plan "
     "with no year is left out once a year filter is given.",
     epilog="""\
@@ -487,7 +488,7 @@ CASES = query(
     columns=("date", "title", "pillar_name", "id"),
     mcp="list_cases",
     mcp_title="List the report's narrative cases",
-    mcp_help="The examples the article tells (companies, projects, events), each with its dates, pillar, "
+    mcp_help="Use for concrete examples: a company, a project, what happened. Returns the examples the article tells (companies, projects, events), each with its dates, pillar, "
     "summary, the ids of its organisations, places and people, verbatim `quote` and paragraph `para`.",
     epilog="""\
 beibei cases
@@ -503,7 +504,7 @@ HONOURS = query(
     columns=("year", "title", "pillar_name", "id"),
     mcp="list_honours",
     mcp_title="List the report's honours and firsts",
-    mcp_help="Awards, titles and records the article claims, with the year where the article gives one, "
+    mcp_help="Use for awards, titles and firsts. Returns the awards, titles and records the article claims, with the year where the article gives one, "
     "pillar, verbatim `quote` and paragraph `para`.",
     epilog="""\
 beibei honours
@@ -518,7 +519,7 @@ SECTIONS = query(
     columns=("id", "heading", "title", "para"),
     mcp="list_sections",
     mcp_title="List the article's sections",
-    mcp_help="The article's sections (lead, highlights, the four articles, the data list) with their headings; "
+    mcp_help="Use to see how the article is laid out. Returns its sections (lead, highlights, the four articles, the data list) with their headings; "
     "a section id filters list_metrics.",
     epilog="""\
 beibei sections
@@ -533,7 +534,7 @@ CAPTIONS = query(
     columns=("title", "para", "id"),
     mcp="list_captions",
     mcp_title="List the article's photo captions",
-    mcp_help="The article's photo captions, verbatim, with their English and paragraph.",
+    mcp_help="Use for the article's photos. Returns their captions, verbatim, with their English and paragraph.",
     epilog="beibei captions",
 )
 

@@ -53,8 +53,10 @@ PAGING = (
 INSTRUCTIONS = (
     "Facts from one policy report, 聚焦“两大定位” 做好“四篇文章” 全力以赴建设社会主义现代化美丽北碚 "
     "(Beibei district, Chongqing). Use `search` to find records and paragraphs, `get_record` for one "
-    "in full, `list_metrics` for figures, `cite` for a ready-made citation. " + QUOTE_RULE + " When the "
-    f"tools find nothing that answers a question, say that {NOT_STATED}; do not answer from elsewhere."
+    "in full, `list_metrics` for figures, `cite` for a ready-made citation. " + QUOTE_RULE + " A search "
+    "answer's `status` says whether the report has the words asked (found), only passages that share some "
+    f"of them (related) or nothing (not-stated). When the tools find nothing that answers a question, say "
+    f"that {NOT_STATED}; do not answer from elsewhere."
 )
 
 # Parameters whose command-line help speaks of printing, in the words of a tool (the rest keep
@@ -64,10 +66,38 @@ PARAM_HELP: dict[Any, str] = {
     "8,000 characters, and `next` then gives the offset of the rest.",
     "offset": "Skip this many results: pass the previous answer's `next` to get the next page (0: from the start).",
     ("pillars", "detail"): "With no `pillar`: each pillar's counts of goals, plans, cases and figures. With a "
-    "`pillar`: that pillar's goals, plans, cases and figures in full.",
+    "`pillar`: that pillar's goals, plans, cases and figures, each as id, text or title and para (list_goals, "
+    "list_plans, list_cases and list_metrics with the same `pillar` give them in full).",
     ("pillars", "pillar"): "Only this pillar: its id or name (e.g. 科技创新 or tech-innovation), or general (the "
-    "report as a whole); with detail=true its goals, plans, cases and figures in full.",
+    "report as a whole); with detail=true the ids and titles of its goals, plans, cases and figures.",
 }
+
+# A search answer's status, at the top level, and the sentence that tells a model what it may do with it.
+FOUND, RELATED, ABSENT = "found", "related", "not-stated"
+
+
+def search_status(query: Any, hits: list[dict[str, Any]]) -> tuple[str, str]:
+    """(status, sentence) of a search answer from its hits' ``match``: found when a hit matched
+    the words as typed (or an exact reading of them: traditional characters, the pinyin of a whole
+    term), related when only the looser tiers matched (parts of a term, fuzzy pinyin), not-stated
+    when nothing did."""
+    asked = " ".join(query) if isinstance(query, list) else str(query).strip()
+    if not hits:
+        return ABSENT, (
+            f"The report does not state {asked}: nothing in it matches these words (as Chinese, traditional "
+            f"characters or pinyin). Tell the user that {NOT_STATED}; other words or any_term=true may be tried."
+        )
+    if any(h.get("match") == "exact" for h in hits):
+        return FOUND, (
+            f"The report has passages with the words {asked} (`match`: exact; looser matches rank below). "
+            "Answer from their `quote` and `para` only, and say so when none of them answers the question."
+        )
+    return RELATED, (
+        f"The report does not state {asked} as asked: no passage has these words. The passages below only "
+        "share parts of them with the question (`match`: parts, partial or fuzzy-pinyin); do not present them "
+        f"as the answer: say that {NOT_STATED}, and offer them only as related."
+    )
+
 
 ID_HELP = "A record id from search or a listing, e.g. metric-rd-intensity, case-tenghai-land or para-31."
 
@@ -146,10 +176,12 @@ def _text(answer: dict[str, Any]) -> str:
     return json.dumps(answer, ensure_ascii=False)
 
 
-def _page(window: list[Any], total: int, offset: int) -> dict[str, Any]:
+def _page(window: list[Any], total: int, offset: int, head: dict[str, Any] | None = None) -> dict[str, Any]:
     """One page of a listing: from ``window`` (the rows from ``offset``), as many as fit in
-    ANSWER_CHARS characters (at least one), with the offset of the next page."""
+    ANSWER_CHARS characters (at least one), with the offset of the next page; ``head`` (a search's
+    status) comes first."""
     answer: dict[str, Any] = {
+        **(head or {}),
         "count": total,  # the widest numbers the page can hold, so that the room is never overstated
         "total": total,
         "offset": offset,
@@ -241,11 +273,24 @@ def answer_schema(kind: str, *, grounded: bool = False, query: str | None = None
         item["properties"]["quote"] = {"type": ["string", "null"], "description": "the verbatim words of the article"}
         item["properties"]["para"] = {"type": ["integer", "null"], "description": "the paragraph they are in"}
         item["required"] = list(item["properties"])
+    item["additionalProperties"] = False  # a field the row contract does not list is an error
     if query in RESULT_KINDS:
-        item = {"anyOf": [rows.json_schema(k) for k in RESULT_KINDS[query]]}
+        item = {"anyOf": [{**rows.json_schema(k), "additionalProperties": False} for k in RESULT_KINDS[query]]}
+    head: dict[str, Any] = {}
+    if grounded:
+        head = {
+            "status": {
+                "type": "string",
+                "enum": [FOUND, RELATED, ABSENT],
+                "description": "found: passages with the words as asked; related: only looser matches "
+                "(not an answer); not-stated: nothing matches",
+            },
+            "answer": {"type": "string", "description": "what the status means for the answer, for the model"},
+        }
     return {
         "type": "object",
         "properties": {
+            **head,
             "count": {"type": "integer", "description": "how many results this answer holds"},
             "total": {"type": "integer", "description": "how many results there are in all pages"},
             "offset": {"type": "integer", "description": "the offset of this answer's first result"},
@@ -256,7 +301,7 @@ def answer_schema(kind: str, *, grounded: bool = False, query: str | None = None
             "results": {"type": "array", "items": item},
             "how_to_use": {"type": "string", "description": "how to quote these results"},
         },
-        "required": ["count", "total", "offset", "next", "results", "how_to_use"],
+        "required": [*head, "count", "total", "offset", "next", "results", "how_to_use"],
     }
 
 
@@ -318,11 +363,15 @@ def _listing_tool(server: "MCPServer", report: "Report", q: dict[str, Any]) -> N
             limit = arguments.pop("limit", None) or MAX_LIMIT
             found = report._rows(name, arguments)
             window = found[offset : offset + limit]
+            head = None
             if grounded:
                 window = [_grounded(report, dict(h)) for h in window]
-            if name == "pillars" and arguments.get("detail") and arguments.get("pillar") is None:
-                window = [_counts(r) for r in window]  # all of it is some 60,000 characters: ask by pillar
-            return _result(_page(window, len(found), offset))  # type: ignore[no-any-return]
+                status, sentence = search_status(arguments.get("query"), found)
+                head = {"status": status, "answer": sentence}
+            if name == "pillars" and arguments.get("detail"):
+                # all of it is some 60,000 characters: counts, and by pillar the ids and titles
+                window = [_counts(r) if arguments.get("pillar") is None else _brief_lists(r) for r in window]
+            return _result(_page(window, len(found), offset, head))  # type: ignore[no-any-return]
 
     params = _tool_params(q)
     tool.__signature__ = inspect.Signature(params, return_annotation=CallToolResult)  # type: ignore[attr-defined]
@@ -367,6 +416,8 @@ def _server_class() -> Any:
     that names what to use instead."""
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+    from mcp.shared.exceptions import MCPError
+    from mcp.types import INVALID_PARAMS
     from pydantic import ValidationError
 
     class Server(MCPServer):
@@ -393,18 +444,35 @@ def _server_class() -> Any:
                     raise ToolError(f"{name}: {cause}") from None
                 raise
 
+        async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None, context: Any = None) -> Any:
+            # the SDK answers a missing argument with "Internal server error": say which, as invalid params
+            prompts = {p.name: p for p in self._prompt_manager.list_prompts()}
+            if name not in prompts:
+                raise MCPError(INVALID_PARAMS, f"unknown prompt {name!r}; the prompts are {', '.join(prompts)}")
+            takes = [a.name for a in prompts[name].arguments or []]
+            missing = [
+                a.name for a in prompts[name].arguments or [] if a.required and not (arguments or {}).get(a.name)
+            ]
+            unknown = [k for k in arguments or {} if k not in takes]
+            if missing or unknown:
+                wrong = f"argument `{missing[0]}` is required" if missing else f"unknown argument {unknown[0]!r}"
+                raise MCPError(INVALID_PARAMS, f"{name}: {wrong}; it takes {', '.join(takes)}")
+            return await super().get_prompt(name, arguments, context)
+
     return Server
 
 
 ANSWER_STEPS = (
     "1. Call the `search` tool with the key words (Chinese works best; pinyin works too); try other words "
     "or `any_term=true` if nothing comes back. Use `list_metrics` for figures, `timeline` for dates, "
-    "`list_pillars` and `get_record` for more of a record.\n"
-    "2. Read the answer's status: when it is not-stated, or when no result answers the question, say "
+    "`list_plans`, `list_goals`, `list_cases` and `list_honours` for those records, and `get_record` for one "
+    "record in full.\n"
+    "2. Read the search answer's `status` and `answer`: when it is not-stated, or when no result answers "
+    "the question, say "
     f'"{NOT_STATED}" and do not answer from anywhere else. When it is related, say that the report has '
     "only related passages, and quote them as such.\n"
     "3. State each fact with its `quote` verbatim in quotation marks and its paragraph number (¶ and "
-    "`para`, e.g. ¶52); call `cite` for a citation to paste. Do not round or paraphrase figures.\n"
+    "`para`, e.g. ¶52); call `cite` for a citation to paste. Do not round or paraphrase figures."
 )
 
 
