@@ -502,8 +502,8 @@ def test_no_other_command_imports_the_sdk(args: list[str]) -> None:
 
 def readme_exchange() -> tuple[dict[str, Any], dict[str, Any]]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text.split("## Use from an AI assistant (MCP)", 1)[1].split("## ", 1)[0]
-    lines = [line for part in block.split("```json")[2:] for line in part.split("```", 1)[0].strip().splitlines()]
+    block = text.split("## Use from an AI assistant (MCP)", 1)[1].split("### One exchange", 1)[1].split("## ", 1)[0]
+    lines = [line for part in block.split("```json")[1:] for line in part.split("```", 1)[0].strip().splitlines()]
     request, response = (json.loads(line) for line in lines)
     return request, response
 
@@ -554,3 +554,17 @@ def test_readme_exchange_is_real() -> None:
                 pipe.close()
     assert [a["id"] for a in answers] == [1, request["id"]]
     assert answers[1] == response
+
+
+def test_readme_client_set_ups_start_the_server_and_its_error_is_real(exchange: dict[str, Any]) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("### Set it up in your assistant", 1)[1].split("### One exchange", 1)[0]
+    configs = [json.loads(part.split("```", 1)[0]) for part in block.split("```json")[1:]]
+    assert len(configs) == 3  # Claude Desktop, VS Code, Cursor
+    for config in configs:
+        (entry,) = (config.get("mcpServers") or config["servers"]).values()
+        assert (entry["command"], entry["args"]) == ("beibei", ["mcp"])
+    assert configs[1]["servers"]["beibei"]["type"] == "stdio"  # VS Code's form
+    assert "claude mcp add beibei -- beibei mcp" in block
+    said = text.split('"arguments": {"query": ""}}`: `', 1)[1].split("`", 1)[0]
+    assert said == exchange["empty query"].content[0].text
