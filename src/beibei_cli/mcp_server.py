@@ -160,15 +160,21 @@ def _validation_message(tool: str, exc: Any) -> str:
 
 
 def _grounded(report: "Report", hit: dict[str, Any]) -> dict[str, Any]:
-    """A search hit with the verbatim quote and the paragraph number of its record."""
-    rec: dict[str, Any] = dict(report.get(hit["id"]))
+    """A search hit with the verbatim quote and the paragraph number of its record (read from the
+    record itself: ``get_record``'s whole record, with a paragraph's every quoting record, costs
+    more than the search)."""
+    from beibei_cli.queries import find_record, kind_of
+
+    loaded = report._report
+    rec = find_record(loaded, hit["id"])
     out = {k: v for k, v in hit.items() if k != "matches"}  # character offsets mean little to a model
-    if rec.get("record") == "paragraph":
+    if kind_of(rec) == "paragraph":
         out["quote"], out["para"] = rec["text"], rec["n"]
     else:
         # a section has no quote of its own: its heading's paragraph stands for it
-        out["quote"] = rec.get("quote") or rec.get("paragraph")
-        out["para"] = rec.get("para")
+        para = rec.get("para")
+        out["quote"] = rec.get("quote") or (loaded.paragraphs[para - 1]["text"] if para else None)
+        out["para"] = para
     return out
 
 
@@ -357,7 +363,7 @@ def _listing_tool(server: "MCPServer", report: "Report", q: dict[str, Any]) -> N
     name = q["name"]
     grounded = name == "search"
 
-    def tool(**arguments: Any) -> CallToolResult:
+    async def tool(**arguments: Any) -> CallToolResult:
         with _tool_errors():
             offset = arguments.pop("offset", 0)
             limit = arguments.pop("limit", None) or MAX_LIMIT
@@ -536,7 +542,7 @@ def build_server(report: "Report") -> "MCPServer":
         "one get_record away. " + QUOTE_RULE,
         annotations=_annotations("Get one record in full"),
     )
-    def get_record(id: Annotated[str, Field(description=ID_HELP)]) -> CallToolResult:
+    async def get_record(id: Annotated[str, Field(description=ID_HELP)]) -> CallToolResult:
         with _tool_errors():
             return _result(_brief_lists(dict(report.get(id))))  # type: ignore[no-any-return]
 
@@ -547,7 +553,7 @@ def build_server(report: "Report") -> "MCPServer":
         "`para` it is made of. Use the citation as given.",
         annotations=_annotations("Cite one record"),
     )
-    def cite(
+    async def cite(
         id: Annotated[str, Field(description=ID_HELP)],
         format: Annotated[
             Literal["plain", "md"], Field(description="plain: the citation as text; md: as a Markdown block quote.")
@@ -605,5 +611,91 @@ def serve(*, data: str | None = None, lang: str = "zh", use_cache: bool = True) 
     from beibei_cli import api
 
     report = api.load(data, lang=lang, cache=use_cache)  # a bad --data fails here, before serving
-    build_server(report).run("stdio")
+    server = build_server(report)
+    if not _pipes():
+        server.run("stdio")  # the SDK's transport: a worker thread reads stdin, another writes stdout
+        return 0
+    import anyio
+
+    anyio.run(_serve_pipes, server)
     return 0
+
+
+def _pipes() -> bool:
+    """Whether stdin and stdout are pipes or sockets the event loop can wait on itself (not on Windows)."""
+    import os
+    import stat
+    import sys
+
+    if sys.platform == "win32":
+        return False
+    try:
+        return all(stat.S_ISFIFO(m) or stat.S_ISSOCK(m) for m in (os.fstat(0).st_mode, os.fstat(1).st_mode))
+    except OSError:
+        return False
+
+
+class _LinesIn:
+    """The client's lines, read by the event loop from a pipe (the SDK reads them in a worker thread,
+    which costs two thread switches a request: on a busy machine most of a call's time)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.reader: Any = None
+
+    def __aiter__(self) -> "_LinesIn":
+        return self
+
+    async def __anext__(self) -> str:
+        import asyncio
+
+        if self.reader is None:
+            loop = asyncio.get_running_loop()
+            self.reader = asyncio.StreamReader(limit=1 << 26, loop=loop)
+            pipe = open(self.fd, "rb", buffering=0, closefd=False)  # noqa: SIM115 - the transport owns it
+            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(self.reader, loop=loop), pipe)
+        line = await self.reader.readline()
+        if not line:
+            raise StopAsyncIteration
+        return str(line.decode("utf-8", errors="replace"))
+
+
+class _LinesOut:
+    """The server's lines, written straight to the pipe (an answer is a few kilobytes)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    async def write(self, text: str) -> None:
+        import os
+
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            data = data[os.write(self.fd, data) :]
+
+    async def flush(self) -> None:
+        return None
+
+
+async def _serve_pipes(server: "MCPServer") -> None:
+    """``server`` on stdin and stdout, the SDK's stdio transport fed by the event loop's own pipe reading.
+    As the SDK does, fd 0 and 1 point elsewhere while serving (the null device, stderr), so that stray
+    output cannot reach the wire."""
+    import os
+
+    from mcp.server.stdio import stdio_server
+
+    wire_in, wire_out = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(2, 1)
+    os.close(null)
+    try:
+        async with stdio_server(stdin=_LinesIn(wire_in), stdout=_LinesOut(wire_out)) as (read, write):  # type: ignore[arg-type]
+            low = server._lowlevel_server
+            await low.run(read, write, low.create_initialization_options())
+    finally:
+        os.dup2(wire_in, 0)
+        os.dup2(wire_out, 1)
+        os.close(wire_in)
+        os.close(wire_out)
