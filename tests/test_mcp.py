@@ -568,3 +568,23 @@ def test_readme_client_set_ups_start_the_server_and_its_error_is_real(exchange: 
     assert "claude mcp add beibei -- beibei mcp" in block
     said = text.split('"arguments": {"query": ""}}`: `', 1)[1].split("`", 1)[0]
     assert said == exchange["empty query"].content[0].text
+
+
+def test_stdin_that_is_not_a_pipe_gets_the_sdks_own_transport(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """On a pipe the event loop reads stdin itself; on anything else (a file here) the SDK's
+    threaded transport serves, and answers the same."""
+    requests = tmp_path / "requests.jsonl"
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 0,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}},
+    }
+    requests.write_text(json.dumps(initialize) + "\n", encoding="utf-8")
+    with requests.open("rb") as stdin:
+        done = subprocess.run(
+            [PYTHON, "-m", "beibei_cli", "mcp"], stdin=stdin, capture_output=True, env=python_env(), timeout=60
+        )
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stdout.decode().splitlines()
+    assert json.loads(line)["result"]["serverInfo"]["name"] == "beibei"

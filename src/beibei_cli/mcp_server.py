@@ -668,10 +668,14 @@ class _LinesOut:
 
     async def write(self, text: str) -> None:
         import os
+        import select
 
         data = memoryview(text.encode("utf-8"))
         while data:
-            data = data[os.write(self.fd, data) :]
+            try:
+                data = data[os.write(self.fd, data) :]
+            except BlockingIOError:  # a non-blocking pipe that is full: wait until the client reads
+                select.select([], [self.fd], [])
 
     async def flush(self) -> None:
         return None
