@@ -568,6 +568,9 @@ def test_readme_client_set_ups_start_the_server_and_its_error_is_real(exchange: 
     assert "claude mcp add beibei -- beibei mcp" in block
     said = text.split('"arguments": {"query": ""}}`: `', 1)[1].split("`", 1)[0]
     assert said == exchange["empty query"].content[0].text
+    flat = " ".join(text.split())  # the errors the README quotes, as the server says them
+    for label in ("bad date", "unknown id, nothing close"):
+        assert f"``{exchange[label].content[0].text}``" in flat, label
 
 
 def test_stdin_that_is_not_a_pipe_gets_the_sdks_own_transport(tmp_path) -> None:  # type: ignore[no-untyped-def]
