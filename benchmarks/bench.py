@@ -6,6 +6,7 @@ Runs with public tools only (subprocess + time.perf_counter + os.wait4):
     python benchmarks/bench.py --runs 31     # more runs per command
     python benchmarks/bench.py --no-scale    # skip the 100x report
     python benchmarks/bench.py --no-search   # skip search quality (recall@5, MRR) and fallback cost
+    python benchmarks/bench.py --no-mcp      # skip the MCP server (spawn to tools/list, 200 search calls)
     python benchmarks/bench.py --check       # exit 1 if any figure is OVER its budget
     python benchmarks/bench.py --scale-commands   # only every command warm at 1x and 100x
 
@@ -267,6 +268,7 @@ def main() -> None:
     parser.add_argument("--no-scale", action="store_true")
     parser.add_argument("--scale-commands", action="store_true", help="only the warm 1x/Nx command rows")
     parser.add_argument("--no-search", action="store_true", help="skip search quality and fallback cost")
+    parser.add_argument("--no-mcp", action="store_true", help="skip the MCP server's budgets (mcp_bench.py)")
     parser.add_argument("--check", action="store_true", help="exit 1 if any figure is over its budget")
     args = parser.parse_args()
     import beibei_cli
@@ -290,6 +292,11 @@ def main() -> None:
                 VERDICTS.over.extend(
                     f"search: {o}" for o in search_bench.run(args.runs, None if args.no_scale else args.scale)
                 )
+            if not args.no_mcp:
+                import mcp_bench  # benchmarks/mcp_bench.py: spawn to first answer, per-call cost
+
+                print("\nthe MCP server")
+                VERDICTS.over.extend(mcp_bench.run(args.runs, 200, env))
             if not args.no_scale:
                 scale_run(args.scale, env)
     finally:

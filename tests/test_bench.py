@@ -27,3 +27,15 @@ def test_the_scale_run_phases_run_on_a_synthetic_report(tmp_path: Path) -> None:
     phases = bench.phases(report)
     assert set(phases) >= {"parse YAML", "validate", "link quotes", "build index", "read cache"}
     assert all(seconds > 0 for seconds in phases.values()), phases  # each phase ran and was timed
+
+
+def test_the_mcp_budgets_run(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """mcp_bench.py drives `beibei mcp` and the SDK's minimal server over raw JSON-RPC (timed only by hand)."""
+    import os
+
+    _bench()  # puts benchmarks/ on sys.path
+    import mcp_bench
+
+    mcp_bench.run(1, 3, {**os.environ, "BEIBEI_CACHE_DIR": str(tmp_path)})
+    out = capsys.readouterr().out
+    assert "mcp spawn to tools/list" in out and "mcp search, 3 calls in one session" in out

@@ -319,5 +319,6 @@ def test_the_mcp_server_serves_a_draft(tmp_path: Path) -> None:
     async def script(client: Client) -> Any:
         return await client.call_tool("list_metrics", {})
 
-    rows = answer(session(script, "--data", str(drafted)))["results"]
-    assert len(rows) == 30 and all(r["quote"] and r["para"] for r in rows)
+    data = answer(session(script, "--data", str(drafted)))  # the first page of the 30 figures
+    rows = data["results"]
+    assert data["total"] == 30 and rows and all(r["quote"] and r["para"] for r in rows)

@@ -237,16 +237,19 @@ GLOBALS = [
 PILLARS = query(
     "pillars",
     "The two positionings (两大定位) and the four articles (四篇文章).",
-    [param("detail", "--detail", "-d", type="boolean", help="Add goals, plans, cases and figures."), *LISTING],
+    [param("detail", "--detail", "-d", type="boolean", help="Add goals, plans, cases and figures."), PILLAR, *LISTING],
     rows="pillar",
     columns=("id", "kind", "name", "heading"),
     mcp="list_pillars",
     mcp_title="List the report's pillars",
-    mcp_help="The report's structure: its two positionings (两大定位) and four articles (四篇文章), each with "
-    "summary, verbatim `quote` and paragraph `para`; detail=true adds their goals, plans, cases and figures.",
+    mcp_help="Use to see how the report is organised, or what it says under one of its themes. Returns its "
+    "two positionings (两大定位) and four articles (四篇文章), each with summary, verbatim `quote` and paragraph "
+    "`para`; detail=true adds how many goals, plans, cases and figures each has, and with `pillar` their "
+    "ids and titles (list_goals, list_plans, list_cases and list_metrics give them in full).",
     epilog="""\
 beibei pillars
 beibei pillars --detail
+beibei pillars --detail --pillar 科技创新
 beibei pillars --detail --format json | jq '.[2].metrics'""",
 )
 
@@ -304,8 +307,9 @@ METRICS = query(
     columns=("name", "figure", "bar", "pillar_name", "as_of", "quote", "id"),
     mcp="list_metrics",
     mcp_title="List the report's figures",
-    mcp_help="The report's figures (metrics): name, value, unit, the figure as written (`text`), pillar, "
-    "verbatim `quote` and paragraph `para`. Filter by pillar (id or name, e.g. 科技创新 or tech-innovation) "
+    mcp_help="Use for any number the report gives (money, counts, shares, growth rates, targets). Returns "
+    "its figures (metrics): name, value, unit, the figure as written (`text`), pillar, verbatim `quote` and "
+    "paragraph `para`. Filter by pillar (id or name, e.g. 科技创新 or tech-innovation) "
     "or section (results, narrative), by kind (money, count, share, ...), by status (stated, forecast, "
     "target), by the as-of date (since, until) and, within one kind, by `amount` (base units: 元, 户, ...) "
     "with min/max.",
@@ -388,8 +392,10 @@ SEARCH = query(
     mcp="search",
     mcp_limit=10,
     mcp_title="Search the report",
-    mcp_help="Full-text search of the report: cases, plans, goals, figures, events, names and the article's "
-    "paragraphs. Chinese, traditional characters or pinyin (zhaoshang, zs). All words must match unless "
+    mcp_help="Use first for any question about the report. Full-text search of its cases, plans, goals, "
+    "figures, events, names and the article's paragraphs; returns ranked hits (id, kind, title, snippet, how "
+    "it matched) with their verbatim `quote` and paragraph `para`, and at the top a `status` (found, "
+    "related or not-stated) with a sentence on what it means for the answer. Chinese, traditional characters or pinyin (zhaoshang, zs). All words must match unless "
     "any_term. When a word has no exact match, looser matches follow, each hit labelled by `match`; "
     "exact=true turns that off.",
     epilog="""\
@@ -412,8 +418,9 @@ TIMELINE = query(
     columns=("date", "title", "date_note", "id"),
     mcp="timeline",
     mcp_title="List the report's dated events",
-    mcp_help="Dated events in date order (date precision year, month or day; `inferred` marks a date the "
-    "article only implies).",
+    mcp_help="Use for when something happened or what happened in a period. Returns the report's dated "
+    "events in date order (date precision year, month or day; `inferred` marks a date the article only "
+    "implies), with verbatim `quote` and paragraph `para`; since and until narrow the period.",
     epilog="""\
 beibei timeline
 beibei timeline --since 2022 --format json""",
@@ -436,8 +443,9 @@ ENTITIES = query(
     columns=("name", "type", "mentions", "id"),
     mcp="list_entities",
     mcp_title="List the organisations, companies, places and projects",
-    mcp_help="Organisations, companies, people, places and projects the article names, with the ids of the "
-    "records that mention them.",
+    mcp_help="Use to find who and where: returns the organisations, companies, people, places and projects "
+    "the article names, each with its type, aliases, verbatim `quote`, paragraph `para` and the ids of the "
+    "records that mention them (get_record gives one with those records' titles).",
     epilog="""\
 beibei entities
 beibei entities --type company
@@ -452,7 +460,7 @@ GOALS = query(
     columns=("text", "pillar_name", "id"),
     mcp="list_goals",
     mcp_title="List the report's goals",
-    mcp_help="The goals the article sets, each with its pillar, verbatim `quote` and paragraph `para`. "
+    mcp_help="Use for what the report aims at (建设…, 打造…). Returns the goals the article sets, each with its pillar, verbatim `quote` and paragraph `para`. "
     "Filter by pillar (id or name).",
     epilog="""\
 beibei goals
@@ -484,7 +492,7 @@ PLANS = query(
     columns=("year", "text", "pillar_name", "id"),
     mcp="list_plans",
     mcp_title="List the report's plans",
-    mcp_help="What the article says will be done, with the year it names (null where it names none), its "
+    mcp_help="Use for what is planned, or planned for a year. Returns what the article says will be done, with the year it names (null where it names none), its "
     "pillar, verbatim `quote` and paragraph `para`. Filter by pillar and year (year, since, until): a plan "
     "with no year is left out once a year filter is given.",
     epilog="""\
@@ -500,7 +508,7 @@ CASES = query(
     columns=("date", "title", "pillar_name", "id"),
     mcp="list_cases",
     mcp_title="List the report's narrative cases",
-    mcp_help="The examples the article tells (companies, projects, events), each with its dates, pillar, "
+    mcp_help="Use for concrete examples: a company, a project, what happened. Returns the examples the article tells (companies, projects, events), each with its dates, pillar, "
     "summary, the ids of its organisations, places and people, verbatim `quote` and paragraph `para`.",
     epilog="""\
 beibei cases
@@ -516,7 +524,7 @@ HONOURS = query(
     columns=("year", "title", "pillar_name", "id"),
     mcp="list_honours",
     mcp_title="List the report's honours and firsts",
-    mcp_help="Awards, titles and records the article claims, with the year where the article gives one, "
+    mcp_help="Use for awards, titles and firsts. Returns the awards, titles and records the article claims, with the year where the article gives one, "
     "pillar, verbatim `quote` and paragraph `para`.",
     epilog="""\
 beibei honours
@@ -531,7 +539,7 @@ SECTIONS = query(
     columns=("id", "heading", "title", "para"),
     mcp="list_sections",
     mcp_title="List the article's sections",
-    mcp_help="The article's sections (lead, highlights, the four articles, the data list) with their headings; "
+    mcp_help="Use to see how the article is laid out. Returns its sections (lead, highlights, the four articles, the data list) with their headings; "
     "a section id filters list_metrics.",
     epilog="""\
 beibei sections
@@ -546,7 +554,7 @@ CAPTIONS = query(
     columns=("title", "para", "id"),
     mcp="list_captions",
     mcp_title="List the article's photo captions",
-    mcp_help="The article's photo captions, verbatim, with their English and paragraph.",
+    mcp_help="Use for the article's photos. Returns their captions, verbatim, with their English and paragraph.",
     epilog="beibei captions",
 )
 
@@ -622,8 +630,9 @@ SERIES = query(
     columns=("report", "date", "name", "figure", "status", "para"),
     mcp="figure_series",
     mcp_title="A figure across the reports",
-    mcp_help="Every figure whose name matches the query (as search matches), with the report's key and date, "
-    "the figure as written, value, unit, amount in base units, status, verbatim `quote` and paragraph `para`.",
+    mcp_help="Use to follow one figure across the loaded reports (with one report: that figure). Returns every "
+    "figure whose name matches the query (as search matches), with the report's key and date, the figure as "
+    "written, value, unit, amount in base units, status, verbatim `quote` and paragraph `para`.",
     epilog="""\
 beibei --data reports/ series 研发经费投入强度
 beibei series yanfa --format json""",
@@ -646,8 +655,9 @@ TREND = query(
     columns=("report", "date", "term", "count", "per_10k", "paras"),
     mcp="term_trend",
     mcp_title="Terms across the reports",
-    mcp_help="For each report (in date order) and each term: its occurrences in the article's paragraphs, "
-    "per 10,000 characters, and the paragraphs it occurs in.",
+    mcp_help="Use to see how often the reports use words (with one report: how often it does). Returns, for "
+    "each report (in date order) and each term, its occurrences in the article's paragraphs, per 10,000 "
+    "characters, and the paragraphs it occurs in.",
     epilog="""\
 beibei --data reports/ trend 招商 科技创新
 beibei trend 招商 --format json""",

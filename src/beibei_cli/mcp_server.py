@@ -34,17 +34,94 @@ if TYPE_CHECKING:
 
 INSTALL = "pip install 'beibei[mcp]' (from a checkout: pip install '.[mcp]')"
 
+# No answer of a tool is longer than this many characters of JSON text (about 3,000 tokens of
+# Chinese), whatever the arguments: a listing stops there and says where to go on (``next``).
+ANSWER_CHARS = 8000
+MAX_LIMIT = 200  # results an assistant may ask for in one answer
+NOT_STATED = "the report does not state it"
+
 QUOTE_RULE = (
     "Every result carries `quote`, the verbatim words of the article, and `para`, the number of the "
     "paragraph they come from. When you state a fact from this report, quote `quote` verbatim in "
     "quotation marks and cite the paragraph (e.g. ¶52); do not paraphrase figures or round them."
 )
+PAGING = (
+    "Answers are paged: at most `limit` results and about 8,000 characters each; `total` counts all the "
+    "results and `next`, when it is not null, is the `offset` to pass for the next page."
+)
 
 INSTRUCTIONS = (
     "Facts from one policy report, 聚焦“两大定位” 做好“四篇文章” 全力以赴建设社会主义现代化美丽北碚 "
     "(Beibei district, Chongqing). Use `search` to find records and paragraphs, `get_record` for one "
-    "in full, `list_metrics` for figures, `cite` for a ready-made citation. " + QUOTE_RULE
+    "in full, `list_metrics` for figures, `cite` for a ready-made citation. " + QUOTE_RULE + " A search "
+    "answer's `status` says whether the report has the words asked (found), only passages that share some "
+    f"of them (related) or nothing (not-stated). When the tools find nothing that answers a question, say "
+    f"that {NOT_STATED}; do not answer from elsewhere."
 )
+
+# Parameters whose command-line help speaks of printing, in the words of a tool (the rest keep
+# the declared help). Keyed by name, or by (query, name) for one query's parameter.
+PARAM_HELP: dict[Any, str] = {
+    "limit": f"At most this many results in this answer (1 to {MAX_LIMIT}); an answer also stops at about "
+    "8,000 characters, and `next` then gives the offset of the rest.",
+    "offset": "Skip this many results: pass the previous answer's `next` to get the next page (0: from the start).",
+    ("pillars", "detail"): "With no `pillar`: each pillar's counts of goals, plans, cases and figures. With a "
+    "`pillar`: that pillar's goals, plans, cases and figures, each as id, text or title and para (list_goals, "
+    "list_plans, list_cases and list_metrics with the same `pillar` give them in full).",
+    ("pillars", "pillar"): "Only this pillar: its id or name (e.g. 科技创新 or tech-innovation), or general (the "
+    "report as a whole); with detail=true the ids and titles of its goals, plans, cases and figures.",
+}
+
+# A search answer's status, at the top level, and the sentence that tells a model what it may do with it.
+FOUND, RELATED, ABSENT = "found", "related", "not-stated"
+
+
+def search_status(query: Any, hits: list[dict[str, Any]]) -> tuple[str, str]:
+    """(status, sentence) of a search answer: the CLI's answer kind (``search.query.answer_of``:
+    found when a hit matched the words as asked or an exact reading of them, related when only the
+    looser tiers matched, not-stated when nothing did) and what it means, for the model."""
+    from beibei_cli.search.query import answer_of
+
+    asked = " ".join(map(str, query)) if isinstance(query, list) else str(query or "").strip()
+    status = answer_of(hits)
+    return status, ANSWER_NOTES[status].format(q=f"“{asked}”")
+
+
+ID_HELP = "A record id from search or a listing, e.g. metric-rd-intensity, case-tenghai-land or para-31."
+
+
+def _flag_names() -> dict[str, str]:
+    """Each declared command-line flag (``--min``) and the tool argument it is (``min``)."""
+    out: dict[str, str] = {}
+    for q in declare.QUERIES:
+        for p in q["params"]:
+            if p["api"] is not None:
+                for opt in p["opts"]:
+                    if opt.startswith("--"):
+                        out.setdefault(opt, p["api"])
+    return out
+
+
+def for_model(message: str) -> str:
+    """A query layer's one-line error in the words of the tools: the argument for a command-line flag
+    (``--since`` is `since`), the tool for a shell command (``'beibei search -l WORD'`` is the
+    `search` tool). The query layer speaks to the command line, the one place words are made for it;
+    this is the one place they are made for a model."""
+    import re
+
+    tools = {q["name"]: q["mcp"] for q in declare.QUERIES if q["mcp"]} | {"show": "get_record", "cite": "cite"}
+    flags = _flag_names()
+
+    def command(m: re.Match[str]) -> str:
+        return f"the `{tools.get(m.group(1), 'search')}` tool"
+
+    def flag(m: re.Match[str]) -> str:
+        return f"`{flags.get(m.group(0), m.group(0).lstrip('-'))}`"
+
+    message = re.sub(r"'beibei (\w+)[^']*'", command, message)
+    message = re.sub(r"(?<![\w-])--[a-z][a-z-]*", flag, message)
+    message = re.sub(r"\b(\w+)\(\): ", lambda m: f"{tools.get(m.group(1), m.group(1))}: ", message)
+    return message.rstrip("\n")
 
 
 @contextmanager
@@ -55,24 +132,112 @@ def _tool_errors() -> Iterator[None]:
     try:
         yield
     except BeibeiError as exc:
-        raise ToolError(exc.message) from None
+        raise ToolError(for_model(exc.message)) from None
+
+
+def _validation_message(tool: str, exc: Any) -> str:
+    """Pydantic's report on a tool's arguments, one line, naming each argument and what it takes."""
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(x) for x in err["loc"]) or "arguments"
+        if err["type"] == "missing":
+            parts.append(f"argument `{where}` is required")
+        else:
+            parts.append(f"argument `{where}`: {err['msg']}, got {err.get('input')!r}")
+    return f"{tool}: " + "; ".join(parts) + " (tools/list gives each argument's schema)"
 
 
 def _grounded(report: "Report", hit: dict[str, Any]) -> dict[str, Any]:
-    """A search hit with the verbatim quote and the paragraph number of its record."""
-    rec: dict[str, Any] = dict(report.get(hit["id"]))
+    """A search hit with the verbatim quote and the paragraph number of its record (read from the
+    record itself: ``get_record``'s whole record, with a paragraph's every quoting record, costs
+    more than the search)."""
+    from beibei_cli.queries import find_record, kind_of
+
+    loaded = report._report
+    rec = find_record(loaded, hit["id"])
     out = {k: v for k, v in hit.items() if k != "matches"}  # character offsets mean little to a model
-    if rec.get("record") == "paragraph":
+    if kind_of(rec) == "paragraph":
         out["quote"], out["para"] = rec["text"], rec["n"]
     else:
         # a section has no quote of its own: its heading's paragraph stands for it
-        out["quote"] = rec.get("quote") or rec.get("paragraph")
-        out["para"] = rec.get("para")
+        para = rec.get("para")
+        out["quote"] = rec.get("quote") or (loaded.paragraphs[para - 1]["text"] if para else None)
+        out["para"] = para
     return out
 
 
-def _answer(rows: list[Any]) -> dict[str, Any]:
-    return {"count": len(rows), "results": rows, "how_to_use": QUOTE_RULE}
+def _text(answer: dict[str, Any]) -> str:
+    return json.dumps(answer, ensure_ascii=False)
+
+
+def _page(window: list[Any], total: int, offset: int, head: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One page of a listing: from ``window`` (the rows from ``offset``), as many as fit in
+    ANSWER_CHARS characters (at least one), with the offset of the next page; ``head`` (a search's
+    status) comes first."""
+    answer: dict[str, Any] = {
+        **(head or {}),
+        "count": total,  # the widest numbers the page can hold, so that the room is never overstated
+        "total": total,
+        "offset": offset,
+        "next": total,
+        "results": [],
+        "how_to_use": QUOTE_RULE,
+    }
+    room = ANSWER_CHARS - len(_text(answer))
+    kept: list[Any] = []
+    for row in window:
+        room -= len(_text(row)) + (2 if kept else 0)  # ", " between results
+        if room < 0 and kept:
+            break
+        kept.append(row)
+    end = offset + len(kept)
+    answer.update(count=len(kept), results=kept, next=end if end < total else None)
+    return answer
+
+
+def _counts(row: dict[str, Any]) -> dict[str, Any]:
+    """A pillar's detail row, compact: who it is and how many goals, plans, cases and figures it has."""
+    counted = {k: len(row[k]) for k in ("goals", "plans", "cases", "metrics")}
+    return {f: counted[f] if f in counted else row.get(f) for f in rows.names("pillar-counts")}
+
+
+BRIEF = ("id", "record", "title", "name", "text", "date", "para")
+
+
+def _brief_lists(record: dict[str, Any]) -> dict[str, Any]:
+    """A record with each list of related records cut to their id, title and paragraph: a pillar
+    names some sixty records, each one ``get_record`` away."""
+    out = {}
+    for key, value in record.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) and "id" in v for v in value):
+            value = [{k: v[k] for k in BRIEF if k in v} for v in value]
+        out[key] = value
+    return out
+
+
+def _tool_params(q: dict[str, Any]) -> list[inspect.Parameter]:
+    """The MCP tool's parameters: the query's declared API parameters that MCP has, described,
+    and ``offset`` (every listing is paged)."""
+    from pydantic import Field
+
+    out = []
+    kind = inspect.Parameter.KEYWORD_ONLY
+    for p in api_params(q):
+        if not p["mcp"]:
+            continue
+        default = q["mcp_limit"] if p["role"] == "limit" and q["mcp_limit"] is not None else p["default"]
+        limit = p["role"] == "limit"  # an assistant asks for at least one result, at most MAX_LIMIT
+        described = PARAM_HELP.get((q["name"], p["api"])) or PARAM_HELP.get(p["api"]) or p["help"]
+        field = Field(description=described, ge=1 if limit else p["min"], le=MAX_LIMIT if limit else None)
+        annotation: Any = Annotated[_python_type(p), field]
+        out.append(
+            inspect.Parameter(
+                p["api"], kind, annotation=annotation, default=default if not p["required"] else inspect.Parameter.empty
+            )
+        )
+    offset: Any = Annotated[int, Field(description=PARAM_HELP["offset"], ge=0)]
+    out.append(inspect.Parameter("offset", kind, annotation=offset, default=0))
+    return out
 
 
 ANSWER_NOTES = {
@@ -82,15 +247,9 @@ ANSWER_NOTES = {
     "of it, or a similar-sounding pinyin); do not present them as the answer. Say that the report does not "
     "give it.",
     "not-stated": "The report does not mention {q}: no passage holds these words, their pinyin, traditional "
-    "characters or English equivalents. Say that the report does not give it; do not answer from elsewhere "
+    "characters or English equivalents. Tell the user that " + NOT_STATED + "; do not answer from elsewhere "
     "as if it were the report's.",
 }
-
-
-def _search_answer(answer: str, query: Any) -> dict[str, str]:
-    """What kind of answer a search is (found, related, not-stated), and a sentence for the model."""
-    asked = " ".join(map(str, query)) if isinstance(query, list) else str(query or "")
-    return {"answer": answer, "answer_note": ANSWER_NOTES[answer].format(q=f"“{asked}”")}
 
 
 def _python_type(p: dict[str, Any]) -> Any:
@@ -108,28 +267,11 @@ def _python_type(p: dict[str, Any]) -> Any:
     return base | None if p["default"] is None and p["type"] != "boolean" else base
 
 
-def _tool_params(q: dict[str, Any]) -> list[inspect.Parameter]:
-    """The MCP tool's parameters: the query's declared API parameters that MCP has, described."""
-    from pydantic import Field
-
-    out = []
-    for p in api_params(q):
-        if not p["mcp"]:
-            continue
-        default = q["mcp_limit"] if p["role"] == "limit" and q["mcp_limit"] is not None else p["default"]
-        limit = p["role"] == "limit"  # an assistant asks for at least one result, at most 200
-        field = Field(description=p["help"], ge=1 if limit else p["min"], le=200 if limit else None)
-        annotation: Any = Annotated[_python_type(p), field]
-        kind = inspect.Parameter.KEYWORD_ONLY
-        out.append(
-            inspect.Parameter(
-                p["api"], kind, annotation=annotation, default=default if not p["required"] else inspect.Parameter.empty
-            )
-        )
-    return out
+# The row kinds a listing's results may be, where it has more than its declared one.
+RESULT_KINDS = {"pillars": ("pillar", "pillar-detail", "pillar-counts")}
 
 
-def answer_schema(kind: str, *, grounded: bool = False) -> dict[str, Any]:
+def answer_schema(kind: str, *, grounded: bool = False, query: str | None = None) -> dict[str, Any]:
     """The JSON Schema of a listing tool's answer: its rows are those of the row contract (rows.py)."""
     item = rows.json_schema(kind)
     if grounded:  # search hits carry their record's quote and paragraph, not the offsets
@@ -137,51 +279,105 @@ def answer_schema(kind: str, *, grounded: bool = False) -> dict[str, Any]:
         item["properties"]["quote"] = {"type": ["string", "null"], "description": "the verbatim words of the article"}
         item["properties"]["para"] = {"type": ["integer", "null"], "description": "the paragraph they are in"}
         item["required"] = list(item["properties"])
-    search = {
-        "answer": {
-            "type": "string",
-            "enum": list(ANSWER_NOTES),
-            "description": "found: the report states what was asked; related: the results only share words with "
-            "it and are not an answer; not-stated: the report does not mention it",
-        },
-        "answer_note": {"type": "string", "description": "what the answer kind means for this question, for you"},
-    }
+    item["additionalProperties"] = False  # a field the row contract does not list is an error
+    if query in RESULT_KINDS:
+        item = {"anyOf": [{**rows.json_schema(k), "additionalProperties": False} for k in RESULT_KINDS[query]]}
+    head: dict[str, Any] = {}
+    if grounded:
+        head = {
+            "status": {
+                "type": "string",
+                "enum": [FOUND, RELATED, ABSENT],
+                "description": "found: passages with the words as asked; related: only looser matches "
+                "(not an answer); not-stated: nothing matches",
+            },
+            "answer": {"type": "string", "description": "what the status means for the answer, for the model"},
+        }
     return {
         "type": "object",
         "properties": {
-            "count": {"type": "integer", "description": "how many results follow"},
+            **head,
+            "count": {"type": "integer", "description": "how many results this answer holds"},
+            "total": {"type": "integer", "description": "how many results there are in all pages"},
+            "offset": {"type": "integer", "description": "the offset of this answer's first result"},
+            "next": {
+                "type": ["integer", "null"],
+                "description": "the offset to pass for the next page; null: this is the last page",
+            },
             "results": {"type": "array", "items": item},
             "how_to_use": {"type": "string", "description": "how to quote these results"},
-            **(search if grounded else {}),
         },
-        "required": ["count", "results", "how_to_use", *(search if grounded else ())],
+        "required": [*head, "count", "total", "offset", "next", "results", "how_to_use"],
     }
+
+
+RECORD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "A record's fields (as `beibei show ID --format json`); related records as id, title and para",
+    "properties": {
+        "id": {"type": "string", "description": "the record's id"},
+        "record": {
+            "type": "string",
+            "description": "its kind: pillar, case, goal, plan, metric, honour, event, entity, caption, section, "
+            "paragraph",
+        },
+        "quote": {"type": ["string", "null"], "description": "the verbatim words of the article it comes from"},
+        "para": {"type": ["integer", "null"], "description": "the paragraph the quote is in"},
+        "paragraph": {"type": "string", "description": "that paragraph, verbatim"},
+    },
+    "required": ["id", "record"],
+    "additionalProperties": True,
+}
+
+CITE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "description": "the record cited"},
+        "citation": {"type": "string", "description": "the quote, the report's title and the paragraph, to paste"},
+        "quote": {"type": ["string", "null"], "description": "the verbatim words of the article"},
+        "para": {"type": ["integer", "null"], "description": "the paragraph they are in"},
+    },
+    "required": ["id", "citation", "quote", "para"],
+}
 
 
 def _result(answer: dict[str, Any]) -> Any:
     from mcp.types import CallToolResult, TextContent
 
-    text = json.dumps(answer, ensure_ascii=False, indent=2)
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=answer)
+    return CallToolResult(content=[TextContent(type="text", text=_text(answer))], structured_content=answer)
+
+
+def _annotations(title: str) -> Any:
+    """Every tool only reads the loaded report: no approval needed, the same answer twice, no network."""
+    from mcp.types import ToolAnnotations
+
+    return ToolAnnotations(
+        title=title, read_only_hint=True, idempotent_hint=True, open_world_hint=False, destructive_hint=False
+    )
 
 
 def _listing_tool(server: "MCPServer", report: "Report", q: dict[str, Any]) -> None:
     """The declared listing ``q`` as an MCP tool: its parameters, rows and schemas from the declarations."""
-    from mcp.types import CallToolResult, ToolAnnotations
+    from mcp.types import CallToolResult
 
     name = q["name"]
     grounded = name == "search"
 
-    def tool(**arguments: Any) -> CallToolResult:
+    async def tool(**arguments: Any) -> CallToolResult:
         with _tool_errors():
+            offset = arguments.pop("offset", 0)
+            limit = arguments.pop("limit", None) or MAX_LIMIT
             found = report._rows(name, arguments)
+            window = found[offset : offset + limit]
+            head = None
             if grounded:
-                from beibei_cli.search.query import answer_of
-
-                answer = answer_of(found)  # ranked exact first: the first hits tell
-                found = [_grounded(report, dict(h)) for h in found]
-                return _result(_answer(found) | _search_answer(answer, arguments.get("query")))  # type: ignore[no-any-return]
-            return _result(_answer(found))  # type: ignore[no-any-return]
+                window = [_grounded(report, dict(h)) for h in window]
+                status, sentence = search_status(arguments.get("query"), found)
+                head = {"status": status, "answer": sentence}
+            if name == "pillars" and arguments.get("detail"):
+                # all of it is some 60,000 characters: counts, and by pillar the ids and titles
+                window = [_counts(r) if arguments.get("pillar") is None else _brief_lists(r) for r in window]
+            return _result(_page(window, len(found), offset, head))  # type: ignore[no-any-return]
 
     params = _tool_params(q)
     tool.__signature__ = inspect.Signature(params, return_annotation=CallToolResult)  # type: ignore[attr-defined]
@@ -191,27 +387,143 @@ def _listing_tool(server: "MCPServer", report: "Report", q: dict[str, Any]) -> N
         tool,
         name=q["mcp"],
         title=q["mcp_title"],
-        description=f"{q['mcp_help']} {QUOTE_RULE}",
-        annotations=ToolAnnotations(
-            title=q["mcp_title"],
-            read_only_hint=True,
-            idempotent_hint=True,
-            open_world_hint=False,
-            destructive_hint=False,
-        ),
+        description=f"{q['mcp_help']} {PAGING} {QUOTE_RULE}",
+        annotations=_annotations(q["mcp_title"]),
     )
-    registered = server._tool_manager.get_tool(q["mcp"])  # the SDK's own record of the tool
+    _set_output_schema(server, q["mcp"], answer_schema(q["rows"], grounded=grounded, query=name))
+
+
+def portable(schema: Any) -> Any:
+    """``schema`` with each nullable ``"type": [T, "null"]`` written as ``anyOf`` of single types, the
+    form clients that map tool schemas onto a one-type dialect (Gemini's OpenAPI subset) can read."""
+    if isinstance(schema, list):
+        return [portable(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: portable(v) for k, v in schema.items()}
+    kinds = out.get("type")
+    if isinstance(kinds, list):
+        branch = {k: out.pop(k) for k in ("type", "items") if k in out}
+        out["anyOf"] = [{**branch, "type": k} if k != "null" else {"type": "null"} for k in kinds]
+        for b in out["anyOf"]:
+            if b["type"] != "array":
+                b.pop("items", None)
+    return out
+
+
+def _set_output_schema(server: "MCPServer", name: str, schema: dict[str, Any]) -> None:
+    registered = server._tool_manager.get_tool(name)  # the SDK's own record of the tool
     assert registered is not None
-    registered.fn_metadata.output_schema = answer_schema(q["rows"], grounded=grounded)
+    registered.fn_metadata.output_schema = registered.output_schema = portable(schema)
+
+
+def _server_class() -> Any:
+    """The SDK's server, with errors of a call (an unknown tool or argument, a wrong type) in one line
+    that names what to use instead."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+    from mcp.shared.exceptions import MCPError
+    from mcp.types import INVALID_PARAMS
+    from pydantic import ValidationError
+
+    class Server(MCPServer):
+        async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+            tool = self._tool_manager.get_tool(name)
+            if tool is None:
+                known = ", ".join(t.name for t in self._tool_manager.list_tools())
+                raise ToolError(f"unknown tool {name!r}; the tools are {known} (tools/list describes them)")
+            takes = list(tool.parameters.get("properties", {}))
+            unknown = [k for k in arguments if k not in takes]
+            if unknown:
+                raise ToolError(
+                    f"{name}: unknown argument {unknown[0]!r}; it takes {', '.join(takes) or 'no arguments'}"
+                )
+            try:
+                return await super().call_tool(name, arguments, context)
+            except UnexpectedToolError:
+                raise
+            except ToolError as exc:
+                cause = exc.__cause__
+                if isinstance(cause, ValidationError):
+                    raise ToolError(_validation_message(name, cause)) from None
+                if isinstance(cause, ToolError):  # ours, from _tool_errors: already in a model's words
+                    raise ToolError(f"{name}: {cause}") from None
+                raise
+
+        async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None, context: Any = None) -> Any:
+            # the SDK answers a missing argument with "Internal server error": say which, as invalid params
+            prompts = {p.name: p for p in self._prompt_manager.list_prompts()}
+            if name not in prompts:
+                raise MCPError(INVALID_PARAMS, f"unknown prompt {name!r}; the prompts are {', '.join(prompts)}")
+            takes = [a.name for a in prompts[name].arguments or []]
+            missing = [
+                a.name for a in prompts[name].arguments or [] if a.required and not (arguments or {}).get(a.name)
+            ]
+            unknown = [k for k in arguments or {} if k not in takes]
+            if missing or unknown:
+                wrong = f"argument `{missing[0]}` is required" if missing else f"unknown argument {unknown[0]!r}"
+                raise MCPError(INVALID_PARAMS, f"{name}: {wrong}; it takes {', '.join(takes)}")
+            return await super().get_prompt(name, arguments, context)
+
+    return Server
+
+
+ANSWER_STEPS = (
+    "1. Call the `search` tool with the key words (Chinese works best; pinyin works too); try other words "
+    "or `any_term=true` if nothing comes back. Use `list_metrics` for figures, `timeline` for dates, "
+    "`list_plans`, `list_goals`, `list_cases` and `list_honours` for those records, and `get_record` for one "
+    "record in full.\n"
+    "2. Read the search answer's `status` and `answer`: when it is not-stated, or when no result answers "
+    "the question, say "
+    f'"{NOT_STATED}" and do not answer from anywhere else. When it is related, say that the report has '
+    "only related passages, and quote them as such.\n"
+    "3. State each fact with its `quote` verbatim in quotation marks and its paragraph number (¶ and "
+    "`para`, e.g. ¶52); call `cite` for a citation to paste. Do not round or paraphrase figures."
+)
+
+
+def _prompts(server: "MCPServer", report: "Report") -> None:
+    """The prompts an assistant offers its user: each leads the model to the tools, to quotes with their
+    paragraph numbers, and to say so when the report does not state something."""
+    from pydantic import Field
+
+    title = report.info()["title"]
+
+    @server.prompt(
+        name="answer_from_report",
+        title="Answer a question from this report",
+        description="Answer a question from the report only, with verbatim quotes and paragraph numbers.",
+    )
+    def answer_from_report(
+        question: Annotated[str, Field(description="The question to answer from the report.")],
+    ) -> str:
+        return (
+            f"Answer this question from the report 《{title}》 alone, using the beibei tools: {question.strip()}\n\n"
+            + ANSWER_STEPS
+        )
+
+    @server.prompt(
+        name="report_on_topic",
+        title="What does the report say about a topic",
+        description="Everything the report says about one topic (a place, a company, a policy, a figure), "
+        "quoted with paragraph numbers.",
+    )
+    def report_on_topic(
+        topic: Annotated[str, Field(description="The topic, e.g. 招商, 缙云山 or industrial parks.")],
+    ) -> str:
+        return (
+            f"What does the report 《{title}》 say about {topic.strip()}? Gather what it states with the beibei "
+            "tools and give a short, structured summary.\n\n" + ANSWER_STEPS
+        )
 
 
 def build_server(report: "Report") -> "MCPServer":
-    """The server, its tools and resources bound to ``report`` (a loaded ``beibei_cli.Report``)."""
-    from mcp.server.mcpserver import MCPServer
+    """The server, its tools, prompts and resources bound to ``report`` (a loaded ``beibei_cli.Report``)."""
     from mcp.server.mcpserver.exceptions import ResourceNotFoundError
+    from mcp.types import CallToolResult
     from pydantic import Field
 
-    server: MCPServer = MCPServer(
+    server: MCPServer = _server_class()(
         "beibei",
         title="Beibei district report (北碚)",
         instructions=INSTRUCTIONS,
@@ -223,27 +535,39 @@ def build_server(report: "Report") -> "MCPServer":
             _listing_tool(server, report, q)
 
     @server.tool(
-        description="One record in full by its id (from search or a listing; paragraphs are para-N): all its "
-        "fields, its verbatim `quote`, the paragraph number `para` and the whole `paragraph` text. " + QUOTE_RULE
+        title="Get one record in full",
+        description="Use when you have an id (from search or a listing) and need the record itself. Returns "
+        "all its fields, its verbatim `quote`, the paragraph number `para` and the whole `paragraph` text; "
+        "the records it lists (a pillar's cases, an entity's mentions...) come as id, title and para, each "
+        "one get_record away. " + QUOTE_RULE,
+        annotations=_annotations("Get one record in full"),
     )
-    def get_record(
-        id: Annotated[str, Field(description="A record id, e.g. metric-rd-intensity or para-31.")],
-    ) -> dict[str, Any]:
+    async def get_record(id: Annotated[str, Field(description=ID_HELP)]) -> CallToolResult:
         with _tool_errors():
-            return dict(report.get(id))
+            return _result(_brief_lists(dict(report.get(id))))  # type: ignore[no-any-return]
 
     @server.tool(
-        description="A ready-to-paste citation of one record: its verbatim quote, the report's title and the "
-        "paragraph number. Use it as given when you quote the report."
+        title="Cite one record",
+        description="Use when you quote the report to your user. Returns a ready-to-paste `citation` of one "
+        "record (its verbatim quote, the report's title and the paragraph number), with the `quote` and "
+        "`para` it is made of. Use the citation as given.",
+        annotations=_annotations("Cite one record"),
     )
-    def cite(
-        id: Annotated[str, Field(description="A record id, e.g. metric-rd-intensity or para-31.")],
-        format: Literal["plain", "md"] = "plain",
-    ) -> dict[str, Any]:
+    async def cite(
+        id: Annotated[str, Field(description=ID_HELP)],
+        format: Annotated[
+            Literal["plain", "md"], Field(description="plain: the citation as text; md: as a Markdown block quote.")
+        ] = "plain",
+    ) -> CallToolResult:
         with _tool_errors():
             citation = report.cite(id, format=format)
             grounded = _grounded(report, {"id": id.strip()})
-            return {"id": grounded["id"], "citation": citation, "quote": grounded["quote"], "para": grounded["para"]}
+            found = {"id": grounded["id"], "citation": citation, "quote": grounded["quote"], "para": grounded["para"]}
+            return _result(found)  # type: ignore[no-any-return]
+
+    _set_output_schema(server, "get_record", RECORD_SCHEMA)
+    _set_output_schema(server, "cite", CITE_SCHEMA)
+    _prompts(server, report)
 
     @server.resource(
         "beibei://report",
@@ -287,5 +611,95 @@ def serve(*, data: str | None = None, lang: str = "zh", use_cache: bool = True) 
     from beibei_cli import api
 
     report = api.load(data, lang=lang, cache=use_cache)  # a bad --data fails here, before serving
-    build_server(report).run("stdio")
+    server = build_server(report)
+    if not _pipes():
+        server.run("stdio")  # the SDK's transport: a worker thread reads stdin, another writes stdout
+        return 0
+    import anyio
+
+    anyio.run(_serve_pipes, server)
     return 0
+
+
+def _pipes() -> bool:
+    """Whether stdin and stdout are pipes or sockets the event loop can wait on itself (not on Windows)."""
+    import os
+    import stat
+    import sys
+
+    if sys.platform == "win32":
+        return False
+    try:
+        return all(stat.S_ISFIFO(m) or stat.S_ISSOCK(m) for m in (os.fstat(0).st_mode, os.fstat(1).st_mode))
+    except OSError:
+        return False
+
+
+class _LinesIn:
+    """The client's lines, read by the event loop from a pipe (the SDK reads them in a worker thread,
+    which costs two thread switches a request: on a busy machine most of a call's time)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.reader: Any = None
+
+    def __aiter__(self) -> "_LinesIn":
+        return self
+
+    async def __anext__(self) -> str:
+        import asyncio
+
+        if self.reader is None:
+            loop = asyncio.get_running_loop()
+            self.reader = asyncio.StreamReader(limit=1 << 26, loop=loop)
+            pipe = open(self.fd, "rb", buffering=0, closefd=False)  # noqa: SIM115 - the transport owns it
+            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(self.reader, loop=loop), pipe)
+        line = await self.reader.readline()
+        if not line:
+            raise StopAsyncIteration
+        return str(line.decode("utf-8", errors="replace"))
+
+
+class _LinesOut:
+    """The server's lines, written straight to the pipe (an answer is a few kilobytes)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    async def write(self, text: str) -> None:
+        import os
+        import select
+
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            try:
+                data = data[os.write(self.fd, data) :]
+            except BlockingIOError:  # a non-blocking pipe that is full: wait until the client reads
+                select.select([], [self.fd], [])
+
+    async def flush(self) -> None:
+        return None
+
+
+async def _serve_pipes(server: "MCPServer") -> None:
+    """``server`` on stdin and stdout, the SDK's stdio transport fed by the event loop's own pipe reading.
+    As the SDK does, fd 0 and 1 point elsewhere while serving (the null device, stderr), so that stray
+    output cannot reach the wire."""
+    import os
+
+    from mcp.server.stdio import stdio_server
+
+    wire_in, wire_out = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(2, 1)
+    os.close(null)
+    try:
+        async with stdio_server(stdin=_LinesIn(wire_in), stdout=_LinesOut(wire_out)) as (read, write):  # type: ignore[arg-type]
+            low = server._lowlevel_server
+            await low.run(read, write, low.create_initialization_options())
+    finally:
+        os.dup2(wire_in, 0)
+        os.dup2(wire_out, 1)
+        os.close(wire_in)
+        os.close(wire_out)

@@ -129,13 +129,17 @@ def _simplified(report: Report, text: str) -> str:
     return "".join(t2s.get(ch, ch) for ch in text)
 
 
-def pillar_rows(report: Report, *, detail: bool, lang: str) -> list[Record]:
+def pillar_rows(report: Report, *, detail: bool, lang: str, pillar: str | None = None) -> list[Record]:
     """The pillars; with ``detail`` their goals, plans, cases and figures, and one more
-    group (id ``general``) for what belongs to the report as a whole (pillar null)."""
+    group (id ``general``) for what belongs to the report as a whole (pillar null).
+    ``pillar`` (an id or a name, as ``--pillar`` of metrics) keeps that one (general: the group)."""
     rows = []
     groups: list[tuple[str | None, Record]] = [(p["id"], localize(dict(p), lang)) for p in report.pillars()]
-    if detail:
+    wanted = pillar_id(report, pillar) if pillar is not None else None  # None: the report as a whole
+    if detail or (pillar is not None and wanted is None):
         groups.append((None, general_group(lang, report)))
+    if pillar is not None:
+        groups = [g for g in groups if g[0] == wanted]
     fields = names("pillar-detail" if detail else "pillar")
     for pid, row in groups:
         if detail:

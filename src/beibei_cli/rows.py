@@ -136,6 +136,23 @@ PILLAR_DETAIL: list[Field] = [
 ]
 PILLAR += _notes()
 
+# ``list_pillars(detail=true)`` of the MCP server without a pillar: what each pillar holds, counted
+# (its goals, plans, cases and figures in full come with ``pillar``).
+PILLAR_COUNTS: list[Field] = [
+    ("id", "string", "the pillar's id (general: the report as a whole)"),
+    ("kind", "string", "positioning (两大定位) or article (四篇文章); general for the report as a whole"),
+    ("name", "string", "its name, in the interface language"),
+    ("name_en", "string?", "the curated English name"),
+    ("name_zh", "string", "the Chinese name"),
+    ("heading", "string?", "the article's heading for it (以科技创新带动转型)"),
+    ("quote", "string?", "the verbatim words of the article that name it"),
+    ("para", "integer?", "the paragraph the quote is in"),
+    ("goals", "integer", "how many goals it has"),
+    ("plans", "integer", "how many plans it has"),
+    ("cases", "integer", "how many cases it has"),
+    ("metrics", "integer", "how many figures it has"),
+]
+
 HIT: list[Field] = [
     ("id", "string", "the record's id (beibei show ID)"),
     (
@@ -329,6 +346,7 @@ ROWS: dict[str, list[Field]] = {
     "metric": METRIC,
     "pillar": PILLAR,
     "pillar-detail": PILLAR_DETAIL,
+    "pillar-counts": PILLAR_COUNTS,
     "hit": HIT,
     "event": EVENT,
     "entity": ENTITY,
