@@ -1,0 +1,153 @@
+"""Hostile round three (issue 23): each test reproduces one defect found on 0.3.0."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from beibei_cli import cache
+from tests.conftest import DATA, SOURCE
+
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file semantics")
+
+
+def _copy(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "report.yaml"
+    path.write_bytes(DATA.read_bytes())
+    (folder / "source.txt").write_bytes(SOURCE.read_bytes())
+    return path
+
+
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("BEIBEI_CACHE_DIR", str(folder))
+    return folder
+
+
+# -- 1: the cache follows no link it writes ---------------------------------------
+
+
+@posix_only
+def test_a_planted_symlink_for_the_temp_file_is_not_followed(run, tmp_path: Path, own_cache: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _copy(tmp_path / "r")
+    victim = tmp_path / "important.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    target = cache._file_for("report", str(path))
+    index = cache._file_for("index", str(path))
+    for name in (target, index):  # the names 0.3.0 wrote to, for this process
+        os.symlink(victim, f"{name}.{os.getpid()}.tmp")
+    assert run("--data", str(path), "search", "招商", "-l").code == 0
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not os.path.islink(target) and os.path.isfile(target)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+@posix_only
+def test_a_planted_symlink_as_the_cache_file_is_replaced_not_written_through(
+    run, tmp_path: Path, own_cache: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = _copy(tmp_path / "r")
+    victim = tmp_path / "important.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    target = cache._file_for("report", str(path))
+    os.symlink(victim, target)
+    assert run("--data", str(path), "metrics", "-f", "json").code == 0
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not os.path.islink(target)
+
+
+@posix_only
+def test_a_folder_anyone_can_write_is_not_used(run, tmp_path: Path, own_cache: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _copy(tmp_path / "r")
+    own_cache.chmod(0o777)
+    assert run("--data", str(path), "metrics", "-f", "json").code == 0
+    assert list(own_cache.iterdir()) == []
+    own_cache.chmod(0o777 | stat.S_ISVTX)  # as /tmp: others cannot remove or rename our files
+    assert run("--data", str(path), "metrics", "-f", "json").code == 0
+    assert list(own_cache.glob("report-*.marshal"))
+
+
+# -- 2: cache clear removes only the tool's own files ------------------------------
+
+
+def test_cache_clear_removes_only_its_own_files(run, tmp_path: Path, own_cache: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _copy(tmp_path / "r")
+    assert run("--data", str(path), "search", "招商", "-l").code == 0
+    ours = sorted(p.name for p in own_cache.iterdir())
+    assert len(ours) == 2
+    foreign = {
+        "notes.txt.tmp": b"mine",
+        "other-app.marshal": b"{}",
+        "report-py311-0000abcd.marshal": b"not a beibei file",  # our name, not our header
+    }
+    for name, content in foreign.items():
+        (own_cache / name).write_bytes(content)
+    r = run("cache", "clear")
+    assert r.code == 0 and "2" in r.err
+    assert sorted(p.name for p in own_cache.iterdir()) == sorted(foreign)
+
+
+# -- 3: corrupt cache entries are rebuilt, never served or fatal --------------------
+
+
+def _warm(run, tmp_path: Path) -> tuple[Path, str, str]:  # type: ignore[no-untyped-def]
+    path = _copy(tmp_path / "r")
+    metrics = run("--data", str(path), "metrics", "-f", "json")
+    found = run("--data", str(path), "search", "招商", "-f", "json")
+    assert metrics.code == 0 and found.code == 0
+    return path, metrics.out, found.out
+
+
+def _flip(file: str, needle: bytes, at: int, new: int) -> None:
+    raw = bytearray(Path(file).read_bytes())
+    where = raw.index(needle) + at
+    raw[where] = new
+    Path(file).write_bytes(bytes(raw))
+
+
+def test_a_flipped_byte_in_a_cached_string_is_not_served(run, tmp_path: Path, own_cache: Path) -> None:  # type: ignore[no-untyped-def]
+    path, metrics, _ = _warm(run, tmp_path)
+    _flip(cache._file_for("report", str(path)), "科技型企业".encode(), 1, 0xA6)  # 科 -> 禑
+    again = run("--data", str(path), "metrics", "-f", "json")
+    assert again.code == 0 and "禑" not in again.out and again.out == metrics
+
+
+def test_a_flipped_byte_in_the_index_means_rebuild(run, tmp_path: Path, own_cache: Path) -> None:  # type: ignore[no-untyped-def]
+    path, _, found = _warm(run, tmp_path)
+    index = cache._file_for("index", str(path))
+    raw = bytearray(Path(index).read_bytes())
+    raw[len(raw) // 2] ^= 0x40
+    Path(index).write_bytes(bytes(raw))
+    again = run("--data", str(path), "search", "招商", "-f", "json")
+    assert again.code == 0 and again.out == found
+
+
+def test_a_replaced_index_blob_with_its_token_means_rebuild(run, tmp_path: Path, own_cache: Path) -> None:  # type: ignore[no-untyped-def]
+    path, _, found = _warm(run, tmp_path)
+    index = cache._file_for("index", str(path))
+    payload = cache.read(index)
+    assert isinstance(payload, dict)
+    cache.write(index, {"token": payload["token"], "index": b"\x00" * 64})
+    again = run("--data", str(path), "search", "招商", "-f", "json")
+    assert again.code == 0 and again.out == found
+
+
+def test_a_report_entry_without_meta_means_rebuild(run, tmp_path: Path, own_cache: Path) -> None:  # type: ignore[no-untyped-def]
+    path, metrics, _ = _warm(run, tmp_path)
+    entry = cache._file_for("report", str(path))
+    payload = cache.read(entry)
+    assert isinstance(payload, dict)
+    del payload["data"]["meta"]
+    cache.write(entry, payload)
+    again = run("--data", str(path), "metrics", "-f", "json")
+    assert again.code == 0 and again.out == metrics
+    info = run("--data", str(path), "info", "-f", "json")
+    assert info.code == 0 and json.loads(info.out)["title"]
