@@ -18,7 +18,21 @@ from mcp.shared.exceptions import MCPError
 
 from tests.conftest import DATA, PYTHON, ROOT, SOURCE, python_env
 
-TOOLS = {"search", "get_record", "list_metrics", "list_pillars", "timeline", "list_entities", "cite"}
+TOOLS = {
+    "search",
+    "get_record",
+    "list_metrics",
+    "list_pillars",
+    "list_goals",
+    "list_plans",
+    "list_cases",
+    "list_honours",
+    "list_sections",
+    "list_captions",
+    "timeline",
+    "list_entities",
+    "cite",
+}
 
 
 def server(*global_args: str) -> StdioServerParameters:

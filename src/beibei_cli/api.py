@@ -325,9 +325,35 @@ class Report:
         """
         return self._rows("entities", options)
 
+    if TYPE_CHECKING:  # the listings made from their declarations below (goals, plans, cases, ...)
+
+        def __getattr__(self, name: str) -> Callable[..., list[Record]]: ...
+
     @_documented("source")
     def source(self, **options: Any) -> list[Paragraph]:
         """>>> load().source(para=31)[0]["text"][:12]
         '在北碚种子基金的扶持下，'
         """
         return self._rows("source", options)
+
+
+def _listing_method(name: str) -> Callable[..., list[Record]]:
+    def method(self: Report, **options: Any) -> list[Record]:
+        return self._rows(name, options)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = ""
+    return _documented(name)(method)
+
+
+def _add_listings() -> None:
+    """A method of ``Report`` for every declared listing not written out above: declaring a
+    listing in ``declare.py`` is all it takes to have it here."""
+    from beibei_cli.declare import QUERIES
+
+    for q in QUERIES:
+        if q["rows"] and q["group"] is None and q["name"] not in Report.__dict__:
+            setattr(Report, q["name"], _listing_method(q["name"]))
+
+
+_add_listings()

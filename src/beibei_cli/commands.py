@@ -515,5 +515,24 @@ HANDLERS: dict[str, Callable[..., int]] = {
     "mcp": mcp,
     "cache clear": cache_clear,
 }
+
+
+def listing(query: dict[str, Any]) -> Callable[..., int]:
+    """The handler of a declared listing that needs nothing of its own: its rows from
+    ``queries.run``, printed by the shared listing options (a new kind of record is a declaration)."""
+
+    def handler(ctx: Ctx, **values: Any) -> int:
+        filters, printing = _split(query, values)
+        _listing(ctx, query, query["rows"], queries.run(ctx.report, query["name"], filters, ctx.lang), printing)
+        return ExitCode.OK
+
+    handler.__name__ = query["name"]
+    return handler
+
+
+for _q in declare.QUERIES:
+    if _q["name"] not in HANDLERS and _q["name"] in queries.LISTINGS:
+        HANDLERS[_q["name"]] = listing(_q)
+
 # What an eager option runs (--version).
 ACTIONS: dict[str, Callable[[], int]] = {"version": version}

@@ -435,6 +435,101 @@ beibei entities --type company
 beibei show org-swu""",
 )
 
+GOALS = query(
+    "goals",
+    "Every goal the article sets (建设…, 打造…), by pillar.",
+    [PILLAR, *LISTING],
+    rows="goal",
+    columns=("text", "pillar_name", "id"),
+    mcp="list_goals",
+    mcp_title="List the report's goals",
+    mcp_help="The goals the article sets, each with its pillar, verbatim `quote` and paragraph `para`. "
+    "Filter by pillar (id or name).",
+    epilog="""\
+beibei goals
+beibei goals --pillar 科技创新""",
+)
+
+PLANS = query(
+    "plans",
+    "Every plan: what the article says will be done, and the year it names.",
+    [
+        PILLAR,
+        param("year", "--year", "-y", type="int", min=1, max=9999, metavar="YEAR", help="Only plans for this year."),
+        SINCE,
+        UNTIL,
+        *LISTING,
+    ],
+    rows="plan",
+    columns=("year", "text", "pillar_name", "id"),
+    mcp="list_plans",
+    mcp_title="List the report's plans",
+    mcp_help="What the article says will be done, with the year it names (null where it names none), its "
+    "pillar, verbatim `quote` and paragraph `para`. Filter by pillar and year (year, since, until): a plan "
+    "with no year is left out once a year filter is given.",
+    epilog="""\
+beibei plans --year 2023
+beibei plans --pillar 民营经济 --format json""",
+)
+
+CASES = query(
+    "cases",
+    "The narrative cases: companies, projects and events the article tells as examples.",
+    [PILLAR, SINCE, UNTIL, *LISTING],
+    rows="case",
+    columns=("date", "title", "pillar_name", "id"),
+    mcp="list_cases",
+    mcp_title="List the report's narrative cases",
+    mcp_help="The examples the article tells (companies, projects, events), each with its dates, pillar, "
+    "summary, the ids of its organisations, places and people, verbatim `quote` and paragraph `para`.",
+    epilog="""\
+beibei cases
+beibei cases --pillar 生态人文
+beibei cases --since 2022 -f json | jq -r '.[].title'""",
+)
+
+HONOURS = query(
+    "honours",
+    "Awards, titles and firsts the article claims.",
+    [PILLAR, SINCE, UNTIL, *LISTING],
+    rows="honour",
+    columns=("year", "title", "pillar_name", "id"),
+    mcp="list_honours",
+    mcp_title="List the report's honours and firsts",
+    mcp_help="Awards, titles and records the article claims, with the year where the article gives one, "
+    "pillar, verbatim `quote` and paragraph `para`.",
+    epilog="""\
+beibei honours
+beibei honours --since 2022""",
+)
+
+SECTIONS = query(
+    "sections",
+    "The article's sections, with their headings and the paragraph each starts at.",
+    [*LISTING],
+    rows="section",
+    columns=("id", "heading", "title", "para"),
+    mcp="list_sections",
+    mcp_title="List the article's sections",
+    mcp_help="The article's sections (lead, highlights, the four articles, the data list) with their headings; "
+    "a section id filters list_metrics.",
+    epilog="""\
+beibei sections
+beibei metrics --section results""",
+)
+
+CAPTIONS = query(
+    "captions",
+    "The photo captions of the article.",
+    [*LISTING],
+    rows="caption",
+    columns=("title", "para", "id"),
+    mcp="list_captions",
+    mcp_title="List the article's photo captions",
+    mcp_help="The article's photo captions, verbatim, with their English and paragraph.",
+    epilog="beibei captions",
+)
+
 SOURCE = query(
     "source",
     "The article, with numbered paragraphs.",
@@ -556,7 +651,27 @@ see the README.""",
 
 CACHE_CLEAR = query("clear", "Remove the cached report and search index.", [], group="cache")
 
-QUERIES = [PILLARS, METRICS, SHOW, INFO, SEARCH, TIMELINE, ENTITIES, SOURCE, CITE, EXPORT, VALIDATE, MCP, CACHE_CLEAR]
+QUERIES = [
+    PILLARS,
+    METRICS,
+    GOALS,
+    PLANS,
+    CASES,
+    HONOURS,
+    SHOW,
+    INFO,
+    SEARCH,
+    TIMELINE,
+    ENTITIES,
+    SECTIONS,
+    CAPTIONS,
+    SOURCE,
+    CITE,
+    EXPORT,
+    VALIDATE,
+    MCP,
+    CACHE_CLEAR,
+]
 GROUPS = {"cache": "Manage the cache of the parsed report."}
 HELP_OPTIONS = ("-h", "--help")
 

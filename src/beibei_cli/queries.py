@@ -709,6 +709,87 @@ def search_outcome(
 # -- every listing by its declared name (declare.py) ----------------------------
 
 
+# -- the other kinds: goals, plans, cases, honours, sections, captions -------------------------
+
+
+def _pillar_filter(report: Report, pillar: str | None) -> tuple[bool, str | None]:
+    """(whether to filter, the pillar id or None for the report as a whole)."""
+    if pillar is None:
+        return False, None
+    return True, pillar_id(report, pillar)
+
+
+def _record_rows(
+    report: Report, kind: str, rows_kind: str, lang: str, pillar: str | None, date_of: Any = None, **dates: Any
+) -> list[Record]:
+    """Records of ``kind`` in the report's order, filtered by pillar and (with ``date_of``, the
+    record's ISO dates) by ``since``/``until``: a record with no date is left out once a bound is given."""
+    by_pillar, pid = _pillar_filter(report, pillar)
+    low, high = date_bounds(dates.get("since"), dates.get("until"))
+    year = dates.get("year")
+    if year is not None:
+        low, high = date_bounds(str(year), str(year))
+    bounded = low is not None or high is not None
+    names_of = pillar_names(report, lang)
+    fields = names(rows_kind)
+    rows = []
+    for rec in report.records[kind]:
+        if by_pillar and rec.get("pillar") != pid:
+            continue
+        if bounded and not any(in_bounds(iso, low, high) for iso in date_of(rec)):
+            continue
+        row = localize(rec, lang)
+        if "pillar" in rec:
+            row["pillar_name"] = names_of.get(rec["pillar"])
+        if "year" in rec:
+            row.update(flat_date("year", rec["year"]))
+        if kind == "case":
+            row["dates"] = [d["iso"] for d in rec["dates"]]
+            row["date"] = row["dates"][0] if row["dates"] else None
+        rows.append(shape(row, fields))
+    return rows
+
+
+def _year_of(rec: Record) -> list[str]:
+    return [rec["year"]["iso"]] if rec.get("year") else []
+
+
+def _case_dates(rec: Record) -> list[str]:
+    return [d["iso"] for d in rec["dates"]]
+
+
+def goal_rows(report: Report, *, pillar: str | None, lang: str) -> list[Record]:
+    return _record_rows(report, "goal", "goal", lang, pillar)
+
+
+def plan_rows(
+    report: Report, *, pillar: str | None, year: int | None, since: str | None, until: str | None, lang: str
+) -> list[Record]:
+    return _record_rows(report, "plan", "plan", lang, pillar, _year_of, year=year, since=since, until=until)
+
+
+def case_rows(report: Report, *, pillar: str | None, since: str | None, until: str | None, lang: str) -> list[Record]:
+    return _record_rows(report, "case", "case", lang, pillar, _case_dates, since=since, until=until)
+
+
+def honour_rows(report: Report, *, pillar: str | None, since: str | None, until: str | None, lang: str) -> list[Record]:
+    return _record_rows(report, "honour", "honour", lang, pillar, _year_of, since=since, until=until)
+
+
+def section_rows(report: Report, *, lang: str) -> list[Record]:
+    return [shape(localize(s, lang), names("section")) for s in report.records["section"]]
+
+
+def caption_rows(report: Report, *, lang: str) -> list[Record]:
+    rows = []
+    for c in report.records["caption"]:
+        row = localize(c, lang)
+        # a caption's Chinese is its quote: the title in Chinese is the caption itself
+        row["title"] = (c["title_en"] or c["quote"]) if lang == "en" else c["quote"]
+        rows.append(shape(row, names("caption")))
+    return rows
+
+
 def _metric_rows(report: Report, lang: str, **filters: Any) -> list[Record]:
     return metric_rows(report, lang=lang, **filters)
 
@@ -722,6 +803,12 @@ LISTINGS: dict[str, Any] = {
     "timeline": lambda report, lang, **f: timeline_rows(report, lang=lang, **f),
     "entities": lambda report, lang, **f: entity_rows(report, lang=lang, **f),
     "source": lambda report, lang, **f: paragraph_rows(report, **f),
+    "goals": lambda report, lang, **f: goal_rows(report, lang=lang, **f),
+    "plans": lambda report, lang, **f: plan_rows(report, lang=lang, **f),
+    "cases": lambda report, lang, **f: case_rows(report, lang=lang, **f),
+    "honours": lambda report, lang, **f: honour_rows(report, lang=lang, **f),
+    "sections": lambda report, lang, **f: section_rows(report, lang=lang, **f),
+    "captions": lambda report, lang, **f: caption_rows(report, lang=lang, **f),
 }
 
 

@@ -174,6 +174,74 @@ INFO: list[Field] = [
     ("counts", "object", "the number of records of each kind"),
 ]
 
+_PILLAR_OF: list[Field] = [
+    ("pillar", "string?", "the id of its pillar (null: the report as a whole)"),
+    ("pillar_name", "string?", "the pillar's name in the interface language"),
+]
+_END: list[Field] = [
+    ("note", "string?", "the curator's note"),
+    ("para", "integer?", "the paragraph the quote is in"),
+    ("paras", "array:integer", "every paragraph that states it"),
+]
+
+GOAL: list[Field] = [
+    ("id", "string", "the goal's id (beibei show ID)"),
+    *_twins("text", "the goal", required=True),
+    *_PILLAR_OF,
+    ("quote", "string", "the verbatim words of the article"),
+    *_END,
+]
+
+PLAN: list[Field] = [
+    ("id", "string", "the plan's id (beibei show ID)"),
+    *_twins("text", "what is planned", required=True),
+    *_PILLAR_OF,
+    *_date("year", "the year it is planned for"),
+    ("quote", "string", "the verbatim words of the article"),
+    *_END,
+]
+
+CASE: list[Field] = [
+    ("id", "string", "the case's id (beibei show ID)"),
+    *_twins("title", "the case's title", required=True),
+    *_PILLAR_OF,
+    ("date", "string?", "its first date (ISO text; the others are in dates)"),
+    ("dates", "array:string", "every date of the case (ISO text)"),
+    *_twins("summary", "what happened"),
+    ("organisations", "array:string", "ids of the organisations and companies in it"),
+    ("places", "array:string", "ids of its places"),
+    ("people", "array:string", "ids of its people"),
+    ("quote", "string", "the verbatim words of the article"),
+    *_END,
+]
+
+HONOUR: list[Field] = [
+    ("id", "string", "the honour's id (beibei show ID)"),
+    *_twins("title", "what was won or claimed", required=True),
+    *_PILLAR_OF,
+    *_date("year", "the year of the honour"),
+    ("quote", "string", "the verbatim words of the article"),
+    *_END,
+]
+
+SECTION: list[Field] = [
+    ("id", "string", "the section's id (metrics --section ID)"),
+    ("kind", "string", "what the section is: lead, highlights, article or data"),
+    ("heading", "string?", "the article's heading, as written"),
+    *_twins("title", "the section's title", required=True),
+    ("pillar", "string?", "the id of the pillar it is about"),
+    ("note", "string?", "the curator's note"),
+    ("para", "integer?", "the paragraph it starts at"),
+]
+
+CAPTION: list[Field] = [
+    ("id", "string", "the caption's id"),
+    ("title", "string", "the caption in the interface language (the Chinese is its quote)"),
+    ("title_en", "string?", "the caption in English"),
+    ("quote", "string", "the caption, verbatim"),
+    *_END,
+]
+
 COUNT: list[Field] = [("kind", "string", "a kind of record"), ("count", "integer", "hits of that kind")]
 ID: list[Field] = [("id", "string", "a record's id")]
 
@@ -185,6 +253,12 @@ ROWS: dict[str, list[Field]] = {
     "event": EVENT,
     "entity": ENTITY,
     "paragraph": PARAGRAPH,
+    "goal": GOAL,
+    "plan": PLAN,
+    "case": CASE,
+    "honour": HONOUR,
+    "section": SECTION,
+    "caption": CAPTION,
     "info": INFO,
     "count": COUNT,
     "id": ID,
