@@ -151,3 +151,46 @@ def test_a_report_entry_without_meta_means_rebuild(run, tmp_path: Path, own_cach
     assert again.code == 0 and again.out == metrics
     info = run("--data", str(path), "info", "-f", "json")
     assert info.code == 0 and json.loads(info.out)["title"]
+
+
+# -- 4: Markdown export escapes block-level structure -------------------------------
+
+BLOCK_ATTACKS = ["~~~", "```", "---", "***", "___", "===", "    code", "  - x", "\t=1", "+ x", "1. x", "> q", "~~del~~"]
+
+
+def _block_tokens(text: str) -> list[str]:
+    markdown_it = pytest.importorskip("markdown_it")
+    out = []
+    for token in markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(text):
+        out += [token.type, *(child.type for child in token.children or [])]
+    return out
+
+
+@pytest.mark.parametrize("attack", BLOCK_ATTACKS)
+def test_markdown_export_escapes_block_structure(attack: str) -> None:
+    import copy
+
+    from beibei_cli import queries
+    from beibei_cli.output import export
+    from beibei_cli.report import Report, load_report
+
+    real = load_report(str(DATA), use_cache=False)
+    data = copy.deepcopy(real.data)
+    data.pop("index", None)
+    pillar = data["records"]["pillar"][0]
+    for key in ("summary", "summary_en", "summary_zh"):
+        if pillar.get(key):
+            pillar[key] = attack
+    for goal in data["records"]["goal"]:
+        if goal.get("pillar"):
+            goal["text"] = goal["text_en"] = attack
+            break
+    bad = Report(data, str(DATA))
+    clean = _block_tokens(export.markdown(queries.document(real, "zh"), "zh"))
+    text = export.markdown(queries.document(bad, "zh"), "zh")
+    tokens = _block_tokens(text)
+    for kind in ("fence", "code_block", "hr", "blockquote_open", "s_open", "ordered_list_open"):
+        assert tokens.count(kind) == clean.count(kind), (kind, attack)
+    assert tokens.count("bullet_list_open") == clean.count("bullet_list_open")
+    assert tokens.count("list_item_open") == clean.count("list_item_open")
+    assert tokens.count("heading_open") == clean.count("heading_open")

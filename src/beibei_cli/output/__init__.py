@@ -394,7 +394,7 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True, fields:
     raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-_MD_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]|"}}
+_MD_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]|~"}}
 _MD_SPECIAL_CLASS = "[" + re.escape("".join(_MD_SPECIAL)) + "]"  # compiled on first use (re caches it)
 _MD_BLOCK_FIRST = frozenset("#=-+")  # a block marker starts with one of these or a digit
 _MD_BLOCK_RES: tuple[re.Pattern[str], re.Pattern[str]] | None = None
@@ -408,8 +408,10 @@ def _md_special(m: re.Match[str]) -> str:
 def md_escape(text: str) -> str:
     """Text that Markdown shows as written: no HTML, links, emphasis or table breaks, on one line.
 
-    ``<``, ``>`` and ``&`` become entities (never a tag); ``\\ ` * _ [ ] |`` get a
-    backslash; so does a block marker at the start (``#``, ``- ``, ``+ ``, ``=``, ``1. ``).
+    ``<``, ``>`` and ``&`` become entities (never a tag); ``\\ ` * _ [ ] | ~`` get a
+    backslash (no code span, fence or strikethrough); leading blanks are dropped (no
+    indented code block, no nested list); a block marker at the start gets a backslash
+    (``#``, ``-``, ``+``, ``=``, ``1.``: no heading, list, rule or setext underline).
 
     Called for every text of an export, so the common case costs one C-speed scan:
     no special character, no marker (the block marker patterns run only on a text
@@ -417,6 +419,8 @@ def md_escape(text: str) -> str:
     """
     global _MD_BLOCK_RES, _MD_SPECIAL_RE
     text = cell(text)
+    if text[:1] == " ":  # four blanks would open a code block, two a nested list
+        text = text.lstrip(" ")
     special = _MD_SPECIAL_RE
     if special is None:  # only Markdown output pays for compiling it
         special = _MD_SPECIAL_RE = re.compile(_MD_SPECIAL_CLASS)
@@ -425,7 +429,7 @@ def md_escape(text: str) -> str:
     first = text[:1]
     if first in _MD_BLOCK_FIRST or first.isdecimal():  # \d is a decimal digit (Nd), as isdecimal
         if _MD_BLOCK_RES is None:
-            _MD_BLOCK_RES = (re.compile(r"^(\d{1,9})([.)])(?=\s|$)"), re.compile(r"^(#|=|[-+](?=\s|$))"))
+            _MD_BLOCK_RES = (re.compile(r"^(\d{1,9})([.)])(?=\s|$)"), re.compile(r"^([#=+-])"))
         list_number, block_mark = _MD_BLOCK_RES
         if m := list_number.match(text):
             text = f"{m[1]}\\{m[2]}{text[m.end() :]}"
