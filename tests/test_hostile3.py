@@ -194,3 +194,51 @@ def test_markdown_export_escapes_block_structure(attack: str) -> None:
     assert tokens.count("bullet_list_open") == clean.count("bullet_list_open")
     assert tokens.count("list_item_open") == clean.count("list_item_open")
     assert tokens.count("heading_open") == clean.count("heading_open")
+
+
+# -- 5: CSV and TSV neutralise formulas ------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "@cmd", "-cmd|' /C calc'!A0", "+1", "\t=1+1", "=1+1"]
+
+
+def _formula_report(folder: Path) -> Path:
+    """The report with two English metric names that a spreadsheet would run."""
+    path = _copy(folder)
+    text = path.read_text(encoding="utf-8")
+    for old, attack in (
+        ("Planning horizon of the 13th party congress", FORMULAS[0]),
+        ("Buildings in Shanmuyuan that served as leaders' offices", FORMULAS[1]),
+    ):
+        text = text.replace(f"    name_en: {old}\n", f"    name_en: {json.dumps(attack)}\n", 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_csv_and_tsv_cells_never_start_a_formula(fmt: str) -> None:
+    import csv
+    import io
+
+    from beibei_cli.output import render
+
+    rows = [{"id": f"r{i}", "name": attack, "value": -3.5} for i, attack in enumerate(FORMULAS)]
+    text = render(rows, fmt)
+    table = list(csv.reader(io.StringIO(text), delimiter="," if fmt == "csv" else "\t"))
+    names = [row[1] for row in table[1:]]
+    assert all(name[:1] not in "=+-@\t\r" for name in names), names
+    assert names[0] == "'" + FORMULAS[0] and names[4] == "'=1+1"  # the collapsed tab no longer hides it
+    assert [row[2] for row in table[1:]] == ["-3.5"] * len(FORMULAS)  # a number stays a number
+    raw = list(csv.reader(io.StringIO(render(rows, fmt, raw_cells=True)), delimiter="," if fmt == "csv" else "\t"))
+    assert [row[1] for row in raw[1:]][:4] == FORMULAS[:4]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_raw_cells_option_on_the_command_line(run, tmp_path: Path, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    path = _formula_report(tmp_path)
+    safe = run("--data", str(path), "--lang", "en", "metrics", "-f", "csv", "--fields", "id,name", fast=fast)
+    assert safe.code == 0, safe.err
+    assert "'=HYPERLINK" in safe.out and "\n'@cmd" not in safe.out and ",'@cmd" in safe.out
+    raw = run(
+        "--data", str(path), "--lang", "en", "--raw-cells", "metrics", "-f", "csv", "--fields", "id,name", fast=fast
+    )
+    assert raw.code == 0 and ',"=HYPERLINK(' in raw.out and ",@cmd" in raw.out

@@ -36,8 +36,10 @@ class Ctx:
         color: str,
         lang: str,
         debug: bool,
+        raw_cells: bool = False,
     ) -> None:
         self.data = data
+        self.raw_cells = raw_cells
         self.no_cache = no_cache
         self.color = color
         self.lang = lang
@@ -161,7 +163,7 @@ def emit_rows(
         write_output(ctx, workbook(rows, header=not no_header), output_path, binary=True)
         return
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-    text = output.render(rows, fmt, header=not no_header, fields=wanted)
+    text = output.render(rows, fmt, header=not no_header, fields=wanted, raw_cells=ctx.raw_cells)
     write_output(ctx, text.encode("utf-8"), output_path)
 
 

@@ -359,8 +359,35 @@ def _yaml_dumpers() -> tuple[Any, Any]:
     return _DUMPERS
 
 
-def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True, fields: list[str] | None = None) -> str:
-    """Rows in a machine format (or Markdown); ``fields`` are the header's when there is no row."""
+_FORMULA_FIRST = frozenset("=+-@\t\r")  # what makes a spreadsheet read a cell as a formula (OWASP)
+_PLAIN_NUMBER: re.Pattern[str] | None = None
+
+
+def inert_cell(text: str) -> str:
+    """A CSV or TSV cell that no spreadsheet runs as a formula: one that starts with
+    ``= + - @``, a tab or a CR gets a leading ``'`` (OWASP's rule), unless it is a plain
+    negative number such as ``-3.5``."""
+    global _PLAIN_NUMBER
+    if text[:1] not in _FORMULA_FIRST or not text:
+        return text
+    if _PLAIN_NUMBER is None:
+        _PLAIN_NUMBER = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
+    return "'" + text
+
+
+def render(
+    rows: list[dict[str, Any]],
+    fmt: str,
+    *,
+    header: bool = True,
+    fields: list[str] | None = None,
+    raw_cells: bool = False,
+) -> str:
+    """Rows in a machine format (or Markdown); ``fields`` are the header's when there is no row.
+
+    CSV and TSV cells go through ``inert_cell`` unless ``raw_cells`` (``--raw-cells``)."""
     keys: list[str] = []
     for row in rows:  # every field of every row, in first-seen order: rows may differ
         keys.extend(k for k in row if k not in keys)
@@ -374,9 +401,11 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True, fields:
         return to_yaml(rows) if rows else "[]\n"
     if fmt == "plain":
         return "".join("\t".join(cell(row.get(k)) for k in keys) + "\n" for row in rows)
+    if fmt in ("tsv", "csv"):
+        fix = cell if raw_cells else lambda value: inert_cell(cell(value))
     if fmt == "tsv":
-        lines = ["\t".join(cell(k) for k in keys)] if header and keys else []
-        lines += ["\t".join(cell(row.get(k)) for k in keys) for row in rows]
+        lines = ["\t".join(fix(k) for k in keys)] if header and keys else []
+        lines += ["\t".join(fix(row.get(k)) for k in keys) for row in rows]
         return "".join(line + "\n" for line in lines)
     if fmt == "csv":
         import csv
@@ -385,9 +414,9 @@ def render(rows: list[dict[str, Any]], fmt: str, *, header: bool = True, fields:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         if header and keys:
-            writer.writerow([cell(k) for k in keys])
+            writer.writerow([fix(k) for k in keys])
         for row in rows:
-            writer.writerow([cell(row.get(k)) for k in keys])
+            writer.writerow([fix(row.get(k)) for k in keys])
         return buf.getvalue()
     if fmt == "md":
         return markdown_table(keys, [[cell(row.get(k)) for k in keys] for row in rows])
