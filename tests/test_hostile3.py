@@ -242,3 +242,44 @@ def test_raw_cells_option_on_the_command_line(run, tmp_path: Path, fast: bool) -
         "--data", str(path), "--lang", "en", "--raw-cells", "metrics", "-f", "csv", "--fields", "id,name", fast=fast
     )
     assert raw.code == 0 and ',"=HYPERLINK(' in raw.out and ",@cmd" in raw.out
+
+
+# -- 6: completion candidates are quoted and never carry a newline --------------------
+
+
+def _complete(shell: str, words: str, data: Path) -> list[str]:
+    import subprocess
+
+    from tests.conftest import PYTHON, python_env
+
+    env = python_env(_BEIBEI_COMPLETE=f"complete_{shell}", BEIBEI_DATA=str(data))
+    if shell == "bash":
+        env.update(COMP_WORDS=words, COMP_CWORD=str(len(words.split()) - 1))
+    else:
+        env.update(_TYPER_COMPLETE_ARGS=words)
+    done = subprocess.run(
+        [PYTHON, "-c", "from beibei_cli.entry import main; main()"], capture_output=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return [w for w in done.stdout.decode("utf-8").split("\n") if w]
+
+
+@pytest.mark.parametrize(
+    ("name", "bash"),
+    [
+        ("测试 $(touch pwned) `id`", "测试\\ \\$\\(touch\\ pwned\\)\\ \\`id\\`"),
+        ("测试'x\"y;z&", "测试\\'x\\\"y\\;z\\&"),
+        ("测试\nplain,$(touch pwned)\nfile,/etc/passwd", None),
+    ],
+)
+def test_bash_completion_candidates_are_quoted(tmp_path: Path, name: str, bash: str | None) -> None:
+    path = _copy(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("    name: 生态田园都市区\n", f"    name: {json.dumps(name)}\n", 1)
+    path.write_text(text, encoding="utf-8")
+    words = _complete("bash", "beibei metrics --pillar 测", path)
+    assert words == ([bash] if bash else [])
+    assert all("\n" not in w for w in words)
+    if bash:
+        import shlex
+
+        assert shlex.split(words[0]) == [name]  # the shell reads back the name, nothing else

@@ -11,6 +11,7 @@ each query into a command whose callback calls its handler in
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -82,9 +83,27 @@ def _report() -> Any:
     return load_report(None)
 
 
+_BASH_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,/:=@%+")
+
+
+def _bash_word(value: str) -> str:
+    """``value`` as one bash word: every ASCII character bash gives a meaning gets a backslash
+    (a blank, ``$``, a backtick, a quote…); other characters (Chinese) need none."""
+    return "".join(ch if ch in _BASH_SAFE or ord(ch) > 0x7F else "\\" + ch for ch in value)
+
+
 def _candidates(values: list[str], incomplete: str) -> list[str]:
-    """Completion candidates: one line each, never a newline or a control character in one."""
-    return [v for v in values if v.startswith(incomplete) and v.isprintable()]
+    """Completion candidates: one line each, never a newline or a control character in one.
+
+    bash inserts a candidate as it is (Typer's script neither quotes nor escapes it), so a
+    name with a blank, ``$( )`` or a quote is escaped for bash (a candidate whose escaping
+    no longer starts with what was typed is dropped, never given raw); zsh and fish quote
+    candidates themselves (Typer escapes them for zsh's ``eval``).
+    """
+    out = [v for v in values if v.startswith(incomplete) and v.isprintable()]
+    if os.environ.get("_BEIBEI_COMPLETE") == "complete_bash":
+        out = [word for word in map(_bash_word, out) if word.startswith(incomplete)]
+    return out
 
 
 def complete_ids(incomplete: str) -> list[str]:
