@@ -283,3 +283,36 @@ def test_bash_completion_candidates_are_quoted(tmp_path: Path, name: str, bash: 
         import shlex
 
         assert shlex.split(words[0]) == [name]  # the shell reads back the name, nothing else
+
+
+# -- 7: xlsx refuses what Excel would cut ------------------------------------------
+
+
+def test_xlsx_refuses_a_cell_longer_than_excel_holds() -> None:
+    from beibei_cli.errors import UsageError
+    from beibei_cli.output.xlsx import EXCEL_MAX_TEXT, workbook
+
+    assert workbook([{"name": "名" * EXCEL_MAX_TEXT}])  # exactly the limit: written whole
+    with pytest.raises(UsageError, match="32,767 characters in a cell and row 2's name has 32,768"):
+        workbook([{"name": "x"}, {"name": "名" * (EXCEL_MAX_TEXT + 1)}])
+
+
+def test_xlsx_refuses_more_rows_than_a_sheet_holds() -> None:
+    from beibei_cli.errors import UsageError
+    from beibei_cli.output.xlsx import EXCEL_MAX_ROWS, workbook
+
+    rows = [{"para": 1}] * EXCEL_MAX_ROWS  # with the header: one too many
+    with pytest.raises(UsageError, match="1,048,576 rows in a sheet and these are 1,048,577"):
+        workbook(rows)
+
+
+def test_xlsx_of_a_long_name_exits_2_and_writes_nothing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _copy(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    long = "y" * 40000
+    text = text.replace("    name_en: Planning horizon of the 13th party congress\n", f"    name_en: {long}\n", 1)
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    r = run("--data", str(path), "--lang", "en", "metrics", "-f", "xlsx", "-o", str(out))
+    assert r.code == 2 and "32,767 characters" in r.err and len(r.err.splitlines()) == 1, r.err
+    assert not out.exists()
