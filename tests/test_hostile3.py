@@ -316,3 +316,127 @@ def test_xlsx_of_a_long_name_exits_2_and_writes_nothing(run, tmp_path: Path) -> 
     r = run("--data", str(path), "--lang", "en", "metrics", "-f", "xlsx", "-o", str(out))
     assert r.code == 2 and "32,767 characters" in r.err and len(r.err.splitlines()) == 1, r.err
     assert not out.exists()
+
+
+# -- 8: every MCP request gets an answer --------------------------------------------
+
+_INIT = [
+    {
+        "jsonrpc": "2.0",
+        "id": 0,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}},
+    },
+    {"jsonrpc": "2.0", "method": "notifications/initialized"},
+]
+
+
+def _mcp_exchange(lines: list[str], *, close_stdout_after: int | None = None) -> tuple[list[dict], int, str]:  # type: ignore[type-arg]
+    """Send raw lines (after initialize) and close stdin; the answers, exit code and stderr."""
+    import subprocess
+    import threading
+
+    from tests.conftest import PYTHON, python_env
+
+    pytest.importorskip("mcp")
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "beibei_cli", "mcp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=python_env(),
+    )
+    watchdog = threading.Timer(40, proc.kill)
+    watchdog.start()
+    try:
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        text = "".join(json.dumps(m) + "\n" for m in _INIT) + "".join(line + "\n" for line in lines)
+        proc.stdin.write(text.encode("utf-8", "surrogatepass"))
+        proc.stdin.close()
+        out = proc.stdout.read()
+        code = proc.wait()
+        err = proc.stderr.read().decode("utf-8", "replace")
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+    answers = [json.loads(line) for line in out.decode("utf-8").splitlines() if line.strip()]
+    return answers, code, err
+
+
+def _call(n: int, tool: str, arguments: object) -> str:
+    return json.dumps(
+        {"jsonrpc": "2.0", "id": n, "method": "tools/call", "params": {"name": tool, "arguments": arguments}}
+    )
+
+
+def test_every_raw_mcp_request_gets_an_answer() -> None:
+    lines = [
+        _call(1, "search", {"query": "\ud800"}).replace("\\ud800", "\\ud800"),  # a lone surrogate escape
+        _call(2, "get_record", {"id": "\ud800"}),
+        _call(3, "cite", {"id": "\udcff"}),
+        json.dumps({"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": "search"}),
+        "[" * 100000 + "]" * 100000,
+        _call(6, "search", {"query": "招商"}) + "\x00",
+        json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 7,
+                "method": "resources/read",
+                "params": {"uri": "beibei://paragraph/" + "9" * 5000},
+            }
+        ),
+        "not json at all",
+        _call(9, "search", {"query": "招商"}),  # a good request, written just before stdin closes
+    ]
+    answers, code, err = _mcp_exchange(lines)
+    assert code == 0, err
+    by_id = {a.get("id"): a for a in answers}
+    for n in (1, 2, 3, 4, 7):
+        assert n in by_id, (n, answers)
+        assert "error" in by_id[n] or by_id[n]["result"].get("isError"), by_id[n]
+    assert by_id[9]["result"].get("isError") is not True
+    assert (
+        sum(1 for a in answers if a.get("id") is None and a["error"]["code"] == -32700) == 3
+    )  # the deep array, the NUL, the text
+    assert "Traceback" not in err
+
+
+def test_a_request_written_before_stdin_closes_is_answered() -> None:
+    for _ in range(4):
+        answers, code, _err = _mcp_exchange([_call(n, "list_metrics", {"limit": 1}) for n in range(1, 6)])
+        assert code == 0 and sorted(a["id"] for a in answers) == [0, 1, 2, 3, 4, 5]
+
+
+def test_a_client_that_stops_reading_ends_the_server_quietly() -> None:
+    import subprocess
+
+    from tests.conftest import PYTHON, python_env
+
+    pytest.importorskip("mcp")
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "beibei_cli", "mcp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=python_env(),
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the client's read end
+    try:
+        lines = [json.dumps(m) for m in _INIT] + [_call(n, "list_metrics", {}) for n in range(1, 20)]
+        proc.stdin.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        proc.stdin.flush()
+        code = proc.wait(timeout=40)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()
+        err = proc.stderr.read().decode("utf-8", "replace")
+        proc.stderr.close()
+    assert code == 0 and err == "", err
