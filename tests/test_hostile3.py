@@ -440,3 +440,55 @@ def test_a_client_that_stops_reading_ends_the_server_quietly() -> None:
         err = proc.stderr.read().decode("utf-8", "replace")
         proc.stderr.close()
     assert code == 0 and err == "", err
+
+
+# -- 9: a FIFO as input never blocks -------------------------------------------------
+
+
+def _beibei(*args: str, timeout: float = 30, **env: str) -> tuple[int, str]:
+    import subprocess
+
+    from tests.conftest import PYTHON, python_env
+
+    done = subprocess.run(
+        [PYTHON, "-m", "beibei_cli", *args],
+        capture_output=True,
+        env=python_env(**env),
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    return done.returncode, done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace")
+
+
+@posix_only
+@pytest.mark.parametrize("where", ["--data", "--data (cache)", "source:", "validate --source", "api load"])
+def test_a_fifo_as_input_is_refused_not_waited_on(tmp_path: Path, where: str) -> None:
+    import subprocess
+
+    from tests.conftest import PYTHON, python_env
+
+    path = _copy(tmp_path)
+    fifo = tmp_path / "d.fifo"
+    os.mkfifo(fifo)
+    if where == "--data":
+        code, err = _beibei("--no-cache", "--data", str(fifo), "metrics")
+    elif where == "--data (cache)":
+        code, err = _beibei("--data", str(fifo), "metrics")
+    elif where == "source:":
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("  source: source.txt\n", "  source: d.fifo\n", 1),
+            encoding="utf-8",
+        )
+        code, err = _beibei("--no-cache", "--data", str(path), "metrics")
+    elif where == "validate --source":
+        code, err = _beibei("validate", str(path), "--source", str(fifo))
+    else:
+        probe = "import sys, beibei_cli\ntry:\n    beibei_cli.load(sys.argv[1])\nexcept beibei_cli.DataError as e:\n    print(e, file=sys.stderr); sys.exit(2)"
+        done = subprocess.run([PYTHON, "-c", probe, str(fifo)], capture_output=True, env=python_env(), timeout=30)
+        code, err = done.returncode, done.stderr.decode()
+    assert code == 2 and "is a FIFO" in err and len(err.strip().splitlines()) == (2 if "validate" in where else 1), err
+
+
+def test_a_huge_max_bytes_is_no_limit_not_a_crash(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("--no-cache", "metrics", "-f", "json", env={"BEIBEI_MAX_BYTES": "99999999999999999999999"})
+    assert r.code == 0 and r.err == "", r.err
