@@ -492,3 +492,49 @@ def test_a_fifo_as_input_is_refused_not_waited_on(tmp_path: Path, where: str) ->
 def test_a_huge_max_bytes_is_no_limit_not_a_crash(run) -> None:  # type: ignore[no-untyped-def]
     r = run("--no-cache", "metrics", "-f", "json", env={"BEIBEI_MAX_BYTES": "99999999999999999999999"})
     assert r.code == 0 and r.err == "", r.err
+
+
+# -- 14 and 17: digits are ASCII digits -------------------------------------------------
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("bound", ["--since", "--until"])
+@pytest.mark.parametrize("date", ["２０２２", "٢٠٢١", "0000"])
+def test_dates_in_other_digits_are_refused_not_misread(run, bound: str, date: str, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    r = run("timeline", bound, date, "-f", "json", fast=fast)
+    assert r.code == 2 and bound in r.err and len(r.err.splitlines()) == 1, (r.code, r.err)
+
+
+def test_dates_in_other_digits_are_refused_by_the_api_and_validate(tmp_path: Path) -> None:
+    import beibei_cli
+    from beibei_cli.errors import UsageError
+
+    report = beibei_cli.load()
+    assert len(report.timeline(since="2022")) > 0
+    for bad in ("２０２２", "0000"):
+        with pytest.raises(UsageError, match="since"):
+            report.timeline(since=bad)
+    path = _copy(tmp_path)
+    for bad in ("２０２３", "0000"):
+        path.write_text(
+            DATA.read_text(encoding="utf-8").replace('    iso: "2023-01"\n', f'    iso: "{bad}"\n', 1), encoding="utf-8"
+        )
+        _, problems = __import__("beibei_cli.report", fromlist=["check"]).check(str(path))
+        assert any("iso" in p["path"] and bad in p["message"] for p in problems), (bad, problems)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "招商", "-n", "٣"],
+        ["search", "招商", "-n", "３"],
+        ["metrics", "-n", "1_0"],
+        ["source", "--para", "٣"],
+    ],
+)
+def test_counts_and_paragraphs_take_ascii_digits_only(run, args: list[str], fast: bool) -> None:  # type: ignore[no-untyped-def]
+    r = run(*args, fast=fast)
+    assert r.code == 2 and "ASCII digits" in r.err and len(r.err.splitlines()) == 1, (r.code, r.err)
+    ok = run(*[a if a not in ("٣", "３", "1_0") else "3" for a in args], fast=fast)
+    assert ok.code == 0, ok.err

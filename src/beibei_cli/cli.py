@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from typer._click.types import IntRange
 from typer.models import TyperPath
 
 from beibei_cli import commands, declare
 from beibei_cli import rows as contract
+from beibei_cli.argv import is_ascii_int
 
 EPILOG = """\b
 Global options (--data, --lang, --color, --no-cache, --debug) may come before
@@ -56,6 +58,17 @@ class NonEmptyPath(TyperPath):
 
 
 PathType = NonEmptyPath()
+
+
+class AsciiInt(IntRange):
+    """A whole number in ASCII digits: ``int()`` also takes ``٣``, ``３`` and ``1_0``, which a
+    count or a paragraph number must not silently be."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and not is_ascii_int(value):
+            self.fail(f"{value!r} is not a whole number in ASCII digits (0-9)", param, ctx)
+        return super().convert(value, param, ctx)
+
 
 app = typer.Typer(
     name="beibei",
@@ -163,12 +176,10 @@ def _info(p: declare.Param) -> Any:
         settings["click_type"] = PathType
     if p["complete"]:
         settings["autocompletion"] = COMPLETERS[p["complete"]]
+    if p["type"] == "int":
+        settings["click_type"] = AsciiInt(min=p["min"], max=p["max"])
     if p["kind"] == "argument":
         return typer.Argument(**settings)
-    if p["min"] is not None:
-        settings["min"] = p["min"]
-    if p["max"] is not None:
-        settings["max"] = p["max"]
     if p["envvar"]:
         settings.update(envvar=p["envvar"], show_envvar=True)
     if p["choices"] and not p["case_sensitive"]:
