@@ -538,3 +538,60 @@ def test_counts_and_paragraphs_take_ascii_digits_only(run, args: list[str], fast
     assert r.code == 2 and "ASCII digits" in r.err and len(r.err.splitlines()) == 1, (r.code, r.err)
     ok = run(*[a if a not in ("٣", "３", "1_0") else "3" for a in args], fast=fast)
     assert ok.code == 0, ok.err
+
+
+# -- 11 and 12: bounded queries, honest errors ------------------------------------------
+
+
+def test_a_huge_value_is_a_validation_problem_not_a_crash(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _copy(tmp_path)
+    path.write_text(
+        DATA.read_text(encoding="utf-8").replace(
+            "    value: 5\n    unit: 年\n", "    value: 1" + "0" * 400 + "\n    unit: 年\n", 1
+        ),
+        encoding="utf-8",
+    )
+    r = run("validate", str(path))
+    assert r.code == 2 and "metrics[0].value: value must be a finite number" in r.out, (r.out, r.err)
+    r = run("--no-cache", "--data", str(path), "metrics")
+    assert r.code == 2 and "internal error" not in r.err and "value" in r.err
+
+
+@pytest.mark.parametrize("args", [["search", "-e", "\udcff"], ["search", "\udcff"]])
+def test_an_undecodable_argument_is_a_usage_error(run, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    r = run(*args)
+    assert r.code == 2 and "byte 0xff" in r.err and "internal error" not in r.err, r.err
+
+
+def test_the_api_caps_queries_and_refuses_surrogates() -> None:
+    import beibei_cli
+    from beibei_cli.errors import UsageError
+
+    report = beibei_cli.load()
+    for query, regex, message in [
+        ("x" * 1_000_000, True, "limit is 2000"),
+        ("招" * 1_000_000, False, "limit is 2000"),
+        ("\udcff", True, "byte 0xff"),
+        ("\ud800", False, "lone surrogate"),
+    ]:
+        with pytest.raises(UsageError, match=message):
+            report.search(query, regex=regex)
+    assert report.search("招商")  # a query within the limit still answers
+
+
+# -- 16: output paths ------------------------------------------------------------------
+
+
+def test_export_to_a_missing_folder_is_refused_not_made_a_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "newdir"
+    r = run("export", "-o", str(target) + "/")
+    assert r.code == 2 and "no such directory" in r.err
+    assert not target.exists()
+
+
+def test_a_legal_long_file_name_can_be_written(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    name = "a" * 252 + ".md"  # 255 bytes: the longest name most file systems take
+    r = run("export", "-o", str(tmp_path / name))
+    assert r.code == 0, r.err
+    assert (tmp_path / name).stat().st_size > 0
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left

@@ -45,6 +45,8 @@ def output_kind(path: str) -> str:
     try:
         st = os.stat(path)
     except FileNotFoundError:
+        if path.endswith(("/", os.sep)):  # "newdir/" names a folder: never a file called newdir
+            raise RefusedOutput(2, "no such directory (a path ending in / names a folder, not a file)") from None
         return "new"  # also a dangling symlink: its target is created, the link stays
     if stat.S_ISREG(st.st_mode):
         return "replace"
@@ -88,7 +90,8 @@ def _replace(target: str, data: bytes, *, keep_mode: bool) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder or ".")
+    # a short temporary name: a legal 255-byte name plus a prefix and suffix would be too long
+    fd, tmp = tempfile.mkstemp(prefix=".beibei-", suffix=".tmp", dir=folder or ".")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -659,6 +659,7 @@ def parse_kinds(scope: str | list[str] | None, option: str = "--in") -> set[str]
 # Each term is matched against every record, so the cost is terms x report: 256
 # terms take ~0.2 s on the report, 10,000 took 4.5 s. Documented in the README.
 MAX_TERMS = 256
+MAX_QUERY_CHARS = 2000  # characters in a search query or pattern
 
 
 def search_hits(report: Report, query: str | list[str], **options: Any) -> list[Record]:
@@ -688,6 +689,17 @@ def search_outcome(
         query = [query]
     elif not isinstance(query, list) or not all(isinstance(q, str) for q in query):
         raise UsageError(f"the search query must be text (or a list of words), got {query!r}")
+    what = "search pattern" if regex else "search query"
+    length = sum(len(q) for q in query)
+    if length > MAX_QUERY_CHARS:  # the same bound for the CLI, the API and MCP: cost stays bounded
+        raise UsageError(f"the {what} has {length} characters; the limit is {MAX_QUERY_CHARS}")
+    for q in query:
+        try:
+            q.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            ch = q[exc.start]
+            bad = f"byte 0x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else f"lone surrogate \\u{ord(ch):04x}"
+            raise UsageError(f"the {what} is not valid text: {bad} at character {exc.start + 1}") from None
     if not isinstance(kinds, set):
         kinds = parse_kinds(kinds, "--in")
     if not regex and len(terms := parse_terms(query)) > MAX_TERMS:

@@ -14,6 +14,7 @@ a report is validated (a cache miss), never on the cached query path.
 # No `from __future__ import annotations` here: TypedDict would compile every annotation string
 # into a ForwardRef at import (~25 ms); real annotations cost a fraction of that.
 
+import math
 import re
 from typing import TYPE_CHECKING, Annotated, Any, TypedDict, Union, get_args, get_origin, get_type_hints
 
@@ -287,7 +288,8 @@ RECORD_TYPES: dict[str, type] = {
 TOP_LEVEL = {"schema_version", "report", *KINDS.values()}
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+MAX_VALUE = 1e15  # a figure's value: far above any in a report, far below float's overflow
 PLAIN_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -544,7 +546,10 @@ def _check_quantity(rec: Record, path: "Path", problems: list[Problem]) -> None:
         problems.append(((*path, "unit"), str(exc)))
         return
     rec["base_unit"] = base
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not (math.isfinite(value) if isinstance(value, float) else True) or abs(value) > MAX_VALUE:
+            problems.append(((*path, "value"), f"value must be a finite number of at most {MAX_VALUE:.0e}"))
+            return
         rec["amount"] = quantity.amount(value, unit)
     if kind in quantity.KINDS and base not in quantity.KINDS[kind][1]:
         allowed = ", ".join(quantity.KINDS[kind][1])
