@@ -595,3 +595,32 @@ def test_a_legal_long_file_name_can_be_written(run, tmp_path: Path) -> None:  # 
     assert r.code == 0, r.err
     assert (tmp_path / name).stat().st_size > 0
     assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left
+
+
+# -- 10: table layout is linear in a name's length -------------------------------------
+
+
+def test_table_layout_work_grows_linearly_with_a_long_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Doubling a long name about doubles the characters the layout wraps (it was quadratic:
+    the width was tried one cell at a time, wrapping the whole name each time)."""
+    from beibei_cli.output import linebreak, terminal
+
+    real = linebreak._wrap_line
+    work = [0]
+
+    def counting(text: str, width: int) -> list[tuple[int, int]]:
+        work[0] += len(text)
+        return real(text, width)
+
+    monkeypatch.setattr(linebreak, "_wrap_line", counting)
+
+    def cost(n: int) -> int:
+        work[0] = 0
+        for memo in (linebreak.atoms, linebreak._pieces, linebreak.line_count, linebreak.min_width):
+            memo.cache_clear()
+        rows = [{"id": "m1", "name": "规划" * (n // 2), "text": "5年", "quote": "未来5年"}]
+        terminal.table(rows, ["id", "name", "text", "quote"], lang="zh", width=100, color=False)
+        return work[0]
+
+    small, large = cost(4000), cost(8000)
+    assert small > 0 and large / small < 2.6, (small, large)
