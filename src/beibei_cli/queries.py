@@ -689,6 +689,12 @@ def search_outcome(
         query = [query]
     elif not isinstance(query, list) or not all(isinstance(q, str) for q in query):
         raise UsageError(f"the search query must be text (or a list of words), got {query!r}")
+    if not isinstance(kinds, set):
+        kinds = parse_kinds(kinds, "--in")
+    if not regex and len(terms := parse_terms(query)) > MAX_TERMS:
+        raise UsageError(
+            f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"
+        )
     what = "search pattern" if regex else "search query"
     length = sum(len(q) for q in query)
     if length > MAX_QUERY_CHARS:  # the same bound for the CLI, the API and MCP: cost stays bounded
@@ -700,12 +706,6 @@ def search_outcome(
             ch = q[exc.start]
             bad = f"byte 0x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else f"lone surrogate \\u{ord(ch):04x}"
             raise UsageError(f"the {what} is not valid text: {bad} at character {exc.start + 1}") from None
-    if not isinstance(kinds, set):
-        kinds = parse_kinds(kinds, "--in")
-    if not regex and len(terms := parse_terms(query)) > MAX_TERMS:
-        raise UsageError(
-            f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"
-        )
     index = Index(report.index())
     found = run_search(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, exact=exact)
     english_titles(report, found.hits, lang)
