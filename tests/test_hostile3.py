@@ -624,3 +624,22 @@ def test_table_layout_work_grows_linearly_with_a_long_name(monkeypatch: pytest.M
 
     small, large = cost(4000), cost(8000)
     assert small > 0 and large / small < 2.6, (small, large)
+
+
+# -- 15: the Python API raises UsageError for every wrong type --------------------------
+
+
+@pytest.mark.parametrize("path", [123, b"data/report.yaml", ["report.yaml"]])
+def test_load_refuses_a_path_of_the_wrong_type(path: object) -> None:
+    import beibei_cli
+
+    with pytest.raises(beibei_cli.UsageError, match="path must be text"):
+        beibei_cli.load(path)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bound", [float("nan"), float("inf"), float("-inf")])
+def test_a_bound_that_is_not_finite_is_refused_not_an_empty_answer(bound: float) -> None:
+    import beibei_cli
+
+    with pytest.raises(beibei_cli.UsageError, match="finite"):
+        beibei_cli.load().metrics(kind="money", min=bound)

@@ -291,6 +291,10 @@ def metric_rows(
             continue
         if isinstance(bound, bool) or not isinstance(bound, (int, float, str)):
             raise UsageError(f"{label}: expected a number or text such as 1亿, got {bound!r}")
+        if isinstance(bound, float) and not (-float("inf") < bound < float("inf")):
+            raise UsageError(
+                f"{label}: expected a finite number, got {bound!r}"
+            )  # nan compares false: no rows, silently
         try:
             limit_amount = bound if isinstance(bound, (int, float)) else quantity.parse_amount(bound, kind)
         except quantity.QuantityError as exc:
