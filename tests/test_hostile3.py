@@ -643,3 +643,18 @@ def test_a_bound_that_is_not_finite_is_refused_not_an_empty_answer(bound: float)
 
     with pytest.raises(beibei_cli.UsageError, match="finite"):
         beibei_cli.load().metrics(kind="money", min=bound)
+
+
+# -- 17: honest names for what is wrong -------------------------------------------------
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("utf-32", "UTF-32"), ("utf-32-be", "UTF-32"), ("utf-16", "UTF-16")])
+def test_a_utf32_file_is_called_utf32(run, tmp_path: Path, encoding: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "report.yaml"
+    text = "schema_version: 2\n"
+    raw = text.encode(encoding)
+    if encoding == "utf-32-be":
+        raw = b"\x00\x00\xfe\xff" + raw
+    path.write_bytes(raw)
+    r = run("--no-cache", "--data", str(path), "info")
+    assert r.code == 2 and f"is {name};" in r.err, r.err

@@ -118,6 +118,11 @@ def read_text(path: str, what: str = "report file") -> str:
 
 
 def decode(raw: bytes, path: str, what: str) -> str:
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: FF FE starts both
+        raise DataError.at(
+            path,
+            f"the {what} is UTF-32; convert it to UTF-8 first, e.g. iconv -f UTF-32 -t UTF-8 {path} > converted.yaml",
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError.at(
             path,
