@@ -658,3 +658,17 @@ def test_a_utf32_file_is_called_utf32(run, tmp_path: Path, encoding: str, name: 
     path.write_bytes(raw)
     r = run("--no-cache", "--data", str(path), "info")
     assert r.code == 2 and f"is {name};" in r.err, r.err
+
+
+@pytest.mark.parametrize("version", ["true", "2.0", "1.0"])
+def test_schema_version_must_be_the_whole_number(tmp_path: Path, version: str) -> None:
+    from beibei_cli.report import check
+
+    path = _copy(tmp_path)
+    path.write_text(
+        DATA.read_text(encoding="utf-8").replace("schema_version: 2\n", f"schema_version: {version}\n", 1),
+        encoding="utf-8",
+    )
+    data, problems = check(str(path))
+    assert data is None and problems[0]["path"] == "schema_version", problems[:1]
+    assert "expected schema_version: 2" in problems[0]["message"] and "version 1" not in problems[0]["message"]

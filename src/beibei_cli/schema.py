@@ -467,8 +467,8 @@ def validate(doc: Any) -> tuple[Record, dict[str, list[Record]], list[Problem]]:
         problems.append(((), f"the document must be a mapping, got {_describe(doc)}"))
         return {}, records, problems
     version = doc.get("schema_version")
-    if version != SCHEMA_VERSION:
-        if isinstance(version, int) and version in CHANGES_SINCE:
+    if type(version) is not int or version != SCHEMA_VERSION:  # true is not 1, 2.0 is not 2
+        if type(version) is int and version in CHANGES_SINCE:
             problems.append(
                 (
                     ("schema_version",),
