@@ -672,3 +672,15 @@ def test_schema_version_must_be_the_whole_number(tmp_path: Path, version: str) -
     data, problems = check(str(path))
     assert data is None and problems[0]["path"] == "schema_version", problems[:1]
     assert "expected schema_version: 2" in problems[0]["message"] and "version 1" not in problems[0]["message"]
+
+
+@pytest.mark.parametrize(("key", "shown"), [("null", "null"), ("true", "true"), ("3", "3")])
+def test_a_key_that_is_not_text_is_named_as_written(tmp_path: Path, key: str, shown: str) -> None:
+    from beibei_cli.report import check
+
+    path = _copy(tmp_path)
+    text = DATA.read_text(encoding="utf-8").replace("\nreport:\n", f"\nreport:\n  {key}: x\n", 1)
+    path.write_text(text, encoding="utf-8")
+    _, problems = check(str(path))
+    assert [p["path"] for p in problems] == [f"report.{shown}"], problems
+    assert "None" not in problems[0]["message"] and "True" not in problems[0]["message"]

@@ -365,6 +365,15 @@ def path_text(path: "Path") -> str:
     return out or "(document)"
 
 
+def _yaml_key(key: Any) -> str:
+    """A mapping key as the YAML author wrote it: ``null``, ``true``, ``3`` (not ``None``, ``True``)."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return key if isinstance(key, str) else str(key)
+
+
 def _describe(value: Any) -> str:
     kind = {str: "text", bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
     name = kind.get(type(value), type(value).__name__)
@@ -442,7 +451,10 @@ def _check_mapping(value: Any, fields: dict[str, Field], path: "Path", problems:
     for key in value:
         if key not in allowed:
             why = "it is computed, not written" if key in fields else f"known fields: {', '.join(allowed)}"
-            problems.append(((*path, str(key)), f"unknown field {key!r} ({why})"))
+            if not isinstance(key, str):  # null, true, 3: YAML reads them as other types
+                problems.append(((*path, _yaml_key(key)), f"a field name must be text, got {_yaml_key(key)}"))
+                continue
+            problems.append(((*path, key), f"unknown field {key!r} ({why})"))
     clean: Record = {}
     for name, field in fields.items():
         if field.derived:
@@ -481,7 +493,8 @@ def validate(doc: Any) -> tuple[Record, dict[str, list[Record]], list[Problem]]:
     for key in doc:
         if key not in TOP_LEVEL:
             known = ", ".join(sorted(TOP_LEVEL))
-            problems.append(((str(key),), f"unknown top-level key {key!r} (known: {known})"))
+            shown = repr(key) if isinstance(key, str) else _yaml_key(key)
+            problems.append(((_yaml_key(key),), f"unknown top-level key {shown} (known: {known})"))
     meta = _check_mapping(doc.get("report"), fields_of(Meta), ("report",), problems) or {}
 
     ids: dict[str, Path] = {}
