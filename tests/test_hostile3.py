@@ -684,3 +684,10 @@ def test_a_key_that_is_not_text_is_named_as_written(tmp_path: Path, key: str, sh
     _, problems = check(str(path))
     assert [p["path"] for p in problems] == [f"report.{shown}"], problems
     assert "None" not in problems[0]["message"] and "True" not in problems[0]["message"]
+
+
+@pytest.mark.parametrize("args", [["show", "x" * 100_000], ["metrics", "--pillar", "p" * 100_000]])
+def test_a_100_kb_argument_is_not_echoed_whole(run, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    r = run(*args)
+    assert r.code == 2 and len(r.err) < 1000 and "more characters" in r.err, len(r.err)
+    assert len(r.err.splitlines()) == 1
