@@ -691,3 +691,26 @@ def test_a_100_kb_argument_is_not_echoed_whole(run, args: list[str]) -> None:  #
     r = run(*args)
     assert r.code == 2 and len(r.err) < 1000 and "more characters" in r.err, len(r.err)
     assert len(r.err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0x32", "decimal digits"),
+        ("1_000", "decimal digits"),
+        ("1" + "0" * 4400, "at most 4000 are read"),
+        ("1.0e+400", "finite number"),
+        (".nan", "finite number"),
+    ],
+)
+def test_a_value_is_a_plain_decimal_number(tmp_path: Path, value: str, message: str) -> None:
+    from beibei_cli.report import check
+
+    path = _copy(tmp_path)
+    text = DATA.read_text(encoding="utf-8").replace(
+        "    value: 5\n    unit: 年\n", f"    value: {value}\n    unit: 年\n", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    data, problems = check(str(path))
+    assert data is None and any(message in p["message"] for p in problems), problems
+    assert not any("set_int_max_str_digits" in p["message"] for p in problems)
