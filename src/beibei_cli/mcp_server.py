@@ -442,6 +442,11 @@ class _Wire:
     async def flush(self) -> None:
         return None
 
+    def close(self) -> None:
+        """Close both ends of the hand-over stream (the reading thread then stops at its next line)."""
+        self._send.close()
+        self._receive.close()
+
 
 async def _serve_stdio(server: "MCPServer") -> None:
     import sys
@@ -450,6 +455,9 @@ async def _serve_stdio(server: "MCPServer") -> None:
 
     wire = _Wire(sys.stdin.buffer, sys.stdout.buffer)
     wire.start()
-    async with stdio_server(stdin=wire, stdout=wire) as (read_stream, write_stream):  # type: ignore[arg-type]
-        lowlevel = server._lowlevel_server
-        await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
+    try:
+        async with stdio_server(stdin=wire, stdout=wire) as (read_stream, write_stream):  # type: ignore[arg-type]
+            lowlevel = server._lowlevel_server
+            await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
+    finally:
+        wire.close()
