@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.conftest import PYTHON, ROOT, SOURCE
+from tests.conftest import DATA, PYTHON, ROOT, SOURCE
 
 
 @dataclass
@@ -46,6 +46,14 @@ def _report_file(content: str | bytes | None) -> Callable[[Path], None]:
 
 def _mkdir(name: str) -> Callable[[Path], None]:
     return lambda folder: (folder / name).mkdir()
+
+
+def _fifo(folder: Path) -> None:
+    os.mkfifo(folder / "d.fifo")
+
+
+def _report_with(old: str, new: str) -> Callable[[Path], None]:
+    return _report_file(DATA.read_text(encoding="utf-8").replace(old, new, 1))
 
 
 def _socket(folder: Path) -> None:
@@ -101,6 +109,22 @@ def _report_cases() -> list[Case]:
 
 CASES: list[Case] = [
     *_report_cases(),
+    Case(
+        "report file",
+        "--data FILE: a value of 1 and 400 zeros",
+        ["--no-cache", "--data", "{dir}/report.yaml", "metrics"],
+        2,
+        "value must be a finite number",
+        _report_with("    value: 5\n    unit: 年\n", "    value: 1" + "0" * 400 + "\n    unit: 年\n"),
+    ),
+    Case(
+        "report file",
+        '--data FILE: iso: "２０２３" (full-width digits)',
+        ["--no-cache", "--data", "{dir}/report.yaml", "metrics"],
+        2,
+        "ASCII digits",
+        _report_with('    iso: "2023-01"\n', '    iso: "２０２３"\n'),
+    ),
     Case("paths", '--data ""', ["--data", "", "info"], 2, "empty path"),
     Case("paths", 'BEIBEI_DATA=""', ["info"], 2, "BEIBEI_DATA is set but empty", env={"BEIBEI_DATA": ""}),
     Case("paths", 'validate ""', ["validate", ""], 2, "empty path"),
@@ -153,6 +177,15 @@ CASES: list[Case] = [
         "is in 2 reports of the shelf",
         _shelf("a.yaml", "b/b.yaml"),
     ),
+    Case("paths", "--data FIFO (mkfifo)", ["--no-cache", "--data", "{dir}/d.fifo", "info"], 2, "is a FIFO", _fifo),
+    Case(
+        "paths",
+        "--data FILE whose source: is a FIFO",
+        ["--no-cache", "--data", "{dir}/report.yaml", "info"],
+        2,
+        "is a FIFO",
+        lambda folder: (_report_with("  source: source.txt\n", "  source: d.fifo\n")(folder), _fifo(folder)),
+    ),
     Case("output", 'export -o ""', ["export", "-o", ""], 2, "empty path"),
     Case(
         "output", "export -o DIR (a directory)", ["export", "-o", "{dir}/folder"], 2, "is a directory", _mkdir("folder")
@@ -168,6 +201,8 @@ CASES: list[Case] = [
     Case("output", "metrics -o SOCKET", ["metrics", "-o", "{dir}/sock"], 2, "refusing to replace it", _socket),
     Case("output", "export -o SOCKET", ["export", "-o", "{dir}/sock"], 2, "refusing to replace it", _socket),
     Case("output", "export -o MISSING/x.md", ["export", "-o", "{dir}/missing/x.md"], 2, "No such file or directory"),
+    Case("output", "export -o MISSING/ (a folder)", ["export", "-o", "{dir}/missing/"], 2, "no such directory"),
+    Case("output", "BEIBEI show nope 2>/dev/full (stderr full)", [], 2, "", shell="BEIBEI show nope 2>/dev/full"),
     Case(
         "output",
         "stdout full (ENOSPC)",
@@ -198,6 +233,8 @@ CASES: list[Case] = [
     ),
     Case("output", "BEIBEI metrics --bogus 2>&- (stderr closed)", [], 2, "", shell="BEIBEI metrics --bogus 2>&-"),
     Case("search", 'search ""', ["search", ""], 2, "empty"),
+    Case("search", "search -e $'\\xff' (not UTF-8)", ["search", "-e", "\udcff"], 2, "byte 0xff"),
+    Case("search", "search with a 2,001-character query", ["search", "招" * 2001], 2, "the limit is 2000"),
     Case(
         "search", "search with 10,000 terms", ["search", *[f"t{i}" for i in range(10_000)]], 2, "too many search terms"
     ),
@@ -222,12 +259,31 @@ CASES: list[Case] = [
     Case("arguments", "--lang fr metrics", ["--lang", "fr", "metrics"], 2, "fr"),
     Case("arguments", 'show ""', ["show", ""], 2, "the record id is empty"),
     Case(
+        "arguments",
+        "timeline --since ２０２２ (full-width digits)",
+        ["timeline", "--since", "２０２２"],
+        2,
+        "ASCII digits",
+    ),
+    Case("arguments", "timeline --until 0000", ["timeline", "--until", "0000"], 2, "year out of range"),
+    Case("arguments", "search 招商 -n ٣ (Arabic-Indic digit)", ["search", "招商", "-n", "٣"], 2, "ASCII digits"),
+    Case("arguments", "metrics -n 1_0", ["metrics", "-n", "1_0"], 2, "ASCII digits"),
+    Case("arguments", "source --para ３", ["source", "--para", "３"], 2, "ASCII digits"),
+    Case(
         "environment",
         "BEIBEI_MAX_BYTES=lots (with --no-cache)",
         ["--no-cache", "metrics"],
         2,
         "BEIBEI_MAX_BYTES",
         env={"BEIBEI_MAX_BYTES": "lots"},
+    ),
+    Case(
+        "environment",
+        "BEIBEI_MAX_BYTES=99999999999999999999999",
+        ["--no-cache", "metrics", "-f", "json"],
+        0,
+        "",
+        env={"BEIBEI_MAX_BYTES": "99999999999999999999999"},
     ),
     Case(
         "environment",
@@ -310,6 +366,11 @@ def table(results: list[tuple[Case, int, str]]) -> str:
         "LINE:COL a position in the report file; `BEIBEI` in a shell line stands for the program.",
         "",
         "Exit codes: 0 ok, 1 nothing found, 2 usage, data or output error, 70 a bug (none below).",
+        "",
+        "What a table of command lines cannot show has tests of its own in `tests/test_hostile3.py`:",
+        "the cache (a planted symlink, a flipped byte, foreign files, a world-writable folder), raw",
+        "JSON-RPC sent to `beibei mcp` (each request answered), the Python API's caps, CSV formulas,",
+        "Markdown block structure, bash completion quoting, xlsx limits and the table layout's cost.",
     ]
     group = None
     for case, code, message in results:

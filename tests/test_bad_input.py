@@ -143,10 +143,14 @@ def test_unreadable_source_is_one_more_problem(run, tmp_path: Path) -> None:  # 
 def test_permission_denied(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     path = with_source(tmp_path, REPORT)
 
-    def denied(*_a: object, **_k: object) -> None:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(report_mod, "open", denied, raising=False)
+    def denied(name: object, *args: object, **kwargs: object) -> int:  # the report is opened with os.open
+        if str(name) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report_mod.os, "open", denied)
     r = run("--no-cache", "--data", str(path), "metrics")
     assert r.code == 2 and "permission denied" in r.err
 

@@ -126,8 +126,17 @@ def load(path: str | None = None, *, lang: str = "zh", cache: bool = True) -> Re
         ...
         beibei_cli.errors.UsageError: unknown language 'fr'; choose zh or en
     """
+    import os
+
     from beibei_cli.report import load_report
 
+    if path is not None:
+        fspath = os.fspath(path) if isinstance(path, os.PathLike) else path
+        if not isinstance(fspath, str):
+            raise UsageError(f"load(): path must be text or a path-like object, got {path!r}")
+        path = fspath
+    if not isinstance(cache, bool):
+        raise UsageError(f"load(): cache must be True or False, got {cache!r}")
     return Report(load_report(path, use_cache=cache), lang=_lang(lang))
 
 

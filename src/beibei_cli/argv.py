@@ -21,3 +21,12 @@ def fix_arg(arg: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return arg
+
+
+def is_ascii_int(text: str) -> bool:
+    """Whether ``text`` is a whole number in ASCII digits (blanks around it allowed), as a count
+    or a paragraph number must be: ``int()`` also takes ``٣``, ``３`` and ``1_0``."""
+    body = text.strip()
+    if body[:1] in ("+", "-"):
+        body = body[1:]
+    return body.isascii() and body.isdigit()

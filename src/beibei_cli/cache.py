@@ -12,14 +12,31 @@ write to a file changes its ctime, which no one can set back (``touch -r`` and
 ``os.utime`` restore only the mtime); a retargeted symlink or a file renamed
 into place has another inode. A stat costs ~0.03 ms; hashing the content would
 cost ~0.4 ms at 1x and grow with the file (see docs/hostile-inputs.md).
+
+Nothing read from the folder is trusted (docs/hostile-inputs.md, "cache"):
+
+- every file starts with a header (``MAGIC``) and a CRC-32 of its payload: a
+  flipped byte, a truncated file or anything that does not decode means
+  "rebuild", never an error;
+- a file is read only if it is a regular file (not a symlink, FIFO or device)
+  owned by the current user; the index blob must match the digest the report
+  entry recorded for it;
+- files are written to a fresh ``mkstemp`` file (``O_CREAT|O_EXCL``, mode 0600)
+  in the cache folder and renamed into place, so a planted symlink is never
+  followed; the folder is made with mode 0700;
+- a folder that others can write without the sticky bit (anyone could swap our
+  files) is not used at all: no cache, silently;
+- ``clear`` removes only files whose names and headers are the tool's own.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import re
+import stat
 import sys
-from stat import S_ISREG
+import zlib
 
 from beibei_cli.about import __version__
 
@@ -27,7 +44,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-FORMAT = 3
+FORMAT = 4
+# every cache file: MAGIC, then the CRC-32 of the payload (4 bytes, big-endian), then the payload
+MAGIC = b"beibei-cache\x00"
+_NAME = re.compile(r"(?:report|index)-py\d+-[0-9a-f]{8}\.marshal")
+_TMP = re.compile(r"\.(?:report|index)-py\d+-[0-9a-f]{8}\.marshal\.[A-Za-z0-9_]+\.tmp")
 # marshal's format and the bytecode-level details it depends on change between Pythons
 PYTHON_KEY = (sys.version_info[0], sys.version_info[1], marshal.version)
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -79,45 +100,120 @@ def _stat_key(path: str) -> tuple[str, int, int, int, int, int] | None:
 
 
 def _file_for(name: str, data_path: str) -> str:
-    import zlib
-
     digest = zlib.crc32(os.path.abspath(data_path).encode("utf-8", "surrogateescape"))
     python = f"py{PYTHON_KEY[0]}{PYTHON_KEY[1]}"
     return os.path.join(cache_dir(), f"{name}-{python}-{digest:08x}.marshal")
 
 
-def read(path: str) -> Any:
-    """The marshalled value in ``path``, or None if missing or unreadable."""
+def _safe_folder(directory: str) -> bool:
+    """Whether ``directory`` is a folder others cannot swap our files in: not writable
+    by group or others, unless it has the sticky bit (as /tmp)."""
     try:
-        # non-blocking, and regular files only: a FIFO put in the cache folder cannot hang us
-        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
-            if not S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None
-            return marshal.loads(handle.read())
-    except (OSError, ValueError, EOFError, TypeError):
+        st = os.stat(directory)
+    except (OSError, ValueError):
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    return not (st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)) or bool(st.st_mode & stat.S_ISVTX)
+
+
+def _open_own(path: str) -> int | None:
+    """A read descriptor for ``path`` if it is a regular file of ours (never a symlink, a
+    FIFO or a device: opened non-blocking without following links), else None."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        st = os.fstat(fd)
+        getuid = getattr(os, "geteuid", None)
+        if stat.S_ISREG(st.st_mode) and (getuid is None or st.st_uid == getuid()):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def seal(value: Any) -> bytes:
+    """``value`` as the bytes of a cache file: header, checksum, marshalled payload."""
+    payload = marshal.dumps(value)
+    return MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+def unseal(raw: bytes) -> Any:
+    """The value in a cache file's bytes, or None if anything about them is wrong."""
+    head = len(MAGIC) + 4
+    if len(raw) < head or not raw.startswith(MAGIC):
+        return None
+    payload = raw[head:]
+    if zlib.crc32(payload) != int.from_bytes(raw[len(MAGIC) : head], "big"):
+        return None
+    try:
+        return marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
         return None
 
 
-def write(path: str, value: Any) -> bool:
-    """Write atomically; False (and no exception) when it cannot be done."""
-    from beibei_cli.files import write_atomic
-
+def read(path: str) -> Any:
+    """The value sealed in ``path``, or None if missing, unreadable, not ours or corrupt."""
+    if not _safe_folder(os.path.dirname(path) or "."):
+        return None
+    fd = _open_own(path)
+    if fd is None:
+        return None
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, marshal.dumps(value))
+        with open(fd, "rb") as handle:
+            raw = handle.read()
     except (OSError, ValueError):
+        return None
+    return unseal(raw)
+
+
+def write(path: str, value: Any) -> bool:
+    """Write atomically and safely (a fresh mkstemp file, renamed into place); False (and
+    no exception) when it cannot be done."""
+    import tempfile
+
+    folder, name = os.path.split(path)
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not _safe_folder(folder):
+            return False
+        data = seal(value)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    except (OSError, ValueError):
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)  # a rename: replaces a planted symlink itself, never its target
+    except (OSError, ValueError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
         return False
     return True
 
 
 def writable() -> bool:
-    """Whether the cache folder exists (or can be made) and can be written."""
+    """Whether the cache folder exists (or can be made), can be written and is safe to use."""
     directory = cache_dir()
     try:
-        os.makedirs(directory, exist_ok=True)
-    except OSError:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except (OSError, ValueError):
         return False
-    return os.access(directory, os.W_OK)
+    return os.access(directory, os.W_OK) and _safe_folder(directory)
+
+
+_DATA_TYPES = {"meta": dict, "records": dict, "paragraphs": list, "source_path": str}
+
+
+def _well_formed(data: Any) -> bool:
+    """Whether cached data has the parts a Report is made of, of the right types."""
+    return isinstance(data, dict) and all(isinstance(data.get(k), t) for k, t in _DATA_TYPES.items())
 
 
 def load(data_path: str) -> dict[str, Any] | None:
@@ -137,11 +233,15 @@ def load(data_path: str) -> dict[str, Any] | None:
     ):
         return None
     data = payload.get("data")
-    if not isinstance(data, dict) or payload.get("source_key") != _stat_key(data.get("source_path", "")):
+    if (
+        not isinstance(data, dict)
+        or not _well_formed(data)
+        or payload.get("source_key") != _stat_key(data.get("source_path", ""))
+    ):
         return None
     token = payload.get("index_token")
     if isinstance(token, str) and "index" not in data:
-        return _WithIndexFile(data, _file_for("index", data_path), token)
+        return _WithIndexFile(data, _file_for("index", data_path), token, payload.get("index_crc"))
     return data
 
 
@@ -154,9 +254,9 @@ class _WithIndexFile(dict):  # type: ignore[type-arg]
     again under this payload's token, so it is rebuilt once, not on every search.
     """
 
-    def __init__(self, data: dict[str, Any], path: str, token: str) -> None:
+    def __init__(self, data: dict[str, Any], path: str, token: str, crc: Any = None) -> None:
         super().__init__(data)
-        self._path, self._token = path, token
+        self._path, self._token, self._crc = path, token, crc
         self._state = "unread"
 
     def _read_index(self) -> None:
@@ -167,6 +267,7 @@ class _WithIndexFile(dict):  # type: ignore[type-arg]
             isinstance(payload, dict)
             and payload.get("token") == self._token
             and isinstance(payload.get("index"), bytes)
+            and zlib.crc32(payload["index"]) == self._crc  # the blob this report entry was built with
         ):
             dict.__setitem__(self, "index", payload["index"])
             self._state = "read"
@@ -223,19 +324,40 @@ def store(data_path: str, data: dict[str, Any], key: Any = None) -> bool:
             return False
         payload["data"] = {k: v for k, v in data.items() if k != "index"}
         payload["index_token"] = token
+        payload["index_crc"] = zlib.crc32(index)
     return write(_file_for("report", data_path), payload)
 
 
+def _ours(directory: str, name: str) -> bool:
+    """Whether ``name`` in the cache folder is a file this tool wrote: its name is one of
+    ours, it is a regular file of ours, and it starts with our header (a temporary file
+    may still be empty)."""
+    temporary = _TMP.fullmatch(name) is not None
+    if not temporary and _NAME.fullmatch(name) is None:
+        return False
+    fd = _open_own(os.path.join(directory, name))
+    if fd is None:
+        return False
+    try:
+        head = os.read(fd, len(MAGIC))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    # a cache file of beibei <= 0.4 (marshalled dict, no header) is ours too
+    return head == MAGIC or (temporary and not head) or head[:1] in (b"{", b"\xfb")
+
+
 def clear() -> int:
-    """Remove every cache file; return how many were removed."""
+    """Remove this tool's cache files (and nothing else); return how many were removed."""
     directory = cache_dir()
     removed = 0
     try:
         names = os.listdir(directory)
-    except OSError:
+    except (OSError, ValueError):
         return 0
     for name in names:
-        if name.endswith(".marshal") or name.endswith(".tmp"):
+        if _ours(directory, name):
             try:
                 os.unlink(os.path.join(directory, name))
                 removed += 1

@@ -11,16 +11,19 @@ each query into a command whose callback calls its handler in
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from typer._click.types import IntRange
 from typer.models import TyperPath
 
 from beibei_cli import commands, declare
 from beibei_cli import rows as contract
+from beibei_cli.argv import is_ascii_int
 
 EPILOG = """\b
 Global options (--data, --lang, --color, --no-cache, --debug) may come before
@@ -64,6 +67,17 @@ class OnePathEach(NonEmptyPath):
 
 PathType = NonEmptyPath()
 
+
+class AsciiInt(IntRange):
+    """A whole number in ASCII digits: ``int()`` also takes ``٣``, ``３`` and ``1_0``, which a
+    count or a paragraph number must not silently be."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and not is_ascii_int(value):
+            self.fail(f"{value!r} is not a whole number in ASCII digits (0-9)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 app = typer.Typer(
     name="beibei",
     help="Query the Beibei district report 聚焦“两大定位” 做好“四篇文章” from the command line.\n\n"
@@ -90,9 +104,27 @@ def _report() -> Any:
     return load_report(None)
 
 
+_BASH_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,/:=@%+")
+
+
+def _bash_word(value: str) -> str:
+    """``value`` as one bash word: every ASCII character bash gives a meaning gets a backslash
+    (a blank, ``$``, a backtick, a quote…); other characters (Chinese) need none."""
+    return "".join(ch if ch in _BASH_SAFE or ord(ch) > 0x7F else "\\" + ch for ch in value)
+
+
 def _candidates(values: list[str], incomplete: str) -> list[str]:
-    """Completion candidates: one line each, never a newline or a control character in one."""
-    return [v for v in values if v.startswith(incomplete) and v.isprintable()]
+    """Completion candidates: one line each, never a newline or a control character in one.
+
+    bash inserts a candidate as it is (Typer's script neither quotes nor escapes it), so a
+    name with a blank, ``$( )`` or a quote is escaped for bash (a candidate whose escaping
+    no longer starts with what was typed is dropped, never given raw); zsh and fish quote
+    candidates themselves (Typer escapes them for zsh's ``eval``).
+    """
+    out = [v for v in values if v.startswith(incomplete) and v.isprintable()]
+    if os.environ.get("_BEIBEI_COMPLETE") == "complete_bash":
+        out = [word for word in map(_bash_word, out) if word.startswith(incomplete)]
+    return out
 
 
 def complete_ids(incomplete: str) -> list[str]:
@@ -136,8 +168,8 @@ def _choice(name: str, values: list[str]) -> Any:
 def _annotation(p: declare.Param) -> Any:
     if p["kind"] == "argument" and p["nargs"] == -1:
         return list[str]
-    if p["multiple"]:
-        return Optional[list[Path]]
+    if p["multiple"]:  # --data A --data B are paths; --report K1 --report K2 are words
+        return Optional[list[Path]] if p["type"] == "path" else Optional[list[str]]
     base: Any = {"int": int, "boolean": bool, "path": Path, "float": float}.get(p["type"], str)
     if p["choices"]:
         base = _choice(p["name"].title().replace("_", ""), p["choices"])
@@ -154,12 +186,10 @@ def _info(p: declare.Param) -> Any:
         settings["click_type"] = OnePathEach() if p["multiple"] else PathType
     if p["complete"]:
         settings["autocompletion"] = COMPLETERS[p["complete"]]
+    if p["type"] == "int":
+        settings["click_type"] = AsciiInt(min=p["min"], max=p["max"])
     if p["kind"] == "argument":
         return typer.Argument(**settings)
-    if p["min"] is not None:
-        settings["min"] = p["min"]
-    if p["max"] is not None:
-        settings["max"] = p["max"]
     if p["envvar"]:
         settings.update(envvar=p["envvar"], show_envvar=True)
     if p["choices"] and not p["case_sensitive"]:

@@ -38,10 +38,12 @@ class Ctx:
         lang: str,
         debug: bool,
         only: list[str] | None = None,
+        raw_cells: bool = False,
     ) -> None:
         # --data may be given more than once; once (the common case) is the path as before
         self.data = data[0] if isinstance(data, list) and len(data) == 1 else (data or None)
         self.only = [only] if isinstance(only, str) else list(only or [])  # --report KEY (globs)
+        self.raw_cells = raw_cells
         self.no_cache = no_cache
         self.color = color
         self.lang = lang
@@ -198,7 +200,7 @@ def emit_rows(
         write_output(ctx, workbook(rows, header=not no_header, lang=ctx.lang), output_path, binary=True)
         return
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-    text = output.render(rows, fmt, header=not no_header, fields=wanted, lang=ctx.lang)
+    text = output.render(rows, fmt, header=not no_header, fields=wanted, lang=ctx.lang, raw_cells=ctx.raw_cells)
     write_output(ctx, text.encode("utf-8"), output_path)
 
 

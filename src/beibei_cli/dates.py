@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import re
 
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: Python's \d also matches ２ and ٣, and dates are compared as texts
+DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 def check_date(value: str) -> str | None:
     """The problem with an ISO date text, or None if it is fine."""
     match = DATE_RE.match(value)
     if not match:
+        if any(ch.isdigit() and not ch.isascii() for ch in value):
+            return f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD in ASCII digits (0-9), got {value!r}"
         return f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}"
-    _, month, day = match.groups()
+    year, month, day = match.groups()
+    if year == "0000":
+        return f"year out of range in {value!r} (years start at 0001)"
     if month and not 1 <= int(month) <= 12:
         return f"month out of range in {value!r}"
     if day:

@@ -230,6 +230,14 @@ GLOBALS = [
         envvar="BEIBEI_LANG",
         help="Labels and names: zh or en.",
     ),
+    param(
+        "raw_cells",
+        "--raw-cells",
+        type="boolean",
+        envvar="BEIBEI_RAW_CELLS",
+        help="CSV and TSV: write cells as they are (by default a cell that a spreadsheet would "
+        "run as a formula, starting with = + - @ tab or CR, gets a leading ').",
+    ),
     param("debug", "--debug", type="boolean", envvar="BEIBEI_DEBUG", help="Show the traceback of an internal error."),
     param("version", "--version", type="boolean", action="version", help="Print the version and exit."),
 ]

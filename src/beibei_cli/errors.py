@@ -17,6 +17,21 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # Ctrl-C
 
 
+MAX_MESSAGE = 2000  # characters in one error line: past this, long runs in it are shortened
+
+
+def _shorten(message: str) -> str:
+    """``message`` with every run of more than 200 characters without a blank cut to its
+    first 100 and last 20, and the count of what was left out."""
+    import re
+
+    def cut(m: re.Match[str]) -> str:
+        run = m.group()
+        return f"{run[:100]}…({len(run) - 120} more characters)…{run[-20:]}"
+
+    return re.sub(r"\S{201,}", cut, message)
+
+
 class BeibeiError(Exception):
     """An error meant for the user: a message, and the exit code it maps to."""
 
@@ -24,6 +39,8 @@ class BeibeiError(Exception):
 
     def __init__(self, message: str, *, details: list[str] | None = None) -> None:
         message = " ".join(message.splitlines())  # one problem, one line, whatever the input held
+        if len(message) > MAX_MESSAGE:  # a 100 KB argument is not echoed whole
+            message = _shorten(message)
         super().__init__(message)
         self.message = message
         self.details = [" ".join(d.splitlines()) for d in details or []]

@@ -157,10 +157,11 @@ def _convert(param: Param, raw: str) -> Any:
         raise Decline
     ptype = param["type"]
     if ptype == "int":
-        try:
-            value = int(raw.strip())
-        except ValueError:
-            raise Decline from None
+        from beibei_cli.argv import is_ascii_int
+
+        if not is_ascii_int(raw):
+            raise Decline  # Typer says why
+        value = int(raw.strip())
         if (param["min"] is not None and value < param["min"]) or (param["max"] is not None and value > param["max"]):
             raise Decline
         return value

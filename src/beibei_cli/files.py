@@ -1,10 +1,7 @@
 """Writing files without ever destroying one.
 
-Two ways to write, for two kinds of destination:
-
-``write_atomic``
-    The cache's own files: written to a temporary file beside the path and
-    renamed over it, so a reader never sees half of one.
+(The cache writes its own files in ``cache.write``: a fresh ``mkstemp`` file in
+the cache folder, renamed into place.)
 
 ``write_output``
     A user's ``-o PATH``, which may be anything. A regular file (or a new path)
@@ -18,24 +15,6 @@ from __future__ import annotations
 
 import os
 import stat
-
-
-def write_atomic(path: str, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
-
-    Raises OSError (after removing the temporary file) when that cannot be done.
-    """
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def os_text(text: str) -> str:
@@ -66,6 +45,8 @@ def output_kind(path: str) -> str:
     try:
         st = os.stat(path)
     except FileNotFoundError:
+        if path.endswith(("/", os.sep)):  # "newdir/" names a folder: never a file called newdir
+            raise RefusedOutput(2, "no such directory (a path ending in / names a folder, not a file)") from None
         return "new"  # also a dangling symlink: its target is created, the link stays
     if stat.S_ISREG(st.st_mode):
         return "replace"
@@ -109,7 +90,8 @@ def _replace(target: str, data: bytes, *, keep_mode: bool) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder or ".")
+    # a short temporary name: a legal 255-byte name plus a prefix and suffix would be too long
+    fd, tmp = tempfile.mkstemp(prefix=".beibei-", suffix=".tmp", dir=folder or ".")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -595,7 +595,7 @@ def build_server(report: "Report") -> "MCPServer":
     )
     def paragraph(n: str) -> str:
         last = report.info()["counts"]["paragraph"]
-        if not (n.isascii() and n.isdigit() and 1 <= int(n) <= last):
+        if not (n.isascii() and n.isdigit() and len(n) <= 9 and 1 <= int(n) <= last):
             raise ResourceNotFoundError(f"no paragraph {n!r}: the article has paragraphs 1 to {last}")
         return str(report.source(para=int(n))[0]["text"])
 
@@ -611,95 +611,209 @@ def serve(*, data: str | None = None, lang: str = "zh", use_cache: bool = True) 
     from beibei_cli import api
 
     report = api.load(data, lang=lang, cache=use_cache)  # a bad --data fails here, before serving
-    server = build_server(report)
-    if not _pipes():
-        server.run("stdio")  # the SDK's transport: a worker thread reads stdin, another writes stdout
-        return 0
     import anyio
 
-    anyio.run(_serve_pipes, server)
+    anyio.run(_serve_stdio, build_server(report))
     return 0
 
 
-def _pipes() -> bool:
-    """Whether stdin and stdout are pipes or sockets the event loop can wait on itself (not on Windows)."""
-    import os
-    import stat
-    import sys
+# -- the wire: every request gets an answer ------------------------------------------
+#
+# The SDK's stdio transport drops a line it cannot validate (invalid JSON, a lone
+# surrogate, ``"params": "search"``, deep nesting) without answering it, stops with
+# pending calls unanswered when stdin closes, and fails with an ExceptionGroup when
+# the client stops reading. So the server reads and writes the wire itself: each
+# line is checked first (and answered with a JSON-RPC error if it is refused), at
+# end of input the calls already read are answered before the server stops, and a
+# closed stdout ends the server quietly.
 
-    if sys.platform == "win32":
-        return False
+LINE_LIMIT = 1 << 20  # bytes in one message (a query is capped far lower, see api.py)
+DEPTH_LIMIT = 32  # nesting of arrays and objects in one message
+DRAIN_SECONDS = 30.0  # at end of input, how long the calls already read may take
+PARSE_ERROR, INVALID_REQUEST, INVALID_PARAMS = -32700, -32600, -32602
+
+
+def _error_line(ident: Any, code: int, message: str) -> str:
+    return json.dumps({"jsonrpc": "2.0", "id": ident, "error": {"code": code, "message": message}})
+
+
+def _refusal(obj: Any) -> tuple[int, str] | None:
+    """Why a parsed message is refused (code, message), or None: nesting too deep, or a
+    text that is not Unicode (a lone surrogate cannot be encoded, or answered)."""
+    stack: list[tuple[Any, int, str]] = [(obj, 1, "")]
+    while stack:
+        value, depth, where = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                bad = f"\\u{ord(value[exc.start]):04x}"
+                return INVALID_PARAMS, f"{where or 'a text'} holds the lone surrogate {bad}: not Unicode text"
+        elif isinstance(value, (list, dict)):
+            if depth > DEPTH_LIMIT:
+                return INVALID_REQUEST, f"nested deeper than {DEPTH_LIMIT} levels"
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str):
+                    stack.append((key, depth, where))
+                stack.append((item, depth + 1, f"{where}.{key}" if where else str(key)))
+    return None
+
+
+def _ident(obj: Any) -> Any:
+    ident = obj.get("id") if isinstance(obj, dict) else None
+    return ident if isinstance(ident, (str, int)) and not isinstance(ident, bool) else None
+
+
+def check_line(raw: bytes) -> tuple[Any, str | None]:
+    """A line from the client: (its message, None) if it may go to the SDK, or
+    (None, the JSON-RPC error line that answers it)."""
+    from mcp.types import jsonrpc_message_adapter
+
+    if len(raw) > LINE_LIMIT:
+        return None, _error_line(None, INVALID_REQUEST, f"a message may have at most {LINE_LIMIT} bytes")
     try:
-        return all(stat.S_ISFIFO(m) or stat.S_ISSOCK(m) for m in (os.fstat(0).st_mode, os.fstat(1).st_mode))
-    except OSError:
-        return False
+        obj = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None, _error_line(None, PARSE_ERROR, "parse error: not one JSON-RPC message in UTF-8 JSON")
+    ident = _ident(obj)
+    refused = _refusal(obj)
+    if refused is not None:
+        return None, _error_line(ident, *refused)
+    try:
+        jsonrpc_message_adapter.validate_python(obj, by_name=False)
+    except Exception:  # the SDK's own check of the shape, answered here instead of dropped
+        return None, _error_line(
+            ident, INVALID_REQUEST, "invalid request: not a JSON-RPC 2.0 request, notification or response"
+        )
+    return obj, None
 
 
-class _LinesIn:
-    """The client's lines, read by the event loop from a pipe (the SDK reads them in a worker thread,
-    which costs two thread switches a request: on a busy machine most of a call's time)."""
+class _Wire:
+    """The stdin and stdout the SDK's stdio transport is given (``async for line in stdin``,
+    ``await stdout.write(text)``, ``await stdout.flush()``)."""
 
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self.reader: Any = None
+    def __init__(self, stdin: Any, stdout: Any) -> None:
+        import anyio
 
-    def __aiter__(self) -> "_LinesIn":
+        self._in, self._out = stdin, stdout
+        self._send, self._receive = anyio.create_memory_object_stream[Any](64)
+        self._pending: set[Any] = set()
+        self._answered = anyio.Event()
+        self.closed = False
+
+    # reading: a daemon thread, so that a read blocked on a silent client never keeps
+    # the process alive once the server is done
+    def start(self) -> None:
+        import threading
+
+        import anyio.lowlevel
+
+        token = anyio.lowlevel.current_token()
+        threading.Thread(target=self._read, args=(token,), daemon=True).start()
+
+    def _read(self, token: Any) -> None:
+        import time
+
+        import anyio
+        import anyio.from_thread
+
+        while True:
+            try:
+                raw = self._in.readline(LINE_LIMIT + 1)
+            except (OSError, ValueError):
+                raw = b""
+            if len(raw) > LINE_LIMIT and not raw.endswith(b"\n"):
+                while (more := self._in.readline(LINE_LIMIT)) and not more.endswith(b"\n"):
+                    pass  # the rest of a line too long to take: skipped, then answered
+            while True:  # handed over without a task of the loop's, so none is left at shutdown
+                try:
+                    anyio.from_thread.run_sync(self._send.send_nowait, raw, token=token)
+                    break
+                except anyio.WouldBlock:
+                    time.sleep(0.005)  # the server is busy: wait for room
+                except BaseException:  # the server is gone
+                    return
+            if not raw:
+                return
+
+    def __aiter__(self) -> "_Wire":
         return self
 
     async def __anext__(self) -> str:
-        import asyncio
+        import anyio
 
-        if self.reader is None:
-            loop = asyncio.get_running_loop()
-            self.reader = asyncio.StreamReader(limit=1 << 26, loop=loop)
-            pipe = open(self.fd, "rb", buffering=0, closefd=False)  # noqa: SIM115 - the transport owns it
-            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(self.reader, loop=loop), pipe)
-        line = await self.reader.readline()
-        if not line:
-            raise StopAsyncIteration
-        return str(line.decode("utf-8", errors="replace"))
+        while not self.closed:
+            raw = await self._receive.receive()
+            if not raw:  # end of input: answer what was asked, then stop
+                with anyio.move_on_after(DRAIN_SECONDS):
+                    while self._pending and not self.closed:
+                        await self._answered.wait()
+                        self._answered = anyio.Event()
+                for ident in sorted(self._pending, key=str):
+                    self._emit(_error_line(ident, -32000, "the server stopped: input closed before the answer"))
+                break
+            if not raw.strip():
+                continue
+            obj, refusal = check_line(raw.rstrip(b"\r\n"))
+            if refusal is not None:
+                self._emit(refusal)
+                continue
+            ident = _ident(obj)
+            if ident is not None and "method" in obj:
+                self._pending.add(ident)
+            elif obj.get("method") == "notifications/cancelled" and isinstance(obj.get("params"), dict):
+                self._pending.discard(obj["params"].get("requestId"))
+            return json.dumps(obj)
+        raise StopAsyncIteration
 
+    def _emit(self, line: str) -> None:
+        if self.closed:
+            return
+        try:
+            self._out.write(line.encode("utf-8", "backslashreplace") + b"\n")
+            self._out.flush()
+        except (OSError, ValueError):  # the client stopped reading: stop quietly
+            import anyio
 
-class _LinesOut:
-    """The server's lines, written straight to the pipe (an answer is a few kilobytes)."""
+            from beibei_cli.output import discard_stdout
 
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
+            discard_stdout()  # the bytes left in stdout's buffer then flush into the null device
+            self.closed = True
+            try:
+                self._send.send_nowait(b"")  # wakes the reader, which then stops
+            except anyio.WouldBlock:
+                pass  # the reader is busy with lines already read: it sees ``closed`` next
 
     async def write(self, text: str) -> None:
-        import os
-        import select
-
-        data = memoryview(text.encode("utf-8"))
-        while data:
-            try:
-                data = data[os.write(self.fd, data) :]
-            except BlockingIOError:  # a non-blocking pipe that is full: wait until the client reads
-                select.select([], [self.fd], [])
+        try:
+            ident = json.loads(text).get("id")
+        except (ValueError, AttributeError):
+            ident = None
+        self._emit(text.rstrip("\n"))
+        if ident in self._pending:
+            self._pending.discard(ident)
+            self._answered.set()
 
     async def flush(self) -> None:
         return None
 
+    def close(self) -> None:
+        """Close both ends of the hand-over stream (the reading thread then stops at its next line)."""
+        self._send.close()
+        self._receive.close()
 
-async def _serve_pipes(server: "MCPServer") -> None:
-    """``server`` on stdin and stdout, the SDK's stdio transport fed by the event loop's own pipe reading.
-    As the SDK does, fd 0 and 1 point elsewhere while serving (the null device, stderr), so that stray
-    output cannot reach the wire."""
-    import os
+
+async def _serve_stdio(server: "MCPServer") -> None:
+    import sys
 
     from mcp.server.stdio import stdio_server
 
-    wire_in, wire_out = os.dup(0), os.dup(1)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.dup2(2, 1)
-    os.close(null)
+    wire = _Wire(sys.stdin.buffer, sys.stdout.buffer)
+    wire.start()
     try:
-        async with stdio_server(stdin=_LinesIn(wire_in), stdout=_LinesOut(wire_out)) as (read, write):  # type: ignore[arg-type]
-            low = server._lowlevel_server
-            await low.run(read, write, low.create_initialization_options())
+        async with stdio_server(stdin=wire, stdout=wire) as (read_stream, write_stream):  # type: ignore[arg-type]
+            lowlevel = server._lowlevel_server
+            await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
     finally:
-        os.dup2(wire_in, 0)
-        os.dup2(wire_out, 1)
-        os.close(wire_in)
-        os.close(wire_out)
+        wire.close()

@@ -340,6 +340,10 @@ def metric_rows(
             continue
         if isinstance(bound, bool) or not isinstance(bound, (int, float, str)):
             raise UsageError(f"{label}: expected a number or text such as 1亿, got {bound!r}")
+        if isinstance(bound, float) and not (-float("inf") < bound < float("inf")):
+            raise UsageError(
+                f"{label}: expected a finite number, got {bound!r}"
+            )  # nan compares false: no rows, silently
         try:
             limit_amount = bound if isinstance(bound, (int, float)) else quantity.parse_amount(bound, kind)
         except quantity.QuantityError as exc:
@@ -731,6 +735,7 @@ def parse_kinds(
 # Each term is matched against every record, so the cost is terms x report: 256
 # terms take ~0.2 s on the report, 10,000 took 4.5 s. Documented in the README.
 MAX_TERMS = 256
+MAX_QUERY_CHARS = 2000  # characters in a search query or pattern
 
 
 def search_hits(report: Report, query: str | list[str], **options: Any) -> list[Record]:
@@ -769,6 +774,17 @@ def search_outcome(
         raise UsageError(
             f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"
         )
+    what = "search pattern" if regex else "search query"
+    length = sum(len(q) for q in query)
+    if length > MAX_QUERY_CHARS:  # the same bound for the CLI, the API and MCP: cost stays bounded
+        raise UsageError(f"the {what} has {length} characters; the limit is {MAX_QUERY_CHARS}")
+    for q in query:
+        try:
+            q.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            ch = q[exc.start]
+            bad = f"byte 0x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else f"lone surrogate \\u{ord(ch):04x}"
+            raise UsageError(f"the {what} is not valid text: {bad} at character {exc.start + 1}") from None
     if context is None:
         context = DEFAULT_CONTEXT
     index = Index(report.index())

@@ -44,6 +44,9 @@ def resolve_data_path(option: str | None) -> str:
     return default_data_path()
 
 
+MAX_BYTES_CEILING = 1 << 50  # 1 PiB: a larger BEIBEI_MAX_BYTES is taken as this
+
+
 def max_bytes() -> int:
     raw = os.environ.get("BEIBEI_MAX_BYTES")
     if not raw:
@@ -54,7 +57,7 @@ def max_bytes() -> int:
         raise DataError(f"BEIBEI_MAX_BYTES must be a whole number of bytes, got {raw!r}") from None
     if value <= 0:
         raise DataError(f"BEIBEI_MAX_BYTES must be positive, got {raw!r}")
-    return value
+    return min(value, MAX_BYTES_CEILING)  # more than any file can hold means no limit, not an overflow
 
 
 def read_text(path: str, what: str = "report file") -> str:
@@ -74,19 +77,52 @@ def read_text(path: str, what: str = "report file") -> str:
         raise DataError.at(
             path, f"the {what} is {st.st_size} bytes, over the {limit}-byte limit (raise it with BEIBEI_MAX_BYTES)"
         )
+    # opened non-blocking and checked before reading: a FIFO, a device or a socket never hangs us
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + 1)
+        fd = os.open(path, flags)
     except PermissionError:
         raise DataError.at(path, f"permission denied reading the {what}") from None
     except OSError as exc:
         raise DataError.at(path, f"cannot read the {what}: {exc.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket"
+                if stat.S_ISSOCK(mode)
+                else "not a regular file"
+            )
+            raise DataError.at(path, f"is {kind}, not a {what} (only regular files are read)")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        raw = b"".join(chunks)
+    except PermissionError:
+        raise DataError.at(path, f"permission denied reading the {what}") from None
+    except OSError as exc:
+        raise DataError.at(path, f"cannot read the {what}: {exc.strerror}") from None
+    finally:
+        os.close(fd)
     if len(raw) > limit:
         raise DataError.at(path, f"the {what} is over the {limit}-byte limit (raise it with BEIBEI_MAX_BYTES)")
     return decode(raw, path, what)
 
 
 def decode(raw: bytes, path: str, what: str) -> str:
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: FF FE starts both
+        raise DataError.at(
+            path,
+            f"the {what} is UTF-32; convert it to UTF-8 first, e.g. iconv -f UTF-32 -t UTF-8 {path} > converted.yaml",
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError.at(
             path,

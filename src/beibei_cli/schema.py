@@ -14,6 +14,7 @@ a report is validated (a cache miss), never on the cached query path.
 # No `from __future__ import annotations` here: TypedDict would compile every annotation string
 # into a ForwardRef at import (~25 ms); real annotations cost a fraction of that.
 
+import math
 import re
 from typing import TYPE_CHECKING, Annotated, Any, TypedDict, Union, get_args, get_origin, get_type_hints
 
@@ -341,7 +342,8 @@ RECORD_TYPES: dict[str, type] = {
 TOP_LEVEL = {"schema_version", "report", *KINDS.values()}
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+MAX_VALUE = 1e15  # a figure's value: far above any in a report, far below float's overflow
 PLAIN_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -415,6 +417,15 @@ def path_text(path: "Path") -> str:
         else:
             out += f".{part}" if out else part
     return out or "(document)"
+
+
+def _yaml_key(key: Any) -> str:
+    """A mapping key as the YAML author wrote it: ``null``, ``true``, ``3`` (not ``None``, ``True``)."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return key if isinstance(key, str) else str(key)
 
 
 def _describe(value: Any) -> str:
@@ -494,7 +505,10 @@ def _check_mapping(value: Any, fields: dict[str, Field], path: "Path", problems:
     for key in value:
         if key not in allowed:
             why = "it is computed, not written" if key in fields else f"known fields: {', '.join(allowed)}"
-            problems.append(((*path, str(key)), f"unknown field {key!r} ({why})"))
+            if not isinstance(key, str):  # null, true, 3: YAML reads them as other types
+                problems.append(((*path, _yaml_key(key)), f"a field name must be text, got {_yaml_key(key)}"))
+                continue
+            problems.append(((*path, key), f"unknown field {key!r} ({why})"))
     clean: Record = {}
     for name, field in fields.items():
         if field.derived:
@@ -519,8 +533,8 @@ def validate(doc: Any) -> tuple[Record, dict[str, list[Record]], list[Problem]]:
         problems.append(((), f"the document must be a mapping, got {_describe(doc)}"))
         return {}, records, problems
     version = doc.get("schema_version")
-    if version != SCHEMA_VERSION:
-        if isinstance(version, int) and version in CHANGES_SINCE:
+    if type(version) is not int or version != SCHEMA_VERSION:  # true is not 1, 2.0 is not 2
+        if type(version) is int and version in CHANGES_SINCE:
             problems.append(
                 (
                     ("schema_version",),
@@ -533,7 +547,8 @@ def validate(doc: Any) -> tuple[Record, dict[str, list[Record]], list[Problem]]:
     for key in doc:
         if key not in TOP_LEVEL:
             known = ", ".join(sorted(TOP_LEVEL))
-            problems.append(((str(key),), f"unknown top-level key {key!r} (known: {known})"))
+            shown = repr(key) if isinstance(key, str) else _yaml_key(key)
+            problems.append(((_yaml_key(key),), f"unknown top-level key {shown} (known: {known})"))
     meta = _check_mapping(doc.get("report"), fields_of(Meta), ("report",), problems) or {}
     if isinstance(meta.get("key"), str) and not ID_RE.match(meta["key"]):
         problems.append((("report", "key"), f"key {meta['key']!r} must be lower-case ASCII kebab-case"))
@@ -652,7 +667,10 @@ def _check_quantity(rec: Record, path: "Path", problems: list[Problem]) -> None:
         problems.append(((*path, "unit"), str(exc)))
         return
     rec["base_unit"] = base
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not (math.isfinite(value) if isinstance(value, float) else True) or abs(value) > MAX_VALUE:
+            problems.append(((*path, "value"), f"value must be a finite number of at most {MAX_VALUE:.0e}"))
+            return
         rec["amount"] = quantity.amount(value, unit)
     if kind in quantity.KINDS and base not in quantity.KINDS[kind][1]:
         allowed = ", ".join(quantity.KINDS[kind][1])

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     Path = tuple[str | int, ...]
 
+MAX_DIGITS = 4000  # digits in a whole number (Python's int() refuses more than 4,300)
 MAX_REPEATS = 100_000  # values built a second time or more through aliases
 
 _CORE_TAGS = {
@@ -126,6 +127,14 @@ class _Builder:
 
         if self._scalar is None:
             self._scalar = yaml.SafeLoader("")
+        if node.tag == "tag:yaml.org,2002:int":
+            # YAML 1.1 also reads 0x32, 0o17, 0b11, 1_000 and 1:30 as numbers: a figure is
+            # written in decimal digits, and short enough for int() (4,300 digits)
+            digits = node.value.lstrip("+-")
+            if not (digits.isascii() and digits.isdigit()):
+                raise self._fail(node, f"write the number in decimal digits (0-9), got {node.value!r}")
+            if len(digits) > MAX_DIGITS:
+                raise self._fail(node, f"a number of {len(digits)} digits; at most {MAX_DIGITS} are read")
         try:
             return self._scalar.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:

@@ -362,13 +362,38 @@ def _yaml_dumpers() -> tuple[Any, Any]:
     return _DUMPERS
 
 
+_FORMULA_FIRST = frozenset("=+-@\t\r")  # what makes a spreadsheet read a cell as a formula (OWASP)
+_PLAIN_NUMBER: re.Pattern[str] | None = None
+
+
+def inert_cell(text: str) -> str:
+    """A CSV or TSV cell that no spreadsheet runs as a formula: one that starts with
+    ``= + - @``, a tab or a CR gets a leading ``'`` (OWASP's rule), unless it is a plain
+    negative number such as ``-3.5``."""
+    global _PLAIN_NUMBER
+    if text[:1] not in _FORMULA_FIRST or not text:
+        return text
+    if _PLAIN_NUMBER is None:
+        _PLAIN_NUMBER = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
+    return "'" + text
+
+
 def render(
-    rows: list[dict[str, Any]], fmt: str, *, header: bool = True, fields: list[str] | None = None, lang: str = "en"
+    rows: list[dict[str, Any]],
+    fmt: str,
+    *,
+    header: bool = True,
+    fields: list[str] | None = None,
+    lang: str = "en",
+    raw_cells: bool = False,
 ) -> str:
     """Rows in a machine format (or Markdown); ``fields`` are the header's when there is no row.
 
     The header of tsv and csv is the field names (the JSON contract); Markdown is for people, so its
-    header is the fields' labels in ``lang`` (编号, 名称 … or ID, Name …)."""
+    header is the fields' labels in ``lang`` (编号, 名称 … or ID, Name …). CSV and TSV cells go
+    through ``inert_cell`` unless ``raw_cells`` (``--raw-cells``)."""
     keys: list[str] = []
     for row in rows:  # every field of every row, in first-seen order: rows may differ
         keys.extend(k for k in row if k not in keys)
@@ -382,9 +407,11 @@ def render(
         return to_yaml(rows) if rows else "[]\n"
     if fmt == "plain":
         return "".join("\t".join(cell(row.get(k)) for k in keys) + "\n" for row in rows)
+    if fmt in ("tsv", "csv"):
+        fix = cell if raw_cells else lambda value: inert_cell(cell(value))
     if fmt == "tsv":
-        lines = ["\t".join(cell(k) for k in keys)] if header and keys else []
-        lines += ["\t".join(cell(row.get(k)) for k in keys) for row in rows]
+        lines = ["\t".join(fix(k) for k in keys)] if header and keys else []
+        lines += ["\t".join(fix(row.get(k)) for k in keys) for row in rows]
         return "".join(line + "\n" for line in lines)
     if fmt == "csv":
         import csv
@@ -393,9 +420,9 @@ def render(
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         if header and keys:
-            writer.writerow([cell(k) for k in keys])
+            writer.writerow([fix(k) for k in keys])
         for row in rows:
-            writer.writerow([cell(row.get(k)) for k in keys])
+            writer.writerow([fix(row.get(k)) for k in keys])
         return buf.getvalue()
     if fmt == "md":
         return markdown_table(header_labels(keys, lang), [[cell(row.get(k)) for k in keys] for row in rows])
@@ -409,7 +436,7 @@ def header_labels(keys: list[str], lang: str) -> list[str]:
     return [label(k, lang) for k in keys]
 
 
-_MD_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]|"}}
+_MD_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]|~"}}
 _MD_SPECIAL_CLASS = "[" + re.escape("".join(_MD_SPECIAL)) + "]"  # compiled on first use (re caches it)
 _MD_BLOCK_FIRST = frozenset("#=-+")  # a block marker starts with one of these or a digit
 _MD_BLOCK_RES: tuple[re.Pattern[str], re.Pattern[str]] | None = None
@@ -423,8 +450,10 @@ def _md_special(m: re.Match[str]) -> str:
 def md_escape(text: str) -> str:
     """Text that Markdown shows as written: no HTML, links, emphasis or table breaks, on one line.
 
-    ``<``, ``>`` and ``&`` become entities (never a tag); ``\\ ` * _ [ ] |`` get a
-    backslash; so does a block marker at the start (``#``, ``- ``, ``+ ``, ``=``, ``1. ``).
+    ``<``, ``>`` and ``&`` become entities (never a tag); ``\\ ` * _ [ ] | ~`` get a
+    backslash (no code span, fence or strikethrough); leading blanks are dropped (no
+    indented code block, no nested list); a block marker at the start gets a backslash
+    (``#``, ``-``, ``+``, ``=``, ``1.``: no heading, list, rule or setext underline).
 
     Called for every text of an export, so the common case costs one C-speed scan:
     no special character, no marker (the block marker patterns run only on a text
@@ -432,6 +461,8 @@ def md_escape(text: str) -> str:
     """
     global _MD_BLOCK_RES, _MD_SPECIAL_RE
     text = cell(text)
+    if text[:1] == " ":  # four blanks would open a code block, two a nested list
+        text = text.lstrip(" ")
     special = _MD_SPECIAL_RE
     if special is None:  # only Markdown output pays for compiling it
         special = _MD_SPECIAL_RE = re.compile(_MD_SPECIAL_CLASS)
@@ -440,7 +471,7 @@ def md_escape(text: str) -> str:
     first = text[:1]
     if first in _MD_BLOCK_FIRST or first.isdecimal():  # \d is a decimal digit (Nd), as isdecimal
         if _MD_BLOCK_RES is None:
-            _MD_BLOCK_RES = (re.compile(r"^(\d{1,9})([.)])(?=\s|$)"), re.compile(r"^(#|=|[-+](?=\s|$))"))
+            _MD_BLOCK_RES = (re.compile(r"^(\d{1,9})([.)])(?=\s|$)"), re.compile(r"^([#=+-])"))
         list_number, block_mark = _MD_BLOCK_RES
         if m := list_number.match(text):
             text = f"{m[1]}\\{m[2]}{text[m.end() :]}"

@@ -255,9 +255,22 @@ def _width_for_lines(
         return width
     if col not in NAMES:
         return max(width, min(natural, TEXT_MIN_WIDTH))
-    while width < natural and _lines_at(texts, width) > lines:
-        width += 1
-    return width
+    # The narrowest width in [width, natural] that fits: a text of C cells needs at least
+    # C / lines cells a line, and fewer lines never need more width, so a binary search
+    # finds it with log(natural) wraps (trying each width in turn was quadratic in a long
+    # name's length: 45 s for a 16,000-character name).
+    longest = max((lb.cell_width(t) for t in texts), default=0)
+    low = min(natural, max(width, -(-longest // lines)))
+    if _lines_at(texts, low) <= lines:
+        return low
+    high = natural  # always fits: nothing wraps
+    while high - low > 1:
+        mid = (low + high) // 2
+        if _lines_at(texts, mid) <= lines:
+            high = mid
+        else:
+            low = mid
+    return high
 
 
 def plan_columns(

@@ -27,6 +27,25 @@ OPTIONS = {
 }
 MAX_COLUMN_WIDTH = 60
 EXCEL_MAX_TEXT = 32767  # characters in one cell
+EXCEL_MAX_ROWS = 1048576  # rows in one sheet, the header's included
+
+
+def _too_many_rows(total: int) -> Exception:
+    from beibei_cli.errors import UsageError
+
+    return UsageError(
+        f"xlsx holds at most {EXCEL_MAX_ROWS:,} rows in a sheet and these are {total:,}: "
+        "narrow the query, or use --format csv or json"
+    )
+
+
+def _too_long(n: int, key: str, length: int) -> Exception:
+    from beibei_cli.errors import UsageError
+
+    return UsageError(
+        f"xlsx holds at most {EXCEL_MAX_TEXT:,} characters in a cell and row {n}'s {key} has {length:,}: "
+        "use --format csv or json"
+    )
 
 
 def workbook(rows: list[dict[str, Any]], *, header: bool = True, sheet: str = "beibei", lang: str = "en") -> bytes:
@@ -38,6 +57,11 @@ def workbook(rows: list[dict[str, Any]], *, header: bool = True, sheet: str = "b
     keys: list[str] = []
     for row in rows:
         keys.extend(k for k in row if k not in keys)
+    # a sheet or a cell Excel cannot hold whole is refused (exit 2, nothing written): a
+    # workbook never loses a row or the end of a text silently
+    total = len(rows) + (1 if header and keys else 0)
+    if total > EXCEL_MAX_ROWS:
+        raise _too_many_rows(total)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, OPTIONS)
     ws = book.add_worksheet(sheet[:31])
@@ -62,7 +86,9 @@ def workbook(rows: list[dict[str, Any]], *, header: bool = True, sheet: str = "b
                 ws.write_number(r, c, value)
                 widths[c] = max(widths[c], len(repr(value)))
             else:
-                text = cell(value)[:EXCEL_MAX_TEXT]
+                text = cell(value)
+                if len(text) > EXCEL_MAX_TEXT:
+                    raise _too_long(r + 1 - first, key, len(text))
                 ws.write_string(r, c, text)
                 widths[c] = max(widths[c], cell_width(text))
     for c, w in enumerate(widths):
