@@ -360,7 +360,11 @@ def search(ctx: Ctx, **values: Any) -> int:
     code = ExitCode.OK if answer == FOUND else ExitCode.NO_MATCH
     if quiet:
         return code
-    asked = " ".join(filters["query"]) if isinstance(filters["query"], list) else str(filters["query"])
+    from beibei_cli.textsafety import visible
+
+    # the words as typed go to the terminal escaped: a colour sequence in a query is shown, not run
+    asked = visible(" ".join(filters["query"]) if isinstance(filters["query"], list) else str(filters["query"]))
+    note = visible(note) if note else note
     if answer == RELATED and _stderr_is_tty():
         # for the person at the terminal; a pipeline reads the exit code and each hit's "match"
         output.write_err(label("related_answer", ctx.lang).format(q=asked))
@@ -627,6 +631,28 @@ def validate(ctx: Ctx, *, path: str | None, source: str | None, coverage: bool =
     return ExitCode.NO_MATCH if gaps else ExitCode.OK
 
 
+def _check_draft_targets(article: str, output_path: str, source_path: str, source: str) -> None:
+    """Nothing is written unless all of it can be, and nothing is overwritten: not a report file
+    (a curated one is hours of work), not the article, not another text beside it."""
+    if os.path.isdir(output_path):
+        raise UsageError(f"cannot write the draft to {output_path}: is a directory; give a file name (report.yaml)")
+    if os.path.lexists(output_path):
+        raise UsageError(
+            f"{output_path} exists: beibei draft does not overwrite a report file; remove it or choose another -o"
+        )
+    if os.path.lexists(source_path):  # the article itself (read as GB18030) or another text
+        try:
+            with open(source_path, encoding="utf-8", newline="") as handle:
+                held: str | None = handle.read()
+        except (OSError, UnicodeDecodeError):
+            held = None
+        if held != source:
+            raise UsageError(
+                f"{source_path} exists and is not this article's text as UTF-8: beibei draft would overwrite it; "
+                "choose another -o"
+            )
+
+
 def draft(ctx: Ctx, *, article: str, output_path: str | None) -> int:
     from beibei_cli.draft.write import draft_document, dump, read_article  # drafting: only this command
 
@@ -638,10 +664,12 @@ def draft(ctx: Ctx, *, article: str, output_path: str | None) -> int:
         source_name = stem + ".source.txt"
         doc, source = draft_document(text, source_name)
         source_path = os.path.join(os.path.dirname(output_path), source_name)
-        try:
-            files.write_output(source_path, source.encode("utf-8"))
-        except OSError as exc:
-            raise OutputError.from_os(exc, source_path) from None
+        _check_draft_targets(article, output_path, source_path, source)
+        if not os.path.exists(source_path):  # the same text already there is kept as it is
+            try:
+                files.write_output(source_path, source.encode("utf-8"))
+            except OSError as exc:
+                raise OutputError.from_os(exc, source_path) from None
         write_output(ctx, dump(doc).encode("utf-8"), output_path)
     else:
         doc, _ = draft_document(text, os.path.relpath(article) if not os.path.isabs(article) else article)

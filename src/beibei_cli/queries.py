@@ -335,6 +335,7 @@ def metric_rows(
         )
     import operator
 
+    amounts: dict[str, float] = {}
     for label, bound, keep in (("--min", minimum, operator.ge), ("--max", maximum, operator.le)):
         if bound is None:
             continue
@@ -348,7 +349,10 @@ def metric_rows(
             limit_amount = bound if isinstance(bound, (int, float)) else quantity.parse_amount(bound, kind)
         except quantity.QuantityError as exc:
             raise UsageError(f"{label}: {exc}") from None
+        amounts[label] = limit_amount
         metrics = [m for m in metrics if keep(m["amount"], limit_amount)]
+    if len(amounts) == 2 and amounts["--min"] > amounts["--max"]:
+        raise UsageError(f"--min {minimum} is more than --max {maximum}: no amount can be between them")
     if sort == "value":
         order = {k: i for i, k in enumerate(quantity.KINDS)}
         metrics.sort(key=lambda m: -m["amount"])
@@ -534,10 +538,11 @@ def date_bounds(since: str | None, until: str | None) -> tuple[str | None, str |
             problem = check_date(value)
             if problem:
                 raise UsageError(f"{label}: {problem}")
-    return (
-        _date_key(since, False) if since is not None else None,
-        _date_key(until, True) if until is not None else None,
-    )
+    low = _date_key(since, False) if since is not None else None
+    high = _date_key(until, True) if until is not None else None
+    if low is not None and high is not None and low > high:
+        raise UsageError(f"--since {since} is after --until {until}: no date can be between them")
+    return low, high
 
 
 def in_bounds(iso: str, low: str | None, high: str | None) -> bool:

@@ -803,9 +803,9 @@ def briefing_groups(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str
     return out
 
 
-def _figure_cells(row: dict[str, Any]) -> tuple[list[SText], list[SText]]:
+def _figure_cells(row: dict[str, Any], lang: str = "zh") -> tuple[list[SText], list[SText]]:
     metrics = row.get("metrics") or []
-    figures = [SText(m.get("figure") or m["text"]) for m in metrics]
+    figures = [status_marked(SText(m.get("figure") or m["text"]), m, lang) for m in metrics]
     bars = [bar(m["value"], m["unit"], kind=m.get("kind")) for m in metrics]
     return figures, bars
 
@@ -866,7 +866,7 @@ def pillar_panel(
         metrics = row.get("metrics") or []
         if metrics:
             body.append(Wrap(SText(label("metrics", lang), style="bold cyan")))
-            figures, bars = _figure_cells(row)
+            figures, bars = _figure_cells(row, lang)
             if beside:  # name, figure and bar side by side
                 grid = Grid(2, [(False, "left", ""), (True, "right", "bold green"), (True, "left", "")])
                 for m, figure, shown in zip(metrics, figures, bars, strict=True):
