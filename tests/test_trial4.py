@@ -66,3 +66,13 @@ def test_draft_never_rewrites_its_own_gb18030_article(run, tmp_path: Path) -> No
 def test_the_briefing_marks_forecasts(run, lang: str, mark: str) -> None:  # type: ignore[no-untyped-def]
     out = run("--lang", lang, "pillars", "--detail", "-f", "table", env={"COLUMNS": "100"}).out
     assert mark in out
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_an_output_name_with_no_format_is_refused(run, tmp_path: Path, fast: bool) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "x.pdf"
+    result = run("metrics", "-o", str(target), fast=fast)
+    assert result.code == 2 and ".pdf" in result.err and not target.exists()
+    assert run("metrics", "-f", "tsv", "-o", str(target), fast=fast).code == 0  # --format says what to write
+    plain = tmp_path / "x.txt"
+    assert run("metrics", "-o", str(plain), fast=fast).code == 0 and plain.read_text(encoding="utf-8")

@@ -108,6 +108,10 @@ FORMAT_OF_SUFFIX = {
 EXPORT_FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
 
+# -o names whose format is plain text when --format is not given (none: a bare name, out.txt)
+PLAIN_SUFFIXES = ("", ".txt", ".text", ".out", ".log")
+
+
 def suffix(output_path: str | None) -> str:
     """The -o file's extension, lower-cased ("" for stdout or a name without one)."""
     if not output_path or output_path == "-":
@@ -118,7 +122,13 @@ def suffix(output_path: str | None) -> str:
 def output_format(format: str | None, output_path: str | None) -> str:
     """The format to print in: the flag, else the -o file's extension, else table at a terminal and plain piped."""
     if format is None and output_path and output_path != "-":
-        return FORMAT_OF_SUFFIX.get(suffix(output_path), "plain")
+        ext = suffix(output_path)
+        if ext not in FORMAT_OF_SUFFIX and ext not in PLAIN_SUFFIXES:
+            known = " ".join(sorted(FORMAT_OF_SUFFIX))
+            raise UsageError(
+                f"-o {output_path}: no format is written as {ext}; give --format, or a name ending in {known} or .txt"
+            )
+        return FORMAT_OF_SUFFIX.get(ext, "plain")
     return output.default_format(format)
 
 
