@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import beibei_cmd, synthetic, timed
+from common import Verdicts, beibei_cmd, synthetic, timed
 
 MACHINE = 2.5  # machine formats: no regression from 0.1.0
 # Terminal tables and panels, drawn by Rich (the design card), as a ratio to Rich's own import
@@ -61,19 +61,6 @@ BUDGETS = [
     ("metrics --help", ["metrics", "--help"], HELP),
     ("--version", ["--version"], VERSION),
 ]
-
-
-class Verdicts:
-    """Every figure beside its budget; OVER where it is past it."""
-
-    def __init__(self) -> None:
-        self.over: list[str] = []
-
-    def row(self, label: str, figure: float, budget: float, text: str) -> None:
-        verdict = "ok" if figure <= budget else "OVER"
-        if verdict == "OVER":
-            self.over.append(label)
-        print(f"{text}  {verdict}")
 
 
 VERDICTS = Verdicts()

@@ -118,3 +118,16 @@ def synthetic(scale: int, folder: Path) -> Path:
     )
     (folder / "source.txt").write_text(text, encoding="utf-8")
     return path
+
+
+class Verdicts:
+    """Every figure beside its budget; OVER where it is past it."""
+
+    def __init__(self) -> None:
+        self.over: list[str] = []
+
+    def row(self, label: str, figure: float, budget: float, text: str) -> None:
+        verdict = "ok" if figure <= budget else "OVER"
+        if verdict == "OVER":
+            self.over.append(label)
+        print(f"{text}  {verdict}")

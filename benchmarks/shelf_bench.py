@@ -25,21 +25,10 @@ import tempfile
 from pathlib import Path
 
 from bench import phases
-from common import ROOT, beibei_cmd, synthetic, timed
+from common import ROOT, Verdicts, beibei_cmd, synthetic, timed
 
 PHASE_BUDGET = 12.0  # from 10x to 100x: linear would be 10x
 LOADING = ("parse YAML", "validate", "link quotes", "build index", "write cache", "read cache")
-
-
-class Verdicts:
-    def __init__(self) -> None:
-        self.over: list[str] = []
-
-    def row(self, label: str, figure: float, budget: float, text: str) -> None:
-        verdict = "ok" if figure <= budget else "OVER"
-        if verdict == "OVER":
-            self.over.append(label)
-        print(f"{text}  {verdict}")
 
 
 def best_phases(path: Path, runs: int) -> dict[str, float]:
