@@ -27,7 +27,7 @@ A parameter is a dict:
 
 from __future__ import annotations
 
-from beibei_cli.models import ENTITY_TYPES, ENTITY_TYPES_ZH, METRIC_KINDS, METRIC_SORTS, METRIC_STATUSES
+from beibei_cli.models import ENTITY_TYPES, METRIC_KINDS, METRIC_SORTS, METRIC_STATUSES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -442,8 +442,12 @@ ENTITIES = query(
             "type",
             "--type",
             "-t",
-            choices=(*ENTITY_TYPES, *ENTITY_TYPES_ZH),
-            help="Only this type of entity (government, company, university, ...; or its Chinese name, 企业).",
+            metavar="TYPE",
+            complete="entity_types",
+            schema={"type": "string", "examples": list(ENTITY_TYPES)},
+            help="Only this type of entity: "
+            + ", ".join(ENTITY_TYPES)
+            + "; or its Chinese name (企业, 企業) or pinyin (qiye).",
         ),
         *LISTING,
     ],

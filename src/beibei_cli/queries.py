@@ -121,6 +121,15 @@ def _pinyin_names(report: Report, key: str, kind: str) -> list[tuple[str, bool]]
     return names_by_pinyin(Index(report.index()), key, kind)
 
 
+def _read_as(report: Report, typed: str, vocabulary: str) -> list[str]:
+    """The names of ``vocabulary`` that ``typed`` reads as in pinyin (``search.query.names_read_as``)."""
+    if not typed.strip() or not typed.isascii() or not any(c.isalpha() for c in typed):
+        return []
+    from beibei_cli.search.query import Index, names_read_as
+
+    return names_read_as(Index(report.index()), typed, vocabulary)
+
+
 def _simplified(report: Report, text: str) -> str:
     """``text`` with traditional characters made simplified (科技創新 -> 科技创新), as search reads them."""
     if text.isascii():
@@ -394,8 +403,14 @@ def find_section(report: Report, key: str) -> Record:
         names += [n.rstrip(">") for n in names]
         if wanted in (n.casefold() for n in names if n):
             return s
+    read_as = _read_as(report, key, "section")  # pinyin, as search reads it: shushuochengxiao, sscx
+    if len(read_as) == 1:
+        return next(s for s in report.records["section"] if s["id"] == read_as[0])
     valid = ", ".join(f"{s['id'].removeprefix('section-')} ({s['title']})" for s in report.records["section"])
     valid += ", narrative (every section but the data list)"
+    if len(read_as) > 1:
+        shown = ", ".join(r.removeprefix("section-") for r in read_as)
+        raise UsageError(f"section {key!r} reads as more than one section in pinyin: {shown}; give one")
     if not wanted:
         raise UsageError(f"the section is empty; valid sections: {valid}")
     raise UsageError(f"unknown section {key!r}; valid sections: {valid}")
@@ -494,23 +509,29 @@ def entity_mentions(report: Report, entity: Record) -> list[Record]:
     return list(report.mentions().get(entity["id"], []))
 
 
-def entity_type(name: str) -> str:
-    """An entity type by its name (company) or the Chinese the tables show (企业)."""
+def entity_type(name: str, report: Report | None = None) -> str:
+    """An entity type by its name (company), the Chinese the tables show (企业), with a report
+    also in traditional characters (企業) or pinyin (qiye)."""
     from beibei_cli.models import ENTITY_TYPE_ZH, ENTITY_TYPES
 
     if not isinstance(name, str):
         raise UsageError(f"type: expected text such as company, got {name!r}")
-    if name in ENTITY_TYPES:
-        return name
+    typed = name.strip()
+    if typed.casefold() in ENTITY_TYPES:
+        return typed.casefold()
     zh = {v: k for k, v in ENTITY_TYPE_ZH.items()}
-    if name in zh:
-        return zh[name]
+    simplified = _simplified(report, typed) if report is not None else typed
+    if simplified in zh:
+        return zh[simplified]
+    read_as = _read_as(report, typed, "entity_type") if report is not None else []
+    if len(read_as) == 1:
+        return read_as[0]
     valid = ", ".join(f"{t} ({ENTITY_TYPE_ZH[t]})" for t in ENTITY_TYPES)
     raise UsageError(f"unknown entity type {name!r}; choose from {valid}")
 
 
 def entity_rows(report: Report, *, type: str | None, lang: str) -> list[Record]:  # noqa: A002 - --type
-    wanted = entity_type(type) if type is not None else None
+    wanted = entity_type(type, report) if type is not None else None
     fields = names("entity")
     rows = []
     for e in report.records["entity"]:
@@ -710,11 +731,10 @@ def any_fields(rows: list[dict[str, Any]]) -> list[str]:
 # -- search ----------------------------------------------------------------
 
 
-def parse_kinds(
-    scope: str | list[str] | None, option: str = "--in", t2s: dict[str, str] | None = None
-) -> set[str] | None:
+def parse_kinds(scope: str | list[str] | None, option: str = "--in", report: Report | None = None) -> set[str] | None:
     """``"cases,metrics"`` or ``["case", "metrics"]`` -> ``{"case", "metric"}`` (None: every kind).
-    The Chinese names of the kinds are accepted too (案例,数据), in traditional characters with ``t2s``."""
+    The Chinese names of the kinds are accepted too (案例,数据), with ``report`` also in traditional
+    characters (數據) and pinyin (anli, shuju)."""
     if scope is None:
         return None
     from beibei_cli.models import KIND_ORDER, KIND_ZH, KINDS
@@ -727,8 +747,11 @@ def parse_kinds(
         name = part.strip().lower()
         if not name:
             continue
-        simplified = "".join((t2s or {}).get(ch, ch) for ch in name)
+        simplified = _simplified(report, name) if report is not None else name
         kind = scopes.get(name) or (name if name in KIND_ORDER else None) or chinese.get(simplified)
+        if kind is None and report is not None:
+            read_as = _read_as(report, name, "kind")
+            kind = read_as[0] if len(read_as) == 1 else None
         if kind is None:
             raise UsageError(f"unknown scope {part.strip()!r} in {option}; choose from {', '.join(scopes)}")
         kinds.add(kind)
@@ -774,7 +797,7 @@ def search_outcome(
     elif not isinstance(query, list) or not all(isinstance(q, str) for q in query):
         raise UsageError(f"the search query must be text (or a list of words), got {query!r}")
     if not isinstance(kinds, set):
-        kinds = parse_kinds(kinds, "--in", report.t2s())
+        kinds = parse_kinds(kinds, "--in", report)
     if not regex and len(terms := parse_terms(query)) > MAX_TERMS:
         raise UsageError(
             f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"
