@@ -821,6 +821,8 @@ def search_outcome(
     from beibei_cli.snippets import localize_snippets
 
     localize_snippets(found.hits, lang, context)  # cut from the interface language's lines only
+    for n, hit in enumerate(found.hits, 1):  # the order is the ranking; score is one part of it
+        hit["rank"] = n
     from beibei_cli.search.fallback import Note
 
     note = found.note.say(lang) if isinstance(found.note, Note) else found.note
@@ -1067,15 +1069,22 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
 
 
 def shelf_search(shelf: Shelf, query: str | list[str], **options: Any) -> tuple[list[Record], str | None]:
-    """``search_outcome`` on every report of the shelf: the hits of all, best score first
-    (ties in shelf order), and the first report's note."""
+    """``search_outcome`` on every report of the shelf, and the first report's note. The hits of
+    all in one ranking: by how they were found (``match``), then each report's own rank (its best
+    hits first), then score; ties in shelf order. ``rank`` is then the place on the shelf, so a
+    shelf of one report ranks as the report does."""
+    from beibei_cli.search.fallback import TIERS
+
     hits: list[Record] = []
     note: str | None = None
     for key, report in shelf:
         found, said = search_outcome(report, query, **options)
         note = note or said
         hits.extend(on_shelf(key, h) for h in found)
-    hits.sort(key=lambda h: -(h.get("score") or 0))  # stable: shelf order within a score
+    tier = {t: n for n, t in enumerate(TIERS)}
+    hits.sort(key=lambda h: (tier.get(str(h.get("match")), len(tier)), h["rank"], -(h.get("score") or 0)))
+    for n, hit in enumerate(hits, 1):
+        hit["rank"] = n
     return hits, note
 
 

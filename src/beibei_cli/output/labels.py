@@ -39,6 +39,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "mentions": ("提及", "Mentioned in"),
     "snippet": ("摘录", "Snippet"),
     "score": ("得分", "Score"),
+    "rank": ("排名", "Rank"),
     "n": ("段", "¶"),
     "text": ("内容", "Text"),
     "section": ("部分", "Section"),
