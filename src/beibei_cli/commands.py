@@ -732,13 +732,10 @@ def export(ctx: Ctx, *, format: str | None, output_path: str | None) -> int:
 
 
 def mcp(ctx: Ctx) -> int:
-    from beibei_cli import shelf
-
-    if shelf.is_shelf(ctx.data):
-        raise UsageError("beibei mcp serves one report for now: give --data one report file")
     from beibei_cli.mcp_server import serve  # the MCP SDK (and pydantic): only this command
 
-    return serve(data=shelf.single(ctx.data), lang=ctx.lang, use_cache=not ctx.no_cache)
+    # one report, or a shelf (--report keeps some of it)
+    return serve(data=ctx.data, lang=ctx.lang, use_cache=not ctx.no_cache, reports=ctx.only or None)
 
 
 # Each declared command's handler (declare.QUERIES), for both parsers.

@@ -940,13 +940,26 @@ LISTINGS: dict[str, Any] = {
 }
 
 
-def run(report: Report, name: str, filters: Mapping[str, Any], lang: str) -> list[Record]:
-    """The rows of listing ``name`` with ``filters`` (the declared defaults fill the rest)."""
+# the listings whose rows function takes the report or the shelf itself (each row names its report)
+ACROSS = ("reports", "series", "trend")
+
+
+def run(loaded: Report | Shelf, name: str, filters: Mapping[str, Any], lang: str) -> list[Record]:
+    """The rows of listing ``name`` with ``filters`` (the declared defaults fill the rest); on a
+    shelf, as the command line gives them: each report's rows by ``over`` (search ranked across
+    the shelf by ``shelf_search``), ``report`` first and ids ``KEY:ID``."""
     from beibei_cli.declare import by_name
 
     values = {p["name"]: p["default"] for p in by_name(name)["params"] if p["role"] == "filter" and not p["required"]}
     values.update(filters)
-    rows: list[Record] = LISTINGS[name](report, lang, **values)
+    rows: list[Record]
+    if isinstance(loaded, Shelf) and name == "search":
+        hits = shelf_search(loaded, lang=lang, **values)[0]
+        rows = [{k: v for k, v in h.items() if k != "snippet_matches"} for h in hits]
+    elif isinstance(loaded, Shelf) and name not in ACROSS:
+        rows = over(loaded, lambda report, **f: LISTINGS[name](report, lang, **f), **values)
+    else:
+        rows = LISTINGS[name](loaded, lang, **values)
     return rows
 
 
