@@ -292,3 +292,16 @@ def test_search_on_a_shelf_ranks_as_each_report_does(run, tmp_path: Path, query:
     assert [h["rank"] for h in shelf] == list(range(1, len(shelf) + 1))
     assert [h["id"] for h in shelf[::2]] == [f"a:{h['id']}" for h in single]
     assert [h["id"] for h in shelf[1::2]] == [f"b:{h['id']}" for h in single]
+
+
+def test_reports_counts_the_records_still_in_draft(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import ROOT
+
+    copy_report(tmp_path / "shelf", "curated.yaml")
+    article = ROOT.parent / "shared" / "source" / "beibei-report.txt"
+    if not article.exists():
+        article = SOURCE
+    assert run("draft", str(article), "-o", str(tmp_path / "shelf" / "drafted.yaml")).code == 0
+    listed = {r["key"]: r for r in rows(run("--data", str(tmp_path / "shelf"), "reports", "-f", "json").out)}
+    assert listed["curated"]["drafts"] == 0
+    assert listed["drafted"]["drafts"] == listed["drafted"]["records"] > 0

@@ -619,7 +619,7 @@ REPORTS = query(
     "The reports loaded (a shelf: --data FOLDER): key, title, date, records, and any that failed.",
     [*LISTING],
     rows="report",
-    columns=("key", "title", "region", "date", "records", "error"),
+    columns=("key", "title", "region", "date", "records", "drafts", "error"),
     epilog="""\
 beibei --data reports/ reports
 beibei --data a.yaml --data b.yaml reports --format json""",

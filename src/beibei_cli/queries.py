@@ -1019,7 +1019,9 @@ def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
     for key, report in entries:
         info = info_record(report, lang)
         tally = counts(report)
-        row = {**info, "key": key, "records": sum(n for k, n in tally.items() if k != "paragraph"), "error": None}
+        drafts = sum(1 for recs in report.records.values() for rec in recs if rec.get("draft"))
+        records = sum(n for k, n in tally.items() if k != "paragraph")
+        row = {**info, "key": key, "records": records, "drafts": drafts, "error": None}
         out.append(shape(row, names("report")))
     for path, error in loaded.failed if isinstance(loaded, Shelf) else []:
         import os

@@ -320,6 +320,7 @@ REPORT: list[Field] = [
     ("data_file", "string", "the report file"),
     ("records", "integer?", "its records of every kind (paragraphs not counted)"),
     ("counts", "object?", "the number of records of each kind"),
+    ("drafts", "integer?", "how many of its records are still drafts (draft: true, from beibei draft)"),
     ("error", "string?", "why the report did not load (null: it loaded and answers)"),
 ]
 SERIES: list[Field] = [

@@ -17,6 +17,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "key": ("报告键", "Key"),
     "chars": ("字数", "Characters"),
     "records": ("记录数", "Records"),
+    "drafts": ("草稿数", "Drafts"),
     "error": ("错误", "Error"),
     "name": ("名称", "Name"),
     "value": ("数字", "Value"),  # the number alone (its unit is a field of its own)
