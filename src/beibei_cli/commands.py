@@ -105,7 +105,15 @@ FORMAT_OF_SUFFIX = {
 
 
 # ``export -o FILE`` without ``--format``: the same, among the formats export writes.
-EXPORT_FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+EXPORT_FORMAT_OF_SUFFIX = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".db": "sqlite",
+    ".sqlite": "sqlite",
+    ".sqlite3": "sqlite",
+}
 
 
 # -o names whose format is plain text when --format is not given (none: a bare name, out.txt)
@@ -132,7 +140,7 @@ def output_format(format: str | None, output_path: str | None) -> str:
     return output.default_format(format)
 
 
-def write_output(ctx: Ctx, data: bytes, output_path: str | None, *, binary: bool = False) -> None:
+def write_output(ctx: Ctx, data: bytes, output_path: str | None, *, binary: bool = False, name: str = "xlsx") -> None:
     """Data to the -o file or to stdout; a binary format is refused at a terminal.
 
     A file is written by ``files.write_output``: atomically over a regular file, through
@@ -149,7 +157,7 @@ def write_output(ctx: Ctx, data: bytes, output_path: str | None, *, binary: bool
         return
     if binary:
         if output.stdout_is_tty():
-            raise UsageError("xlsx is a binary format: give -o FILE, or redirect the output to a file")
+            raise UsageError(f"{name} is a binary format: give -o FILE, or redirect the output to a file")
         output.write_binary(data)
         return
     if data:
@@ -712,22 +720,47 @@ def cache_clear(ctx: Ctx) -> int:
 
 
 def export(ctx: Ctx, *, format: str | None, output_path: str | None) -> int:
-    from beibei_cli.output import export as exporter  # the document renderers: only this command
-
     if format is None:  # as the listing commands: the -o file's extension, else md
         ext = suffix(output_path)
         if ext and ext not in EXPORT_FORMAT_OF_SUFFIX:
             raise UsageError(
-                f"export writes md (.md, .markdown) or html (.html, .htm), and {output_path} names neither: "
-                "give --format md or --format html"
+                f"export writes md (.md, .markdown), html (.html, .htm) or sqlite (.db, .sqlite, .sqlite3), "
+                f"and {output_path} names none of them: give --format md, html or sqlite"
             )
         format = EXPORT_FORMAT_OF_SUFFIX.get(ext, "md")
+    if format == "sqlite":
+        return _export_sqlite(ctx, output_path)
+    from beibei_cli.output import export as exporter  # the document renderers: only this command
+
+    loaded = ctx.loaded
+    if ctx.on_shelf:
+        raise UsageError(
+            f"export --format {format} writes one report and --data names {len(queries.entries(loaded))}: "
+            "give one report file, or --format sqlite for the whole shelf"
+        )
     document = queries.document(ctx.report, ctx.lang)  # the rows of every listing, as they print
     text = exporter.markdown(document, ctx.lang) if format == "md" else exporter.html(document, ctx.lang)
     if output_path and output_path != "-":
         write_output(ctx, text.encode("utf-8"), output_path)
     else:
         output.write(text)
+    return ExitCode.OK
+
+
+def _export_sqlite(ctx: Ctx, output_path: str | None) -> int:
+    """The shelf (or the one report) as a SQLite database: each listing's rows, report by report."""
+    if not (output_path and output_path != "-") and output.stdout_is_tty():
+        raise UsageError("sqlite is a binary format: give -o FILE, or redirect the output to a file")
+    from beibei_cli.output import sqlite  # sqlite3: only this format
+
+    loaded = ctx.loaded
+    entries = queries.entries(loaded)
+    listings = {
+        listing: [(key, queries.run(report, listing, {}, ctx.lang)) for key, report in entries]
+        for _, listing, _ in sqlite.TABLES
+    }
+    data = sqlite.database(listings, queries.report_rows(loaded, lang=ctx.lang))
+    write_output(ctx, data, output_path, binary=True, name="sqlite")
     return ExitCode.OK
 
 

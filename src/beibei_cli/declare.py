@@ -41,7 +41,7 @@ RECORD_FORMATS = ("table", "plain", "json", "yaml")
 COLOR_CHOICES = ("auto", "always", "never")
 LANGS = ("zh", "en")
 CITE_FORMATS = ("plain", "md")
-EXPORT_FORMATS = ("md", "html")
+EXPORT_FORMATS = ("md", "html", "sqlite")
 
 
 def param(
@@ -685,7 +685,7 @@ beibei cite case-tenghai-land --format md""",
 
 EXPORT = query(
     "export",
-    "The whole report as one Markdown document or one self-contained HTML page.",
+    "The whole report as one Markdown document or one self-contained HTML page; the shelf as a SQLite database.",
     [
         param(
             "format",
@@ -694,7 +694,8 @@ EXPORT = query(
             choices=EXPORT_FORMATS,
             api=None,
             role="output",
-            help="md or html. Default: the one the -o file's extension names (.md .markdown .html .htm), else md.",
+            help="md, html or sqlite (every listing as a table, searchable in datasette; needs -o or a redirect). "
+            "Default: the one the -o file's extension names (.md .markdown .html .htm .db .sqlite .sqlite3), else md.",
         ),
         param(
             "output_path",
@@ -710,7 +711,8 @@ EXPORT = query(
     ],
     epilog="""\
 beibei export > report.md
-beibei export -o report.html""",
+beibei export -o report.html
+beibei --data reports/ export -o shelf.db""",
 )
 
 VALIDATE = query(
