@@ -552,23 +552,36 @@ def reports(ctx: Ctx, **values: Any) -> int:
 def series(ctx: Ctx, **values: Any) -> int:
     filters, printing = _split(declare.SERIES, values)
     found = queries.series_rows(ctx.loaded, lang=ctx.lang, **filters)
-    _across(ctx, declare.SERIES, "series", found, printing, "amount", "base_unit")
+    asked = filters["query"] if isinstance(filters["query"], list) else [filters["query"]]
+    _across(ctx, declare.SERIES, "series", found, printing, "amount", "base_unit", asked)
     return ExitCode.OK if found else ExitCode.NO_MATCH
 
 
 def trend(ctx: Ctx, **values: Any) -> int:
     filters, printing = _split(declare.TREND, values)
     found = queries.trend_rows(ctx.loaded, lang=ctx.lang, **filters)
-    _across(ctx, declare.TREND, "trend", found, printing, "per_10k", "term")
+    _across(ctx, declare.TREND, "trend", found, printing, "per_10k", "term", list(filters["terms"]))
     return ExitCode.OK if any(r["count"] for r in found) else ExitCode.NO_MATCH
 
 
 def _across(
-    ctx: Ctx, query: dict[str, Any], kind: str, found: list[Record], printing: dict[str, Any], size: str, group: str
+    ctx: Ctx,
+    query: dict[str, Any],
+    kind: str,
+    found: list[Record],
+    printing: dict[str, Any],
+    size: str,
+    group: str,
+    asked: list[str],
 ) -> None:
     """A listing across reports; in a terminal table each row has a bar (``scale``), its
     ``size`` against the largest among the rows of the same ``group`` (a bar compares only
     figures whose units agree)."""
+    if printing["format"] == "html" or (
+        printing["format"] is None and suffix(printing["output_path"]) in HTML_SUFFIXES
+    ):
+        _across_page(ctx, query, kind, found, printing, asked)
+        return
     fmt = output_format(printing["format"], printing["output_path"])
     if fmt != "table" or printing["fields"] is not None:
         _listing(ctx, query, kind, found, printing)
@@ -588,6 +601,33 @@ def _across(
         limit=printing["limit"],
         output_path=printing["output_path"],
     )
+
+
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def _across_page(
+    ctx: Ctx, query: dict[str, Any], kind: str, found: list[Record], printing: dict[str, Any], asked: list[str]
+) -> None:
+    """``series`` or ``trend`` as a self-contained page: a chart of the rows and their table
+    (the declared columns, or ``--fields``)."""
+    from beibei_cli.output import charts  # the page: only this format
+
+    limit, fields = printing["limit"], printing["fields"]
+    shown = found if limit is None else found[:limit]
+    table = output.select_fields(shown, fields, declared_fields(kind))
+    if fields is None:
+        columns = [*query["columns"], *(["quote"] if kind == "series" else [])]
+        table = [{k: r.get(k) for k in columns} for r in shown]
+    if kind == "series":
+        page = charts.series_page(shown, table, " ".join(asked), ctx.lang)
+    else:
+        page = charts.trend_page(shown, table, asked, ctx.lang)
+    output_path = printing["output_path"]
+    if output_path and output_path != "-":
+        write_output(ctx, page.encode("utf-8"), output_path)
+    else:
+        output.write(page.removesuffix("\n"))
 
 
 def cite(ctx: Ctx, *, id: list[str], format: str | None) -> int:

@@ -151,6 +151,24 @@ OUTPUT = param(
     "names (.csv .tsv .json .jsonl .yaml .md .xlsx), else plain. xlsx needs -o or a redirect.",
 )
 LISTING = [LIMIT, FORMAT, FIELDS, NO_HEADER, OUTPUT]
+# series and trend also write a page with a chart (html); the other listings have no chart to draw
+ACROSS_FORMATS = (*FORMATS, "html")
+ACROSS_LISTING = [
+    LIMIT,
+    param(
+        "format",
+        "--format",
+        "-f",
+        choices=ACROSS_FORMATS,
+        api=None,
+        role="output",
+        help="Output format. Default: table on a terminal, plain (tab-separated) when piped. "
+        "xlsx is an Excel workbook (with -o FILE); html a self-contained page with a chart (-o FILE.html picks it).",
+    ),
+    FIELDS,
+    NO_HEADER,
+    OUTPUT,
+]
 RECORD_FORMAT = param(
     "format", "--format", "-f", choices=RECORD_FORMATS, api=None, role="output", help="table, plain, json or yaml."
 )
@@ -632,7 +650,7 @@ SERIES = query(
             help="The figure's name (Chinese, pinyin or English, matched as search does).",
             schema={"type": "string", "description": "A figure's name, e.g. 研发经费投入强度."},
         ),
-        *LISTING,
+        *ACROSS_LISTING,
     ],
     rows="series",
     columns=("report", "date", "name", "figure", "status", "para"),
@@ -643,7 +661,8 @@ SERIES = query(
     "written, value, unit, amount in base units, status, verbatim `quote` and paragraph `para`.",
     epilog="""\
 beibei --data reports/ series 研发经费投入强度
-beibei series yanfa --format json""",
+beibei series yanfa --format json
+beibei --data reports/ series 研发经费投入强度 -o rd.html""",
 )
 
 TREND = query(
@@ -657,7 +676,7 @@ TREND = query(
             help="The terms to count (each as written; traditional characters read as simplified).",
             schema={"type": "array", "items": {"type": "string"}, "description": "Terms, e.g. [招商, 科技创新]."},
         ),
-        *LISTING,
+        *ACROSS_LISTING,
     ],
     rows="trend",
     columns=("report", "date", "term", "count", "per_10k", "paras"),
@@ -668,7 +687,8 @@ TREND = query(
     "characters, and the paragraphs it occurs in.",
     epilog="""\
 beibei --data reports/ trend 招商 科技创新
-beibei trend 招商 --format json""",
+beibei trend 招商 --format json
+beibei --data reports/ trend 招商 科技创新 -o trend.html""",
 )
 
 CITE = query(
