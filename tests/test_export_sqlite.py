@@ -230,3 +230,41 @@ def test_the_file_is_replaced_atomically_with_the_usual_permissions(run, tmp_pat
     folder.mkdir()
     done = run("export", "-o", str(folder))
     assert done.code != 0 and "is a directory" in done.err and "Traceback" not in done.err
+
+
+def test_datasette_never_reaches_the_command_line_nor_the_export_a_listing(tmp_path: Path) -> None:
+    """Fresh interpreters: the export imports no datasette, a listing neither the export nor the pages."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from beibei_cli.entry import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        "    run(sys.argv[1:])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'datasette'"
+        " or m in ('beibei_cli.output.sqlite', 'beibei_cli.output.charts')))\n"
+    )
+    cases = [
+        (["export", "-o", str(tmp_path / "x.db")], ["beibei_cli.output.sqlite"]),
+        (["metrics", "-f", "json"], []),
+        (["trend", "招商", "-f", "json"], []),
+    ]
+    for args, expected in cases:
+        for extra in ({}, {"BEIBEI_NO_FASTPATH": "1"}):
+            done = subprocess.run(
+                [PYTHON, "-c", code, *args], capture_output=True, text=True, env=python_env(**extra), check=True
+            )
+            assert done.stdout.strip().splitlines()[-1] == repr(expected), (args, extra, done.stderr)
+
+
+def test_a_report_that_failed_to_load_is_a_row_of_reports_with_its_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = shelf(tmp_path)
+    (data / "broken.yaml").write_text("report: [unclosed\n", encoding="utf-8")
+    db = tmp_path / "shelf.db"
+    done = run("--data", str(data), "export", "-o", str(db))
+    assert done.code == 0 and "broken" in done.err  # the others are exported; the failure is said
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT report, error IS NOT NULL FROM reports ORDER BY rowid").fetchall()
+        assert rows == [("beibei-2023", 0), ("beibei-2024", 0), ("broken", 1)]
+        assert con.execute("SELECT count(DISTINCT report) FROM metrics").fetchone()[0] == 2
+    finally:
+        con.close()
