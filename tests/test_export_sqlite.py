@@ -268,3 +268,24 @@ def test_a_report_that_failed_to_load_is_a_row_of_reports_with_its_error(run, tm
         assert con.execute("SELECT count(DISTINCT report) FROM metrics").fetchone()[0] == 2
     finally:
         con.close()
+
+
+def test_without_serialize_the_database_is_copied_through_a_file_all_the_same(tmp_path: Path) -> None:
+    """Python 3.10 has no Connection.serialize: the database is backed up into a temporary file."""
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE TABLE t (x TEXT)")
+    con.execute("INSERT INTO t VALUES ('招商')")
+    con.commit()
+
+    class Old:  # a connection as 3.10 has it: backup, no serialize
+        backup = con.backup
+
+    data = exporter._file_bytes(Old())  # type: ignore[arg-type]
+    assert data[:16] == b"SQLite format 3\x00"
+    (tmp_path / "copy.db").write_bytes(data)
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    try:
+        assert copy.execute("SELECT x FROM t").fetchall() == [("招商",)]
+    finally:
+        copy.close()
+        con.close()
