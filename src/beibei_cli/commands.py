@@ -116,6 +116,10 @@ EXPORT_FORMAT_OF_SUFFIX = {
 }
 
 
+# ``series``/``trend`` -o names that write the page with a chart (the other listings draw none)
+HTML_SUFFIXES = (".html", ".htm")
+
+
 # -o names whose format is plain text when --format is not given (none: a bare name, out.txt)
 PLAIN_SUFFIXES = ("", ".txt", ".text", ".out", ".log")
 
@@ -601,9 +605,6 @@ def _across(
         limit=printing["limit"],
         output_path=printing["output_path"],
     )
-
-
-HTML_SUFFIXES = (".html", ".htm")
 
 
 def _across_page(
