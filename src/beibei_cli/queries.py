@@ -1012,11 +1012,9 @@ def over(loaded: Report | Shelf, rows_of: Callable[..., list[Record]], **options
 def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
     """One row per report loaded (shelf order), then one per report that failed, with its error."""
     from beibei_cli.files import os_text
-    from beibei_cli.shelf import own_key
 
-    entries = list(loaded) if isinstance(loaded, Shelf) else [(own_key(loaded), loaded)]
     out = []
-    for key, report in entries:
+    for key, report in entries(loaded):
         info = info_record(report, lang)
         tally = counts(report)
         drafts = sum(1 for recs in report.records.values() for rec in recs if rec.get("draft"))
@@ -1031,7 +1029,8 @@ def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
     return out
 
 
-def _entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
+def entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
+    """(key, report) of each report loaded, in shelf order (one report: its own key)."""
     from beibei_cli.shelf import own_key
 
     return list(loaded) if isinstance(loaded, Shelf) else [(own_key(loaded), loaded)]
@@ -1042,7 +1041,7 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
     report and figure: reports by date, within a report the best match first."""
     shelf = isinstance(loaded, Shelf)
     out: list[Record] = []
-    for key, report in _entries(loaded):
+    for key, report in entries(loaded):
         hits = search_hits(
             report, query, kinds={"metric"}, any_term=False, regex=False, context=0, lang=lang, exact=False
         )
@@ -1069,7 +1068,7 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
     if not wanted or not all(squash(t) for t in wanted):
         raise UsageError("trend needs terms to count, none of them empty (e.g. beibei trend 招商 科技创新)")
     out: list[Record] = []
-    for key, report in _entries(loaded):
+    for key, report in entries(loaded):
         texts = [(p["n"], squash(p["text"])) for p in report.paragraphs]
         chars = sum(len(t) for _, t in texts)
         date = _report_date(report, lang)["date"]

@@ -126,6 +126,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "the report does not contain {q} as asked; what follows is only related (it shares words with it)",
     ),
     "honours": ("荣誉", "Honours"),
+    # the pages of series and trend (--format html)
+    "series_page": ("“{q}”在各报告中的数值", "{q} across the reports"),
+    "series_scale": ("条形按数额比较（单位：{unit}）", "Bars compare the amounts (in {unit})"),
+    "units_differ": (
+        "这些数值的单位不一（{units}），无法在同一坐标上比较，故不作图，见下表",
+        "The figures' units differ ({units}), so they cannot share one axis: no chart, see the table",
+    ),
+    "trend_page": ("各报告中的词语：{terms}", "Terms across the reports: {terms}"),
+    "trend_scale": (
+        "条形为每万字出现次数（括号内为次数）",
+        "Bars are occurrences per 10,000 characters (in brackets: occurrences)",
+    ),
     "as_of_inferred": ("时间为推断", "As-of inferred"),
     "as_of_note": ("时间说明", "As-of note"),
     "as_of_precision": ("时间精度", "As-of precision"),
