@@ -1038,7 +1038,14 @@ def entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
 
 def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) -> list[Record]:
     """The figures whose name matches ``query`` (search's matching, among figures), one row per
-    report and figure: reports by date, within a report the best match first."""
+    report and figure: reports by date, within a report the best match first.
+
+    Only a name that holds the words as asked counts (search's ``exact`` tier: as typed, traditional
+    characters, pinyin, the report's Chinese for an English word), in Chinese or in English: a figure
+    whose quote merely mentions them (研发经费 36.55亿元 beside 研发经费投入强度 5.09%) or whose name
+    shares only part of them (到位资金同比增长 for GDP增长) is not a series of what was asked."""
+    from beibei_cli.search.fallback import EXACT
+
     shelf = isinstance(loaded, Shelf)
     out: list[Record] = []
     for key, report in entries(loaded):
@@ -1049,7 +1056,7 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
         metrics = {m["id"]: m for m in report.typed["metric"]}
         for hit in hits:
             m = metrics.get(hit["id"])
-            if m is None:
+            if m is None or hit.get("match") != EXACT or not _in_name(hit, m):
                 continue
             row = localize(dict(m), lang)
             row.update(report=key, date=date, figure=figure(m, lang))
@@ -1057,6 +1064,21 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
                 row["id"] = f"{key}{SEPARATOR}{m['id']}"
             out.append(shape(row, names("series")))
     return out
+
+
+def _in_name(hit: Record, metric: Record) -> bool:
+    """Whether a figure's hit matched inside its name (the Chinese at the start of the text
+    searched, or the English name where the text holds it): every word matched anywhere is
+    matched in the name too (R&D intensity is not the name R&D spending)."""
+    spans = [(start, end) for start, end in hit.get("matches") or []]
+    text = hit.get("text") or ""
+    names = [(0, len(metric["name"]))]
+    english = metric.get("name_en")
+    if english and (at := text.find(english)) >= 0:
+        names.append((at, at + len(english)))
+    matched = {text[start:end].casefold() for start, end in spans}
+    in_name = {text[start:end].casefold() for start, end in spans if any(lo <= start and end <= hi for lo, hi in names)}
+    return bool(in_name) and matched <= in_name
 
 
 def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[Record]:
