@@ -85,6 +85,17 @@ class Hits(list[Hit]):
     """
 
     answer: str = "not-stated"
+    #: with ``any_term``, the words the report does not state (each searched alone is not found)
+    unstated: list[str] = []  # noqa: RUF012 - replaced per instance, never mutated
+
+    def __getitem__(self, index: Any) -> Any:
+        """A slice of the hits is Hits too, with the same ``answer``."""
+        got = super().__getitem__(index)
+        if isinstance(index, slice):
+            part = Hits(got)
+            part.answer, part.unstated = self.answer, self.unstated
+            return part
+        return got
 
 
 Event = dict[str, Any]  # beibei timeline --format json
@@ -372,12 +383,23 @@ class Report:
         >>> [h["id"] for h in load().search("zhaoshang", kinds=["metric"])]
         ['metric-investment-attracted-2022']
         """
+        from beibei_cli import queries
         from beibei_cli.search.query import answer_of
 
-        hits = Hits(self._rows("search", {"query": query, **options}))
-        # the hits are ranked exact first, so the first of them say what the whole answer is
-        hits.answer = answer_of(hits)
+        filters, limit = _arguments("search", {"query": query, **options})
+        found = queries.run(self._report, "search", filters, self.lang)
+        hits = Hits(_copy(found if limit is None else found[:limit]))
+        hits.answer = answer_of(found)  # of every hit: limit=0 keeps what the report says
+        if filters.get("any_term") and hits.answer == "found":
+            hits.unstated = queries.unstated_terms(self._report, lang=self.lang, **filters)
         return hits
+
+    def _unstated(self, given: dict[str, Any]) -> list[str]:
+        """With any_term, the words of a search the report does not state (``Hits.unstated``)."""
+        from beibei_cli import queries
+
+        filters, _ = _arguments("search", dict(given))
+        return queries.unstated_terms(self._report, lang=self.lang, **filters)
 
     def get(self, id: str) -> Record:
         """One record of any kind (or ``para-N``) in full, as ``beibei show ID``.

@@ -766,6 +766,30 @@ MAX_TERMS = 256
 MAX_QUERY_CHARS = 2000  # characters in a search query or pattern
 
 
+def unstated_terms(loaded: Report | Shelf, query: str | list[str], **options: Any) -> list[str]:
+    """With ``any_term`` and more than one term, the terms the report does not state: each one
+    that, searched alone, would not be answered ``found`` (so an answer found for 招商 does not
+    pass for 人口 too). Empty otherwise."""
+    from beibei_cli.search.query import FOUND, answer_of, parse_terms
+
+    if not options.get("any_term") or options.get("regex"):
+        return []
+    terms = parse_terms([query] if isinstance(query, str) else query)
+    if len(terms) < 2:
+        return []
+    alone = {**options, "any_term": False}
+    missing = []
+    for term in terms:
+        word = f'"{term}"' if " " in term else term
+        if isinstance(loaded, Shelf):
+            hits = shelf_search(loaded, [word], **alone)[0]
+        else:
+            hits = search_outcome(loaded, [word], **alone)[0]
+        if answer_of(hits) != FOUND:
+            missing.append(term)
+    return missing
+
+
 def search_hits(report: Report, query: str | list[str], **options: Any) -> list[Record]:
     """Every ranked hit of ``beibei search`` (``snippet_matches`` included): ``search_outcome``'s
     hits, with its keyword options."""
@@ -1066,7 +1090,7 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
     return out
 
 
-def _in_name(hit: Record, metric: Record) -> bool:
+def _in_name(hit: Record, metric: Mapping[str, Any]) -> bool:
     """Whether a figure's hit matched inside its name (the Chinese at the start of the text
     searched, or the English name where the text holds it): every word matched anywhere is
     matched in the name too (R&D intensity is not the name R&D spending)."""
