@@ -441,3 +441,33 @@ def test_an_ambiguous_pinyin_section_names_the_candidates(run) -> None:  # type:
     done = run("metrics", "--section", "yi")  # 以生态…, 以科技…, 以民营…, 以城乡…
     assert done.code == 2 and "reads as more than one section" in done.err and "tech-innovation" in done.err
     assert len(done.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("北碚森林覆盖率是多少", "metric-forest-coverage"),
+        ("斯太宝市值增长了多少", "metric-sitaibao-market-value-growth"),
+        ("北碚有多少家高新技术企业", "metric-high-tech-enterprises"),
+        ("高新技术企业有多少家", "metric-high-tech-enterprises"),
+        ("2022年招商投资额是多少", "metric-investment-attracted-2022"),
+    ],
+)
+def test_a_chinese_question_finds_what_the_report_states(run, question: str, answer: str) -> None:  # type: ignore[no-untyped-def]
+    """The question words (是多少, 有多少家, 了多少) are in no passage: they split the question, as
+    English questions lose how and much, so a question the report answers is answered found."""
+    done = run("search", question, "-f", "json")
+    hits = json.loads(done.out)
+    assert done.code == 0 and answer in [h["id"] for h in hits[:3]], done.err
+    assert {h["match"] for h in hits} == {"exact"}
+
+
+@pytest.mark.parametrize("question", ["人口有多少", "北碚人口是多少", "GDP增长了多少", "失业率是多少"])
+def test_a_question_the_report_does_not_answer_stays_unanswered(run, question: str) -> None:  # type: ignore[no-untyped-def]
+    done = run("search", question, "-f", "json")
+    assert done.code == 1 and all(h["match"] != "exact" for h in json.loads(done.out))
+
+
+def test_question_words_in_quotes_are_kept() -> None:
+    assert parse_terms(['"是多少"', "森林覆盖率是多少"]) == ["是多少", "森林覆盖率"]
+    assert parse_terms(["多少"]) == ["多少"]  # nothing else was asked
