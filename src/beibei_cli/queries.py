@@ -106,28 +106,51 @@ def pillar_id(report: Report, key: str) -> str | None:
     by_pinyin = _pinyin_names(report, key, "pillar")
     if len(by_pinyin) == 1 or (by_pinyin and by_pinyin[0][1] and not by_pinyin[1][1]):
         return by_pinyin[0][0]
+    if not by_pinyin and _read_as(report, key, "general"):  # zongti
+        return None
     valid = ", ".join(f"{p['id']} ({p['name']})" for p in pillars) + f", {GENERAL} ({general['name']})"
     if not key.strip():
         raise UsageError(f"the pillar is empty; valid pillars: {valid}")
+    simplified = _simplified(report, key.strip())
+    candidates = [p for p in pillars if simplified and p["name"].startswith(simplified)]
+    candidates = candidates or [p for p in pillars if p["id"] in {pid for pid, _ in by_pinyin}]
+    if len(candidates) > 1:
+        shown = ", ".join(f"{p['id']} ({p['name']})" for p in candidates)
+        raise UsageError(f"pillar {key!r} could be any of {shown}; give one")
     raise UsageError(f"unknown pillar {key!r}; valid pillars: {valid}")
 
 
 def _pinyin_names(report: Report, key: str, kind: str) -> list[tuple[str, bool]]:
     """The records of ``kind`` whose name reads as ``key`` in pinyin (see ``search.query.names_by_pinyin``)."""
-    if not key.strip() or not key.isascii() or not any(c.isalpha() for c in key):
+    latin = _latin(key)
+    if latin is None:
         return []
     from beibei_cli.search.query import Index, names_by_pinyin
 
-    return names_by_pinyin(Index(report.index()), key, kind)
+    return names_by_pinyin(Index(report.index()), latin, kind)
+
+
+def _latin(typed: str) -> str | None:
+    """``typed`` as plain Latin letters if it is pinyin however typed: full-width (ＫＪＣＸ), with
+    tone marks (kē jì, qǐyè); None when it holds anything else."""
+    text = typed.strip()
+    if not text.isascii():
+        import unicodedata
+
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if not text or not text.isascii() or not any(c.isalpha() for c in text):
+        return None
+    return text
 
 
 def _read_as(report: Report, typed: str, vocabulary: str) -> list[str]:
     """The names of ``vocabulary`` that ``typed`` reads as in pinyin (``search.query.names_read_as``)."""
-    if not typed.strip() or not typed.isascii() or not any(c.isalpha() for c in typed):
+    latin = _latin(typed)
+    if latin is None:
         return []
     from beibei_cli.search.query import Index, names_read_as
 
-    return names_read_as(Index(report.index()), typed, vocabulary)
+    return names_read_as(Index(report.index()), latin, vocabulary)
 
 
 def _simplified(report: Report, text: str) -> str:
@@ -159,7 +182,9 @@ def pillar_rows(report: Report, *, detail: bool, lang: str, pillar: str | None =
 
 def general_group(lang: str, report: Report | None = None) -> Record:
     """The pseudo-pillar that holds the report's general aims; its quote is the report's title."""
-    name, name_en = "总体", "The report as a whole"
+    from beibei_cli.models import GENERAL_ZH
+
+    name, name_en = GENERAL_ZH, "The report as a whole"
     summary = "不专属某一定位或某篇文章、针对全篇的目标、部署和案例。"
     summary_en = "Aims, plans and cases of the whole report, tied to no one positioning or article."
     quote, para = None, None
@@ -404,13 +429,17 @@ def find_section(report: Report, key: str) -> Record:
         if wanted in (n.casefold() for n in names if n):
             return s
     read_as = _read_as(report, key, "section")  # pinyin, as search reads it: shushuochengxiao, sscx
+    if not read_as and len(wanted) >= 2 and not wanted.isascii():  # 科技创新 in 以科技创新带动转型
+        read_as = [
+            s["id"] for s in report.records["section"] if wanted in (s["title"] + "\n" + (s.get("heading") or ""))
+        ]
     if len(read_as) == 1:
         return next(s for s in report.records["section"] if s["id"] == read_as[0])
     valid = ", ".join(f"{s['id'].removeprefix('section-')} ({s['title']})" for s in report.records["section"])
     valid += ", narrative (every section but the data list)"
     if len(read_as) > 1:
         shown = ", ".join(r.removeprefix("section-") for r in read_as)
-        raise UsageError(f"section {key!r} reads as more than one section in pinyin: {shown}; give one")
+        raise UsageError(f"section {key!r} could be any of {shown}; give one")
     if not wanted:
         raise UsageError(f"the section is empty; valid sections: {valid}")
     raise UsageError(f"unknown section {key!r}; valid sections: {valid}")
@@ -739,7 +768,10 @@ def parse_kinds(scope: str | list[str] | None, option: str = "--in", report: Rep
         return None
     from beibei_cli.models import KIND_ORDER, KIND_ZH, KINDS
 
-    parts = scope.split(",") if isinstance(scope, str) else [p for item in scope for p in str(item).split(",")]
+    def split(text: str) -> list[str]:  # the Chinese keyboard's commas too: 案例，数据 and 案例、数据
+        return text.replace("，", ",").replace("、", ",").split(",")
+
+    parts = split(scope) if isinstance(scope, str) else [p for item in scope for p in split(str(item))]
     scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
     chinese = {KIND_ZH[kind]: kind for kind in KIND_ORDER if kind in KIND_ZH}
     kinds = set()
