@@ -643,6 +643,7 @@ def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> lis
     if grep is not None:
         if not grep.strip():
             raise UsageError("--grep is empty; give the text a paragraph must contain")
+        check_words([grep], "--grep text")
         # the same normalisation as search: full-width, case, traditional characters
         from beibei_cli.search.normalize import normalize_query
 
@@ -822,6 +823,22 @@ def unstated_terms(loaded: Report | Shelf, query: str | list[str], **options: An
     return missing
 
 
+def check_words(words: list[str], what: str) -> None:
+    """The bounds every typed text shares (search, series, trend, source --grep), in the CLI, the
+    API and MCP alike: at most MAX_QUERY_CHARS characters in all, and valid text (an undecodable
+    byte of the command line, or a lone surrogate of JSON, is refused with its position)."""
+    length = sum(len(w) for w in words)
+    if length > MAX_QUERY_CHARS:  # cost stays bounded
+        raise UsageError(f"the {what} has {length} characters; the limit is {MAX_QUERY_CHARS}")
+    for w in words:
+        try:
+            w.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            ch = w[exc.start]
+            bad = f"byte 0x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else f"lone surrogate \\u{ord(ch):04x}"
+            raise UsageError(f"the {what} is not valid text: {bad} at character {exc.start + 1}") from None
+
+
 def search_hits(report: Report, query: str | list[str], **options: Any) -> list[Record]:
     """Every ranked hit of ``beibei search`` (``snippet_matches`` included): ``search_outcome``'s
     hits, with its keyword options."""
@@ -858,17 +875,7 @@ def search_outcome(
         raise UsageError(
             f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"
         )
-    what = "search pattern" if regex else "search query"
-    length = sum(len(q) for q in query)
-    if length > MAX_QUERY_CHARS:  # the same bound for the CLI, the API and MCP: cost stays bounded
-        raise UsageError(f"the {what} has {length} characters; the limit is {MAX_QUERY_CHARS}")
-    for q in query:
-        try:
-            q.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            ch = q[exc.start]
-            bad = f"byte 0x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else f"lone surrogate \\u{ord(ch):04x}"
-            raise UsageError(f"the {what} is not valid text: {bad} at character {exc.start + 1}") from None
+    check_words(query, "search pattern" if regex else "search query")
     if context is None:
         context = DEFAULT_CONTEXT
     index = Index(report.index())
@@ -1145,6 +1152,9 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
     wanted = [t for t in terms if isinstance(t, str)] if isinstance(terms, list) else []
     if not wanted or not all(squash(t) for t in wanted):
         raise UsageError("trend needs terms to count, none of them empty (e.g. beibei trend 招商 科技创新)")
+    if len(wanted) > MAX_TERMS:
+        raise UsageError(f"too many trend terms ({len(wanted)}); the limit is {MAX_TERMS}")
+    check_words(wanted, "trend query")
     out: list[Record] = []
     for key, report in entries(loaded):
         texts = [(p["n"], squash(p["text"])) for p in report.paragraphs]
