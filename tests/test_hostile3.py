@@ -791,3 +791,10 @@ def test_the_api_trend_has_the_bounds_too() -> None:
         beibei_cli.load().trend(terms=["\ud800"])
     with pytest.raises(UsageError, match="too many trend terms"):
         beibei_cli.load().trend(terms=["x"] * 5000)
+
+
+def test_a_colour_sequence_in_an_output_path_is_shown_escaped(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = run("search", "招商", "-o", str(tmp_path / "nope" / "\x1b[31m.json"))
+    assert missing.code == 2 and "\x1b" not in missing.err and "\\x1b[31m.json" in missing.err, missing.err
+    written = run("metrics", "-o", str(tmp_path / "esc\x1b[31m.json"))
+    assert written.code == 0 and "\x1b" not in written.err and "esc\\x1b[31m.json" in written.err
