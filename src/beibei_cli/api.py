@@ -179,6 +179,12 @@ def load(
         if not loaded.entries:
             errors = "; ".join(f"{error}" for _, error in loaded.failed[:3])
             raise DataError(f"no report of the shelf loaded ({len(loaded.failed)} failed): {errors}")
+        if loaded.failed:  # the others answer; a script is told, once, which did not
+            import warnings
+
+            first = loaded.failed[0][1]
+            more = f" and {len(loaded.failed) - 1} more (Report.failed lists them)" if len(loaded.failed) > 1 else ""
+            warnings.warn(f"a report of the shelf did not load: {first}{more}", stacklevel=2)
         return Report(loaded.only(list(reports)) if reports else loaded, lang=language)
     one = load_report(shelf.single(data), use_cache=cache)
     if reports:
@@ -330,6 +336,17 @@ class Report:
         return Report(self._report.by_key[key], lang=self.lang)
 
     @property
+    def failed(self) -> list[dict[str, str]]:
+        """The report files of a shelf that did not load: ``{"file", "error"}`` each (the others
+        answer; ``reports()`` lists them too). Empty for one report."""
+        from beibei_cli.files import os_text
+        from beibei_cli.shelf import Shelf
+
+        if not isinstance(self._report, Shelf):
+            return []
+        return [{"file": os_text(path), "error": error} for path, error in self._report.failed]
+
+    @property
     def is_shelf(self) -> bool:
         """Whether this is a shelf of reports (rows carry ``report``, ids are ``KEY:ID``)."""
         from beibei_cli.shelf import Shelf
@@ -360,7 +377,7 @@ class Report:
 
         if isinstance(self._report, Shelf):
             every = [queries.on_shelf(key, queries.info_record(one, self.lang)) for key, one in self._report]
-            return {"reports": _copy(every)}
+            return {"reports": _copy(every), "failed": self.failed}
         return _copy(queries.info_record(self._report, self.lang))  # type: ignore[no-any-return]
 
     @_documented("metrics")

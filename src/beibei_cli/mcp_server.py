@@ -293,7 +293,7 @@ def answer_schema(
     """The JSON Schema of a listing tool's answer: its rows are those of the row contract (rows.py);
     on a ``shelf``, each row also names its report (``report``, first)."""
     item = rows.json_schema(kind)
-    if shelf and "report" not in item["properties"]:
+    if shelf and kind != "report" and "report" not in item["properties"]:  # reports rows have their key
         item["properties"] = {"report": REPORT_FIELD, **item["properties"]}
         item["required"] = ["report", *item.get("required", [])]
     if grounded:  # search hits carry their record's quote and paragraph, not the offsets
@@ -398,6 +398,12 @@ def _listing_tool(server: "MCPServer", report: "Report", q: dict[str, Any]) -> N
                 if arguments.get("any_term"):
                     unstated = report._unstated(arguments)
                 status, sentence = search_status(arguments.get("query"), found, unstated)
+                if report.failed:  # an unread report is not a report that is silent
+                    files = ", ".join(f["file"] for f in report.failed[:5])
+                    sentence += (
+                        f" {len(report.failed)} report file(s) of the shelf could not be read ({files}): their "
+                        "text was not searched; say so if the answer may be in them (list_reports gives the errors)."
+                    )
                 head = {"status": status, "answer": sentence}
             if name == "pillars" and arguments.get("detail"):
                 # all of it is some 60,000 characters: counts, and by pillar the ids and titles
