@@ -322,3 +322,23 @@ def test_the_mcp_server_serves_a_draft(tmp_path: Path) -> None:
     data = answer(session(script, "--data", str(drafted)))  # the first page of the 30 figures
     rows = data["results"]
     assert data["total"] == 30 and rows and all(r["quote"] and r["para"] for r in rows)
+
+
+def test_a_draft_redirected_into_another_folder_loads(tmp_path: Path) -> None:
+    """`beibei draft ARTICLE > dir/x.yaml`: the source named from the working folder did not load
+    from dir/ (the file's folder); to stdout the article's absolute path is written."""
+    (tmp_path / "article.txt").write_text(SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "dir").mkdir()
+    with open(tmp_path / "dir" / "x.yaml", "wb") as out:
+        drafted = subprocess.run(
+            [PYTHON, "-m", "beibei_cli", "draft", "article.txt"], cwd=tmp_path, stdout=out, env=python_env(), timeout=60
+        )
+    assert drafted.returncode == 0
+    loaded = subprocess.run(
+        [PYTHON, "-m", "beibei_cli", "--data", "dir/x.yaml", "info"],
+        cwd=tmp_path,
+        capture_output=True,
+        env=python_env(),
+        timeout=60,
+    )
+    assert loaded.returncode == 0, loaded.stderr.decode()

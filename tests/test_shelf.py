@@ -322,3 +322,13 @@ def test_series_takes_the_figures_whose_name_holds_the_words(run, query: str, ex
     done = run("series", query, "-f", "json")
     assert [r["id"] for r in rows(done.out)] == expected
     assert done.code == (0 if expected else 1)
+
+
+def test_export_of_the_one_report_report_picks_is_written(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "shelf", "a.yaml")
+    copy_report(tmp_path / "shelf" / "b", "b.yaml")
+    out = tmp_path / "a.md"
+    done = run("--data", str(tmp_path / "shelf"), "--report", "a", "export", "-o", str(out))
+    assert done.code == 0, done.err
+    assert out.read_text(encoding="utf-8") == run("--data", str(DATA), "export").out
+    assert run("--data", str(tmp_path / "shelf"), "export", "-o", str(out)).code == 2  # two reports: refused

@@ -77,6 +77,8 @@ class Ctx:
     def report(self) -> Report:
         """The one report; a command that reads only one refuses a shelf."""
         loaded = self.loaded
+        if self._shelf is not None and len(self._shelf.entries) == 1:  # --report picked one of the shelf
+            return self._shelf.entries[0][1]
         if self._shelf is not None:
             raise UsageError(
                 f"this command reads one report and --data names {len(self._shelf.entries)}: give one report file"
@@ -741,7 +743,8 @@ def draft(ctx: Ctx, *, article: str, output_path: str | None) -> int:
                 raise OutputError.from_os(exc, source_path) from None
         write_output(ctx, dump(doc).encode("utf-8"), output_path)
     else:
-        doc, _ = draft_document(text, os.path.relpath(article) if not os.path.isabs(article) else article)
+        # to stdout the report file's folder is not known: the article's absolute path loads from anywhere
+        doc, _ = draft_document(text, os.path.abspath(article))
         output.write(dump(doc).removesuffix("\n"))
     n = sum(len(v) for k, v in doc.items() if isinstance(v, list))
     output.write_err(label("drafted", ctx.lang).format(n=n, m=len(doc["metrics"]), path=article))
@@ -784,7 +787,7 @@ def export(ctx: Ctx, *, format: str | None, output_path: str | None) -> int:
     from beibei_cli.output import export as exporter  # the document renderers: only this command
 
     loaded = ctx.loaded
-    if ctx.on_shelf:
+    if ctx.on_shelf and len(queries.entries(loaded)) > 1:
         raise UsageError(
             f"export --format {format} writes one report and --data names {len(queries.entries(loaded))}: "
             "give one report file, or --format sqlite for the whole shelf"
