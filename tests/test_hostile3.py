@@ -629,7 +629,7 @@ def test_table_layout_work_grows_linearly_with_a_long_name(monkeypatch: pytest.M
 # -- 15: the Python API raises UsageError for every wrong type --------------------------
 
 
-@pytest.mark.parametrize("path", [123, b"data/report.yaml", ["report.yaml"]])
+@pytest.mark.parametrize("path", [123, b"data/report.yaml", [123], {"a": 1}])
 def test_load_refuses_a_path_of_the_wrong_type(path: object) -> None:
     import beibei_cli
 

@@ -663,7 +663,7 @@ def validate(ctx: Ctx, *, path: str | None, source: str | None, coverage: bool =
         if source is not None:
             raise UsageError("--source names the text of one report; a shelf's reports each name their own")
         paths = shelf.report_files([resolve_data_path(o) for o in shelf.data_options(given)])
-        data_path = f"{len(paths)} report files"
+        data_path = label("report_files", ctx.lang).format(n=len(paths))
     else:
         paths = [resolve_data_path(shelf.single(given))]
         data_path = paths[0]

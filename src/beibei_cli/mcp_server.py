@@ -418,11 +418,17 @@ def _listing_tool(server: "MCPServer", report: "Report", q: dict[str, Any]) -> N
         tool,
         name=q["mcp"],
         title=q["mcp_title"],
-        description=f"{q['mcp_help']} {PAGING} {QUOTE_RULE}",
+        # the rule on quotes where the rows carry them (term_trend and list_reports rows do not)
+        description=f"{q['mcp_help']} {PAGING}" + (f" {QUOTE_RULE}" if _quoted(q["rows"]) else ""),
         annotations=_annotations(q["mcp_title"]),
     )
     schema = answer_schema(q["rows"], grounded=grounded, query=name, shelf=report.is_shelf)
     _set_output_schema(server, q["mcp"], schema)
+
+
+def _quoted(kind: str) -> bool:
+    """Whether rows of ``kind`` carry a verbatim ``quote`` (or a search hit's, added by _grounded)."""
+    return kind == "hit" or "quote" in rows.names(kind)
 
 
 def portable(schema: Any) -> Any:

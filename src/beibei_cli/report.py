@@ -135,12 +135,12 @@ def decode(raw: bytes, path: str, what: str) -> str:
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: FF FE starts both
         raise DataError.at(
             path,
-            f"the {what} is UTF-32; convert it to UTF-8 first, e.g. iconv -f UTF-32 -t UTF-8 {path} > converted.yaml",
+            f"the {what} is UTF-32; convert it to UTF-8 first, e.g. iconv -f UTF-32 -t UTF-8 {path} > converted{os.path.splitext(path)[1] or '.txt'}",
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError.at(
             path,
-            f"the {what} is UTF-16; convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8 {path} > converted.yaml",
+            f"the {what} is UTF-16; convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8 {path} > converted{os.path.splitext(path)[1] or '.txt'}",
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -160,7 +160,7 @@ def decode(raw: bytes, path: str, what: str) -> str:
             raise DataError.at(
                 path,
                 f"the {what} is not UTF-8 (byte 0x{bad} at offset {exc.start}); it looks like "
-                f"GBK/GB18030: convert it with iconv -f GB18030 -t UTF-8 {path} > converted.yaml",
+                f"GBK/GB18030: convert it with iconv -f GB18030 -t UTF-8 {path} > converted{os.path.splitext(path)[1] or '.txt'}",
             ) from None
         raise DataError.at(
             path,

@@ -18,6 +18,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "chars": ("字数", "Characters"),
     "records": ("记录数", "Records"),
     "drafts": ("草稿数", "Drafts"),
+    "report_files": ("{n} 个报告文件", "{n} report files"),
     "error": ("错误", "Error"),
     "name": ("名称", "Name"),
     "value": ("数字", "Value"),  # the number alone (its unit is a field of its own)
