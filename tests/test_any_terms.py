@@ -50,3 +50,13 @@ def test_mcp_tells_the_model_which_words_are_not_stated() -> None:
     got = asyncio.run(script()).structured_content
     assert got["status"] == "found"
     assert "does not state “人口”, “失业率”, “GDP增长”" in got["answer"] and "states “招商”" in got["answer"]
+
+
+def test_exact_says_that_looser_matches_were_not_tried(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import output
+
+    monkeypatch.setattr(output, "stdout_is_tty", lambda: True)
+    exact = run("search", "GDP增长", "--exact", "-f", "json")
+    assert exact.code == 1 and "--exact：未尝试部分匹配与模糊拼音" in exact.err and "没有提到" not in exact.err
+    absent = run("search", "人口", "-f", "json")
+    assert "报告中没有提到“人口”" in absent.err

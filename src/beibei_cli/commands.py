@@ -395,7 +395,8 @@ def search(ctx: Ctx, **values: Any) -> int:
     if note and _stderr_is_tty():
         output.write_err(note)
     if answer == NOT_STATED and output.stdout_is_tty():
-        output.write_err(label("not_stated_answer", ctx.lang).format(q=asked))
+        said = "not_exact_answer" if filters.get("exact") else "not_stated_answer"
+        output.write_err(label(said, ctx.lang).format(q=asked))
     if answer == FOUND and filters.get("any_term") and _stderr_is_tty():
         # --any: found for one word is not found for all of them; say which the report does not state
         missing = queries.unstated_terms(loaded, lang=ctx.lang, **filters)

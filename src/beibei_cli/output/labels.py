@@ -126,6 +126,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "报告中没有{terms}这样的说法；以下只是其余词语的结果",
         "the report does not state {terms} as asked; what follows is for the other words only",
     ),
+    "not_exact_answer": (
+        "报告中没有与“{q}”完全一致的文字（--exact：未尝试部分匹配与模糊拼音）",
+        "the report has no exact match for {q} (--exact: parts and fuzzy pinyin were not tried)",
+    ),
     "related_answer": (
         "报告中没有“{q}”这样的说法；以下只是相关内容（与所问词语部分相同），并非答案",
         "the report does not contain {q} as asked; what follows is only related (it shares words with it)",
