@@ -72,7 +72,7 @@ def score(
 
 # the relevance set's query types by the language they are typed in
 GROUPS = {
-    "Chinese": ("compound", "word", "figure", "traditional"),
+    "Chinese": ("compound", "word", "figure", "traditional", "question"),
     "pinyin": ("pinyin", "initials", "fuzzy"),
     "English": ("english",),
 }
