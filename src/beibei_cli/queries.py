@@ -655,6 +655,9 @@ def english_titles(report: Report, hits: list[Record], lang: str) -> None:
 
 
 def counts(report: Report) -> dict[str, int]:
+    stored: dict[str, int] | None = report.__dict__.get("stored_counts")  # a report of the shelf's store
+    if stored is not None:
+        return dict(stored)
     out = {kind: len(recs) for kind, recs in report.records.items()}
     out["paragraph"] = len(report.paragraphs)
     return out
@@ -1028,11 +1031,27 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
     wanted = [t for t in terms if isinstance(t, str)] if isinstance(terms, list) else []
     if not wanted or not all(squash(t) for t in wanted):
         raise UsageError("trend needs terms to count, none of them empty (e.g. beibei trend 招商 科技创新)")
+    from beibei_cli.store import StoredReport, is_stored
+
+    entries = _entries(loaded)
+    store = loaded.store if isinstance(loaded, Shelf) else None
+    stored = [r.stored_id for _, r in entries if is_stored(r) and isinstance(r, StoredReport)]
+    # the store counts in SQL for the reports it holds, none of them loaded
+    counted = store.trend(stored, wanted) if store is not None and stored else {}
     out: list[Record] = []
-    for key, report in _entries(loaded):
+    for key, report in entries:
+        date = _report_date(report, lang)["date"]
+        if isinstance(report, StoredReport) and (report.stored_id, wanted[0]) in counted:
+            chars = report.stored_chars
+            for term in wanted:
+                found = counted[(report.stored_id, term)]
+                count = sum(c for _, c in found)
+                per_10k = round(count * 10000 / chars, 2) if chars else 0.0
+                row = {"report": key, "date": date, "term": term, "count": count, "per_10k": per_10k}
+                out.append(shape({**row, "chars": chars, "paras": [n for n, _ in found]}, names("trend")))
+            continue
         texts = [(p["n"], squash(p["text"])) for p in report.paragraphs]
         chars = sum(len(t) for _, t in texts)
-        date = _report_date(report, lang)["date"]
         for term in wanted:
             needle = _simplified(report, squash(term))
             found = [(n, text.count(needle)) for n, text in texts if needle in text]

@@ -1,0 +1,235 @@
+"""The SQLite store of a shelf (issue 27, item 4): the same answers as the shelf loaded in
+memory (``--no-cache``), byte for byte, from a store that loads only what a query needs,
+kept up to date incrementally, and never served when it is damaged, foreign or planted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.test_shelf import copy_report, dated
+
+QUERIES = [
+    ["reports"],
+    ["show", "keyed:metric-rd-intensity"],
+    ["show", "early:para-3", "metric-rd-intensity-b"],
+    ["show", "metric-rd-intensity"],  # in two reports: refused with the candidates
+    ["show", "late:no-such-id"],
+    ["series", "研发经费投入强度"],
+    ["series", "R&D intensity"],
+    ["trend", "招商", "科技創新", "GDP"],
+    ["search", "招商", "--limit", "20"],
+    ["search", "zhaoshang"],
+    ["search", "investment promotion"],
+    ["search", "招商引資"],
+    ["metrics"],
+    ["info"],
+]
+
+
+@pytest.fixture
+def shelf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Three reports: one dated earlier, one with a figure's id of its own and one more
+    paragraph, one keyed by report.key; each test with a cache folder of its own."""
+    monkeypatch.setenv("BEIBEI_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "s"
+    dated(copy_report(folder, "early.yaml"), "2021-01")
+    copy_report(folder / "b", "late.yaml", rename=True)
+    with open(folder / "b" / "source.txt", "a", encoding="utf-8") as handle:
+        handle.write("\n招商引资，再招商。\n")
+    copy_report(folder / "c", "third.yaml", key="keyed")
+    return folder
+
+
+def answers(run, folder: Path, *extra: str) -> list[tuple[int, str, str]]:  # type: ignore[no-untyped-def]
+    out = []
+    for args in QUERIES:
+        result = run(*extra, "--data", str(folder), *args, "-f", "json")
+        out.append((result.code, result.out, result.err))
+    return out
+
+
+def database(tmp_path: Path) -> Path:
+    (found,) = (tmp_path / "cache").glob("shelf-*.sqlite3")
+    return found
+
+
+def test_the_store_answers_as_the_shelf_in_memory(run, shelf: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    memory = answers(run, shelf, "--no-cache")
+    assert not list((tmp_path / "cache").glob("shelf-*"))  # --no-cache: no store
+    cold = answers(run, shelf)
+    warm = answers(run, shelf)
+    assert [a[0] for a in memory][:3] == [0, 0, 0]
+    for query, a, b, c in zip(QUERIES, memory, cold, warm, strict=True):
+        assert a == b == c, query
+
+
+def test_a_warm_command_loads_only_the_reports_it_answers(run, shelf: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import report
+
+    assert run("--data", str(shelf), "reports").code == 0  # the store is built
+    loaded: list[str] = []
+    real = report.load_report
+
+    def counted(path: str | None = None, **kw: object) -> report.Report:
+        loaded.append(os.path.basename(str(path)))
+        return real(path, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report, "load_report", counted)
+    for args, wanted in (
+        (["reports"], []),
+        (["trend", "招商"], []),
+        (["show", "keyed:metric-rd-intensity"], ["third.yaml"]),
+        (["show", "metric-rd-intensity-b"], ["late.yaml"]),  # a bare id found in the store
+    ):
+        loaded.clear()
+        assert run("--data", str(shelf), *args, "-f", "json").code == 0, args
+        assert loaded == wanted, args
+
+
+def test_only_a_changed_report_is_read_again_and_a_removed_one_leaves(
+    run, shelf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import store
+
+    assert run("--data", str(shelf), "reports").code == 0
+    read: list[str] = []
+    real = store._extract
+    monkeypatch.setattr(store, "_extract", lambda p: (read.append(os.path.basename(p)), real(p))[1])
+    assert run("--data", str(shelf), "reports").code == 0
+    assert read == []
+    late = shelf / "b" / "late.yaml"
+    late.write_text(late.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
+    result = run("--data", str(shelf), "reports", "-f", "json")
+    assert read == ["late.yaml"]
+    assert [r["title"].startswith("新") for r in json.loads(result.out)] == [False, False, True]
+    (shelf / "c" / "third.yaml").unlink()
+    result = run("--data", str(shelf), "reports", "-f", "json")
+    assert [r["key"] for r in json.loads(result.out)] == ["early", "late"]
+    conn = sqlite3.connect(database(shelf.parent))
+    assert sorted(p for (p,) in conn.execute("SELECT path FROM reports")) == [str(late), str(shelf / "early.yaml")]
+    assert conn.execute("SELECT count(DISTINCT report) FROM paragraphs").fetchone()[0] == 2
+    conn.close()
+
+
+def test_the_database_is_private(run, shelf: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("--data", str(shelf), "reports").code == 0
+    db = database(tmp_path)
+    for path in (db, *db.parent.glob(db.name + "-*")):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+
+
+def _garbage(db: Path) -> None:
+    db.write_bytes(b"not a database at all" * 100)
+
+
+def _truncated(db: Path) -> None:
+    raw = db.read_bytes()
+    db.write_bytes(raw[: len(raw) // 3])
+
+
+def _foreign(db: Path) -> None:
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA application_id = 12345")
+    conn.close()
+
+
+def _stale_schema(db: Path) -> None:
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TABLE t2s")
+    conn.close()
+
+
+def _wrong_rows(db: Path) -> None:
+    """Rows that still look right but are another build's: the code stamp differs."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("UPDATE stamp SET value = 'another build'")
+    conn.execute("UPDATE reports SET counts = '{\"metric\": 999}'")
+    conn.close()
+
+
+@pytest.mark.parametrize("damage", [_garbage, _truncated, _foreign, _stale_schema, _wrong_rows])
+def test_a_damaged_or_foreign_database_is_rebuilt_never_served(run, shelf: Path, tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
+    first = run("--data", str(shelf), "reports", "-f", "json")
+    db = database(tmp_path)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file, then damage it
+    conn.close()
+    for sidecar in db.parent.glob(db.name + "-*"):
+        sidecar.unlink()
+    damage(db)
+    again = run("--data", str(shelf), "reports", "-f", "json")
+    assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
+    assert run("--data", str(shelf), "reports", "-f", "json").out == first.out
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_a_symlink_in_place_of_the_database_is_not_followed(run, shelf: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = run("--data", str(shelf), "reports", "-f", "json")
+    db = database(tmp_path)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    victim = tmp_path / "victim.db"  # a valid store elsewhere: through the link it would be written
+    victim.write_bytes(db.read_bytes())
+    for path in (db, *db.parent.glob(db.name + "-*")):
+        path.unlink()
+    db.symlink_to(victim)
+    late = shelf / "b" / "late.yaml"
+    late.write_text(late.read_text(encoding="utf-8"), encoding="utf-8")  # a change to write
+    before = victim.read_bytes()
+    again = run("--data", str(shelf), "reports", "-f", "json")
+    assert again.out == first.out and again.code == 0
+    assert victim.read_bytes() == before and not list(tmp_path.glob("victim.db-*"))
+    assert not db.is_symlink() and db.is_file()
+
+
+def test_a_locked_database_still_answers(run, shelf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import report, store
+
+    first = run("--data", str(shelf), "trend", "招商", "-f", "json")
+    loaded: list[str] = []
+    real = report.load_report
+    monkeypatch.setattr(
+        report, "load_report", lambda p=None, **kw: (loaded.append(os.path.basename(str(p))), real(p, **kw))[1]
+    )
+    late = shelf / "b" / "late.yaml"
+    late.write_text(late.read_text(encoding="utf-8"), encoding="utf-8")  # changed: the store must be written
+    monkeypatch.setattr(store, "BUSY_SECONDS", 0.1)
+    other = sqlite3.connect(database(tmp_path), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another builder holds the write lock
+    try:
+        again = run("--data", str(shelf), "trend", "招商", "-f", "json")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert (again.code, again.out) == (first.code, first.out)
+    assert loaded == ["late.yaml"]  # only the changed one read, and answered as read: the store kept the rest
+    assert run("--data", str(shelf), "trend", "招商", "-f", "json").out == first.out
+
+
+def test_a_broken_report_is_said_each_time_and_the_others_answer(run, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    (shelf / "broken.yaml").write_text("report: [not, a, mapping\n", encoding="utf-8")
+    for _ in range(2):  # a failure is not stored: said again, and tried again once mended
+        result = run("--data", str(shelf), "reports", "-f", "json")
+        assert result.code != 0 and result.err.count("broken.yaml") == 1
+        assert "Traceback" not in result.err
+        assert len([r for r in json.loads(result.out) if r["error"] is None]) == 3
+    copy_report(shelf, "broken.yaml", key="mended")
+    result = run("--data", str(shelf), "reports", "-f", "json")
+    assert result.code == 0 and "mended" in result.out
+
+
+def test_one_report_file_keeps_its_own_cache_and_no_store(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("BEIBEI_CACHE_DIR", str(tmp_path / "cache"))
+    one = copy_report(tmp_path / "one", "only.yaml")
+    assert run("--data", str(one), "reports").code == 0
+    assert run("--data", str(one.parent), "reports").code == 0
+    assert not list((tmp_path / "cache").glob("shelf-*"))
