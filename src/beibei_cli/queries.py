@@ -655,7 +655,7 @@ def english_titles(report: Report, hits: list[Record], lang: str) -> None:
 
 
 def counts(report: Report) -> dict[str, int]:
-    stored: dict[str, int] | None = report.__dict__.get("stored_counts")  # a report of the shelf's store
+    stored: dict[str, int] | None = getattr(report, "stored_counts", None)  # a report of the shelf's store
     if stored is not None:
         return dict(stored)
     out = {kind: len(recs) for kind, recs in report.records.items()}
@@ -961,12 +961,16 @@ def over(loaded: Report | Shelf, rows_of: Callable[..., list[Record]], **options
     out: list[Record] = []
     first_error: UsageError | None = None
     answered = False
+    from beibei_cli.store import release
+
     for key, report in loaded:
         try:
             rows = rows_of(report, **options)
         except UsageError as exc:
             first_error = first_error or exc
             continue
+        finally:
+            release(report)  # one report in memory at a time
         answered = True
         out.extend(on_shelf(key, row) for row in rows)
     if not answered and first_error is not None:
@@ -1003,6 +1007,8 @@ def _entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
 def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) -> list[Record]:
     """The figures whose name matches ``query`` (search's matching, among figures), one row per
     report and figure: reports by date, within a report the best match first."""
+    from beibei_cli.store import release
+
     shelf = isinstance(loaded, Shelf)
     out: list[Record] = []
     for key, report in _entries(loaded):
@@ -1020,6 +1026,7 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
             if shelf:
                 row["id"] = f"{key}{SEPARATOR}{m['id']}"
             out.append(shape(row, names("series")))
+        release(report)  # one report in memory at a time
     return out
 
 
@@ -1067,8 +1074,13 @@ def shelf_search(shelf: Shelf, query: str | list[str], **options: Any) -> tuple[
     (ties in shelf order), and the first report's note."""
     hits: list[Record] = []
     note: str | None = None
+    from beibei_cli.store import release
+
     for key, report in shelf:
-        found, said = search_outcome(report, query, **options)
+        try:
+            found, said = search_outcome(report, query, **options)
+        finally:
+            release(report)  # one report in memory at a time
         note = note or said
         hits.extend(on_shelf(key, h) for h in found)
     hits.sort(key=lambda h: -(h.get("score") or 0))  # stable: shelf order within a score

@@ -153,11 +153,17 @@ class Shelf:
 
 
 def _date_of(report: Report) -> str:
+    stored: str | None = report.__dict__.get("stored_date")  # a report of the store: its meta unread
+    if stored is not None:
+        return stored
     date = report.meta.get("date")
     return date["iso"] if date else ""
 
 
 def key_of(report: Report, path: str) -> str | None:
+    if "stored_key" in report.__dict__:  # a report of the store: its meta unread
+        stored: str | None = report.__dict__["stored_key"]
+        return stored
     key = report.meta.get("key")
     return key if isinstance(key, str) and key else None
 

@@ -55,8 +55,8 @@ TABLES = {
     "stamp": "CREATE TABLE stamp (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "reports": (
         "CREATE TABLE reports (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, sig TEXT NOT NULL, "
-        "source_path TEXT NOT NULL, source_sig TEXT NOT NULL, meta TEXT NOT NULL, counts TEXT NOT NULL, "
-        "chars INTEGER NOT NULL)"
+        "source_path TEXT NOT NULL, source_sig TEXT NOT NULL, key TEXT, date TEXT NOT NULL, meta TEXT NOT NULL, "
+        "counts TEXT NOT NULL, chars INTEGER NOT NULL)"
     ),
     "records": "CREATE TABLE records (report INTEGER NOT NULL, rid TEXT NOT NULL)",
     "paragraphs": (
@@ -85,31 +85,38 @@ def path_for(options: list[str]) -> str:
 
 
 def _sig(path: str) -> str | None:
-    key = cache.stamp(path)
-    return None if key is None else json.dumps(list(key[1:]))
+    """The identity and content stamp of ``path`` (as ``cache.stamp``: symlinks followed)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
 
 # -- a report of the store -------------------------------------------------------------------
 
 
 class StoredReport(Report):
-    """A report of the store: its meta, files and counts at hand; the rest (records,
+    """A report of the store: its key, date and files at hand; its meta and counts read from
+    the store when asked (for every report of the shelf at once); the rest (records,
     paragraphs, the index) loaded from its own cache on first use, and only then."""
 
-    def __init__(
-        self, store_id: int, path: str, source_path: str, meta: dict[str, Any], counts: dict[str, int], chars: int
-    ) -> None:
+    def __init__(self, store: Store, store_id: int, path: str, source_path: str, key: str | None, date: str) -> None:
         # not Report.__init__: every attribute it sets is looked up (and loaded) on first use
         self.__dict__.update(
-            meta=meta,
             data_path=path,
             source_path=source_path,
+            stored_store=store,
             stored_id=store_id,
-            stored_counts=counts,
-            stored_chars=chars,
+            stored_key=key,
+            stored_date=date,
         )
 
     def __getattr__(self, name: str) -> Any:
+        if name in ("meta", "stored_counts", "stored_chars"):
+            meta, counts, chars = self.__dict__["stored_store"].details()[self.__dict__["stored_id"]]
+            self.__dict__.update(meta=json.loads(meta), stored_counts=json.loads(counts), stored_chars=chars)
+            return self.__dict__[name]
         if name.startswith("stored_") or name.startswith("__"):
             raise AttributeError(name)
         from beibei_cli.report import load_report
@@ -120,6 +127,22 @@ class StoredReport(Report):
                 self.__dict__[attr] = value
         self.__dict__["stored_loaded"] = True
         return object.__getattribute__(self, name)
+
+    def release(self) -> None:
+        """Drop what was loaded (a query over many reports holds one at a time)."""
+        kept = {k: v for k, v in self.__dict__.items() if k.startswith("stored_") or k in STORED}
+        kept.pop("stored_loaded", None)
+        self.__dict__.clear()
+        self.__dict__.update(kept)
+
+
+STORED = ("meta", "data_path", "source_path")
+
+
+def release(report: Report) -> None:
+    """Let a report of the store go once a query over the shelf is done with it."""
+    if isinstance(report, StoredReport):
+        report.release()
 
 
 def is_stored(report: Report) -> bool:
@@ -155,7 +178,10 @@ def _extract(path: str) -> tuple[str, dict[str, Any] | str]:
     if sig is None or source_sig is None:
         return path, {"report": loaded}  # answered, not kept
     t2s = loaded.t2s()
+    key, date = loaded.meta.get("key"), loaded.meta.get("date")
     return path, {
+        "key": key if isinstance(key, str) and key else None,
+        "date": date["iso"] if date else "",
         "sig": sig,
         "source_path": loaded.source_path,
         "source_sig": source_sig,
@@ -276,6 +302,13 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
+        self._details: dict[int, tuple[str, str, int]] | None = None
+
+    def details(self) -> dict[int, tuple[str, str, int]]:
+        """Report id -> its meta and counts (JSON) and its characters, for every report at once."""
+        if self._details is None:
+            self._details = {r[0]: r[1:] for r in self.conn.execute("SELECT id, meta, counts, chars FROM reports")}
+        return self._details
 
     def holders(self, rid: str, ids: Iterable[int]) -> set[int]:
         """The store ids (among ``ids``) of the reports that hold record ``rid``."""
@@ -353,7 +386,8 @@ def _refresh(
     import sqlite3
 
     conn = store.conn
-    known = {row[1]: row for row in conn.execute("SELECT id, path, sig, source_sig, source_path FROM reports")}
+    columns = "SELECT id, path, sig, source_sig, source_path, key, date FROM reports"
+    known = {row[1]: row for row in conn.execute(columns)}
     source_sigs: dict[str, str | None] = {}
 
     def fresh(path: str) -> bool:
@@ -388,7 +422,7 @@ def _refresh(
                     answered[p] = got["report"]
                 elif isinstance(got, dict):
                     answered[p] = _load_or_fail(p, failed)
-    rows = {row[1]: row for row in conn.execute("SELECT id, path, source_path, meta, counts, chars FROM reports")}
+    rows = {row[1]: row for row in conn.execute(columns)} if changed or gone else known
     out: dict[str, Report] = {}
     bad = {p for p, _ in failed}
     for path in paths:
@@ -397,8 +431,8 @@ def _refresh(
         elif path in bad:
             continue
         elif path in rows:
-            rid, _, source, meta, counts, chars = rows[path]
-            out[path] = StoredReport(rid, path, source, json.loads(meta), json.loads(counts), chars)
+            rid, _, _, _, source, key, date = rows[path]
+            out[path] = StoredReport(store, rid, path, source, key, date)
         else:  # read but not kept (a stamp could not be taken): answered as it was read
             kept = found.get(path)
             if isinstance(kept, dict) and "report" in kept:
@@ -462,12 +496,15 @@ def _write(
         if not isinstance(got, dict) or "sig" not in got:
             continue
         cur = conn.execute(
-            "INSERT INTO reports (path, sig, source_path, source_sig, meta, counts, chars) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reports (path, sig, source_path, source_sig, key, date, meta, counts, chars) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 path,
                 got["sig"],
                 got["source_path"],
                 got["source_sig"],
+                got["key"],
+                got["date"],
                 got["meta"],
                 got["counts"],
                 sum(len(t) for _, t in got["paragraphs"]),
