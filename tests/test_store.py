@@ -233,3 +233,95 @@ def test_one_report_file_keeps_its_own_cache_and_no_store(run, tmp_path: Path, m
     assert run("--data", str(one), "reports").code == 0
     assert run("--data", str(one.parent), "reports").code == 0
     assert not list((tmp_path / "cache").glob("shelf-*"))
+
+
+def test_a_report_changed_while_the_store_is_built_is_read_again_next_time(
+    run, shelf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import store
+
+    late = shelf / "b" / "late.yaml"
+    real = store.load_one
+
+    def edited_meanwhile(path: str):  # type: ignore[no-untyped-def]
+        found = real(path)  # read as it was; then the user saves an edit
+        if path.endswith("late.yaml"):
+            late.write_text(late.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
+        return found
+
+    monkeypatch.setattr(store, "load_one", edited_meanwhile)
+    first = json.loads(run("--data", str(shelf), "reports", "-f", "json").out)
+    assert not first[2]["title"].startswith("新")  # what was read
+    monkeypatch.setattr(store, "load_one", real)
+    after = json.loads(run("--data", str(shelf), "reports", "-f", "json").out)
+    assert after[2]["title"].startswith("新")  # the stamp taken before the read did not hide the edit
+
+
+def test_two_processes_building_at_once_both_answer(shelf: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import python_env
+
+    env = python_env(BEIBEI_CACHE_DIR=str(tmp_path / "cache"))
+    cmd = [
+        sys.executable,
+        "-c",
+        "from beibei_cli.entry import main; main()",
+        "--data",
+        str(shelf),
+        "reports",
+        "-f",
+        "json",
+    ]
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [e for _, e in outs]
+    assert outs[0][0] == outs[1][0] and b"Traceback" not in outs[0][1] + outs[1][1]
+    assert len(json.loads(outs[0][0])) == 3
+    conn = sqlite3.connect(database(tmp_path))
+    assert conn.execute("SELECT count(*), count(DISTINCT path) FROM reports").fetchone() == (3, 3)
+    assert conn.execute("SELECT count(DISTINCT report) FROM paragraphs").fetchone()[0] == 3
+    conn.close()
+
+
+def test_cache_clear_removes_the_store_and_nothing_else(run, shelf: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("--data", str(shelf), "reports").code == 0
+    mine = tmp_path / "cache" / "shelf-notours.sqlite3"
+    mine.write_bytes(b"SQLite format 3\x00 the user's")
+    assert run("cache", "clear").code == 0
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [mine.name]
+
+
+def test_a_builder_that_finishes_first_is_replaced_not_doubled(
+    shelf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two builders at once, made deterministic: the second finishes while the first is reading."""
+    from beibei_cli import shelf as shelves
+    from beibei_cli import store
+
+    real = store._read_all
+    nested: list[int] = []
+    discarded: list[str] = []
+
+    def meanwhile(paths, progress):  # type: ignore[no-untyped-def]
+        found = list(real(paths, progress))
+        if not nested:
+            nested.append(1)
+            shelves.load(str(shelf))  # another builder, done first
+        return found
+
+    monkeypatch.setattr(store, "_read_all", meanwhile)
+    real_discard = store.discard
+    monkeypatch.setattr(
+        store, "discard", lambda path: (os.path.exists(path) and discarded.append(path), real_discard(path))
+    )
+    loaded = shelves.load(str(shelf))
+    assert [k for k, _ in loaded] == ["early", "keyed", "late"]
+    assert discarded == []  # the store was written, not thrown away
+    conn = sqlite3.connect(database(tmp_path))
+    assert conn.execute("SELECT count(*), count(DISTINCT path) FROM reports").fetchone() == (3, 3)
+    assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == len(
+        {r for (r,) in conn.execute("SELECT report || ':' || rid FROM records")}
+    )
+    conn.close()
