@@ -49,14 +49,19 @@ SCHEMA = 1  # PRAGMA user_version: bump with any change to the tables below
 MAX_WORKERS = 8
 PARALLEL_FROM = 8  # fewer changed reports than this are read in this process
 BUSY_SECONDS = 30.0
+CACHE_KIB = 512  # SQLite's page cache: a warm command reads a few pages; the memory is the budget's
 SIDECARS = ("-wal", "-shm", "-journal")
 
 TABLES = {
     "stamp": "CREATE TABLE stamp (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "reports": (
         "CREATE TABLE reports (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, sig TEXT NOT NULL, "
-        "source_path TEXT NOT NULL, source_sig TEXT NOT NULL, key TEXT, date TEXT NOT NULL, meta TEXT NOT NULL, "
-        "counts TEXT NOT NULL, chars INTEGER NOT NULL)"
+        "source_path TEXT NOT NULL, source_sig TEXT NOT NULL, key TEXT, date TEXT NOT NULL)"
+    ),
+    # apart, so that the shelf's order and freshness read a narrow table
+    "details": (
+        "CREATE TABLE details (report INTEGER PRIMARY KEY, meta TEXT NOT NULL, counts TEXT NOT NULL, "
+        "chars INTEGER NOT NULL)"
     ),
     "records": "CREATE TABLE records (report INTEGER NOT NULL, rid TEXT NOT NULL)",
     "paragraphs": (
@@ -285,6 +290,7 @@ def open_db(path: str) -> sqlite3.Connection | None:
         try:
             conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
             if _valid(conn):
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
                 return conn
             conn.close()
         except sqlite3.Error:
@@ -307,7 +313,7 @@ class Store:
     def details(self) -> dict[int, tuple[str, str, int]]:
         """Report id -> its meta and counts (JSON) and its characters, for every report at once."""
         if self._details is None:
-            self._details = {r[0]: r[1:] for r in self.conn.execute("SELECT id, meta, counts, chars FROM reports")}
+            self._details = {r[0]: r[1:] for r in self.conn.execute("SELECT report, meta, counts, chars FROM details")}
         return self._details
 
     def holders(self, rid: str, ids: Iterable[int]) -> set[int]:
@@ -488,7 +494,7 @@ def _write(
 ) -> None:
     for path in (*gone, *changed):  # read again inside the transaction: another builder may have written it
         for (rid,) in conn.execute("SELECT id FROM reports WHERE path = ?", (path,)).fetchall():
-            for table in ("records", "paragraphs", "t2s"):
+            for table in ("records", "paragraphs", "t2s", "details"):
                 conn.execute(f"DELETE FROM {table} WHERE report = ?", (rid,))
             conn.execute("DELETE FROM reports WHERE id = ?", (rid,))
     for path in changed:
@@ -496,21 +502,12 @@ def _write(
         if not isinstance(got, dict) or "sig" not in got:
             continue
         cur = conn.execute(
-            "INSERT INTO reports (path, sig, source_path, source_sig, key, date, meta, counts, chars) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                path,
-                got["sig"],
-                got["source_path"],
-                got["source_sig"],
-                got["key"],
-                got["date"],
-                got["meta"],
-                got["counts"],
-                sum(len(t) for _, t in got["paragraphs"]),
-            ),
+            "INSERT INTO reports (path, sig, source_path, source_sig, key, date) VALUES (?, ?, ?, ?, ?, ?)",
+            (path, got["sig"], got["source_path"], got["source_sig"], got["key"], got["date"]),
         )
         rid = cur.lastrowid
+        chars = sum(len(t) for _, t in got["paragraphs"])
+        conn.execute("INSERT INTO details VALUES (?, ?, ?, ?)", (rid, got["meta"], got["counts"], chars))
         conn.executemany("INSERT INTO records VALUES (?, ?)", ((rid, i) for i in got["ids"]))
         conn.executemany(
             "INSERT INTO paragraphs VALUES (?, ?, ?, ?)", ((rid, s, n, t) for s, (n, t) in enumerate(got["paragraphs"]))
