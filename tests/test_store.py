@@ -151,7 +151,7 @@ def _wrong_rows(db: Path) -> None:
     """Rows that still look right but are another build's: the code stamp differs."""
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("UPDATE stamp SET value = 'another build'")
-    conn.execute("UPDATE reports SET counts = '{\"metric\": 999}'")
+    conn.execute("UPDATE details SET counts = '{\"metric\": 999}'")
     conn.close()
 
 
@@ -325,3 +325,21 @@ def test_a_builder_that_finishes_first_is_replaced_not_doubled(
         {r for (r,) in conn.execute("SELECT report || ':' || rid FROM records")}
     )
     conn.close()
+
+
+@pytest.mark.parametrize(
+    "args", [["series", "研发经费投入强度"], ["trend", "招商"], ["show", "metric-rd-intensity"], ["reports"]]
+)
+def test_one_report_never_imports_the_store(args: list[str]) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import DATA, python_env
+
+    code = (
+        "import sys; from beibei_cli.entry import run; "
+        f"code = run(['--data', {str(DATA)!r}, *{args!r}, '-f', 'json']); "
+        "sys.stderr.write(repr(('beibei_cli.store' in sys.modules, 'sqlite3' in sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=python_env(), capture_output=True, text=True, check=False)
+    assert done.stderr.endswith("(False, False)"), done.stderr

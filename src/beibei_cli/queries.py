@@ -1007,9 +1007,9 @@ def _entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
 def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) -> list[Record]:
     """The figures whose name matches ``query`` (search's matching, among figures), one row per
     report and figure: reports by date, within a report the best match first."""
-    from beibei_cli.store import release
-
     shelf = isinstance(loaded, Shelf)
+    if shelf:  # one report never imports the store (nor sqlite3)
+        from beibei_cli.store import release
     out: list[Record] = []
     for key, report in _entries(loaded):
         hits = search_hits(
@@ -1026,7 +1026,8 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
             if shelf:
                 row["id"] = f"{key}{SEPARATOR}{m['id']}"
             out.append(shape(row, names("series")))
-        release(report)  # one report in memory at a time
+        if shelf:
+            release(report)  # one report in memory at a time
     return out
 
 
@@ -1038,20 +1039,22 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
     wanted = [t for t in terms if isinstance(t, str)] if isinstance(terms, list) else []
     if not wanted or not all(squash(t) for t in wanted):
         raise UsageError("trend needs terms to count, none of them empty (e.g. beibei trend 招商 科技创新)")
-    from beibei_cli.store import StoredReport, is_stored
-
     entries = _entries(loaded)
     store = loaded.store if isinstance(loaded, Shelf) else None
-    stored = [r.stored_id for _, r in entries if is_stored(r) and isinstance(r, StoredReport)]
+    stored: list[int] = []
+    if store is not None:  # one report never imports the store (nor sqlite3)
+        from beibei_cli.store import StoredReport, is_stored
+
+        stored = [r.stored_id for _, r in entries if is_stored(r) and isinstance(r, StoredReport)]
     # the store counts in SQL for the reports it holds, none of them loaded
     counted = store.trend(stored, wanted) if store is not None and stored else {}
     out: list[Record] = []
     for key, report in entries:
         date = _report_date(report, lang)["date"]
-        if isinstance(report, StoredReport) and (report.stored_id, wanted[0]) in counted:
-            chars = report.stored_chars
+        if counted and (report.__dict__.get("stored_id"), wanted[0]) in counted:
+            chars: int = getattr(report, "stored_chars")  # noqa: B009  (a StoredReport's)
             for term in wanted:
-                found = counted[(report.stored_id, term)]
+                found = counted[(report.__dict__["stored_id"], term)]
                 count = sum(c for _, c in found)
                 per_10k = round(count * 10000 / chars, 2) if chars else 0.0
                 row = {"report": key, "date": date, "term": term, "count": count, "per_10k": per_10k}

@@ -118,7 +118,10 @@ class Shelf:
         from beibei_cli.store import StoredReport, is_stored
 
         stored = {r.stored_id: k for k, r in self.entries if is_stored(r) and isinstance(r, StoredReport)}
-        found = {stored[i] for i in self.store.holders(rid, stored)} if self.store is not None and stored else set()
+        held = self.store.holders(rid, stored) if self.store is not None and stored else set()
+        if held is None:  # the store found damaged now: every report by its records
+            return [k for k, r in self.entries if rid in r.by_id()]
+        found = {stored[i] for i in held}
         return [k for k, r in self.entries if k in found or (k not in stored.values() and rid in r.by_id())]
 
     def owners(self) -> dict[str, list[str]]:

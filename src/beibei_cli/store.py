@@ -119,8 +119,20 @@ class StoredReport(Report):
 
     def __getattr__(self, name: str) -> Any:
         if name in ("meta", "stored_counts", "stored_chars"):
-            meta, counts, chars = self.__dict__["stored_store"].details()[self.__dict__["stored_id"]]
-            self.__dict__.update(meta=json.loads(meta), stored_counts=json.loads(counts), stored_chars=chars)
+            found = self.__dict__["stored_store"].details().get(self.__dict__["stored_id"])
+            if found is not None:
+                meta, counts, chars = found
+                self.__dict__.update(meta=json.loads(meta), stored_counts=json.loads(counts), stored_chars=chars)
+                return self.__dict__[name]
+            # the store was lost under us (damaged): the report itself answers
+            from beibei_cli.report import squash
+
+            self.__getattr__("records")  # loads the report
+            state = self.__dict__
+            counts = {kind: len(recs) for kind, recs in state["records"].items()}
+            counts["paragraph"] = len(state["paragraphs"])
+            chars = sum(len(squash(p["text"])) for p in state["paragraphs"])
+            self.__dict__.update(stored_counts=counts, stored_chars=chars)
             return self.__dict__[name]
         if name.startswith("stored_") or name.startswith("__"):
             raise AttributeError(name)
@@ -309,21 +321,53 @@ class Store:
         self.conn = conn
         self.path = path
         self._details: dict[int, tuple[str, str, int]] | None = None
+        self.gone = False
 
     def details(self) -> dict[int, tuple[str, str, int]]:
-        """Report id -> its meta and counts (JSON) and its characters, for every report at once."""
+        """Report id -> its meta and counts (JSON) and its characters, for every report at once
+        (none when the store is found damaged now: each report then answers for itself)."""
         if self._details is None:
-            self._details = {r[0]: r[1:] for r in self.conn.execute("SELECT report, meta, counts, chars FROM details")}
+            import sqlite3  # (a shelf's only: one report never imports it)
+
+            try:
+                rows = self.conn.execute("SELECT report, meta, counts, chars FROM details").fetchall()
+            except sqlite3.DatabaseError:
+                rows = self.lost()
+            self._details = {r[0]: r[1:] for r in rows}
         return self._details
 
-    def holders(self, rid: str, ids: Iterable[int]) -> set[int]:
-        """The store ids (among ``ids``) of the reports that hold record ``rid``."""
+    def lost(self) -> list[Any]:
+        """The database found damaged in the middle of a command: it is removed (built anew by
+        the next), and this command is answered by the reports themselves."""
+        self.conn.close()
+        discard(self.path)
+        self.gone = True
+        return []
+
+    def holders(self, rid: str, ids: Iterable[int]) -> set[int] | None:
+        """The store ids (among ``ids``) of the reports that hold record ``rid`` (None when the
+        store is found damaged now)."""
+        import sqlite3
+
         wanted = set(ids)
-        return {r for (r,) in self.conn.execute("SELECT report FROM records WHERE rid = ?", (rid,)) if r in wanted}
+        try:
+            found = self.conn.execute("SELECT report FROM records WHERE rid = ?", (rid,)).fetchall()
+        except sqlite3.DatabaseError:
+            return None
+        return {r for (r,) in found if r in wanted}
 
     def trend(self, ids: list[int], terms: list[str]) -> dict[tuple[int, str], list[tuple[int, int]]]:
         """(report, term) -> (paragraph n, occurrences) of each paragraph holding the term, as
         ``trend_rows`` counts them: the term squashed, then made simplified by each report's table."""
+        import sqlite3
+
+        try:
+            return self._trend(ids, terms)
+        except sqlite3.DatabaseError:
+            self.lost()
+            return {}  # each report counts for itself
+
+    def _trend(self, ids: list[int], terms: list[str]) -> dict[tuple[int, str], list[tuple[int, int]]]:
         from beibei_cli.report import squash
 
         wanted = set(ids)
