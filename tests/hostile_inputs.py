@@ -267,6 +267,21 @@ CASES: list[Case] = [
     ),
     Case("arguments", "timeline --until 0000", ["timeline", "--until", "0000"], 2, "year out of range"),
     Case("arguments", "search 招商 -n ٣ (Arabic-Indic digit)", ["search", "招商", "-n", "٣"], 2, "ASCII digits"),
+    Case(
+        "report file",
+        "--data FILE: a metric name of 20,001 characters",
+        ["--no-cache", "--data", "{dir}/report.yaml", "metrics"],
+        2,
+        "the limit for a field is 20,000",
+        _report_with("    name: 规划期（未来年数）\n", "    name: " + "研" * 20_001 + "\n"),
+    ),
+    Case(
+        "arguments",
+        "metrics --pillar $'\\xff' (an undecodable byte)",
+        ["metrics", "--pillar", "\udcff"],
+        2,
+        "unknown pillar '\\xff'",
+    ),
     Case("arguments", "metrics -n 1_0", ["metrics", "-n", "1_0"], 2, "ASCII digits"),
     Case("arguments", "source --para ３", ["source", "--para", "３"], 2, "ASCII digits"),
     Case(
@@ -276,6 +291,14 @@ CASES: list[Case] = [
         2,
         "BEIBEI_MAX_BYTES",
         env={"BEIBEI_MAX_BYTES": "lots"},
+    ),
+    Case(
+        "environment",
+        "BEIBEI_MAX_BYTES=1000 (the report cached or not)",
+        ["metrics", "-f", "json"],
+        2,
+        "over the 1000-byte limit",
+        env={"BEIBEI_MAX_BYTES": "1000"},
     ),
     Case(
         "environment",

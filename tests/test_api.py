@@ -119,7 +119,7 @@ def test_no_match_is_an_empty_list(report: api.Report) -> None:
         (lambda r: r.cite("nope"), "no record with id 'nope'"),
         (lambda r: r.cite("para-31", format="html"), "cite prints plain or md, not 'html'"),
         (lambda r: r.timeline(since="2022-13"), "--since"),
-        (lambda r: r.entities(type="club"), "unknown type 'club'"),
+        (lambda r: r.entities(type="club"), "unknown entity type 'club'"),
         (lambda r: r.source(para=0), "para must be 1 or more"),
         (lambda r: r.with_lang("fr"), "unknown language 'fr'"),
     ],

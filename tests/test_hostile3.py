@@ -307,13 +307,13 @@ def test_xlsx_refuses_more_rows_than_a_sheet_holds() -> None:
 
 
 def test_xlsx_of_a_long_name_exits_2_and_writes_nothing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """No field of a report holds more than an Excel cell (schema.MAX_FIELD_CHARS); a paragraph
+    of the article can: `source -f xlsx` refuses it rather than cut it."""
     path = _copy(tmp_path)
-    text = path.read_text(encoding="utf-8")
-    long = "y" * 40000
-    text = text.replace("    name_en: Planning horizon (the next five years)\n", f"    name_en: {long}\n", 1)
-    path.write_text(text, encoding="utf-8")
+    source = tmp_path / "source.txt"
+    source.write_text(source.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + "研" * 40000 + "\n", encoding="utf-8")
     out = tmp_path / "out.xlsx"
-    r = run("--data", str(path), "--lang", "en", "metrics", "-f", "xlsx", "-o", str(out))
+    r = run("--data", str(path), "source", "-f", "xlsx", "-o", str(out))
     assert r.code == 2 and "32,767 characters" in r.err and len(r.err.splitlines()) == 1, r.err
     assert not out.exists()
 
@@ -714,3 +714,56 @@ def test_a_value_is_a_plain_decimal_number(tmp_path: Path, value: str, message: 
     data, problems = check(str(path))
     assert data is None and any(message in p["message"] for p in problems), problems
     assert not any("set_int_max_str_digits" in p["message"] for p in problems)
+
+
+# -- 10, 13 and 17, the rest: a bounded field, the limit on a cached report, bytes as bytes --------
+
+
+def test_a_field_longer_than_the_limit_is_refused_with_its_position(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A 1 MB name passed validate and then cost a minute to index: now validate (and every
+    load) refuses a text field over schema.MAX_FIELD_CHARS, naming where it is."""
+    from beibei_cli.schema import MAX_FIELD_CHARS
+
+    path = _copy(tmp_path)
+    text = DATA.read_text(encoding="utf-8")
+    at = text.index("\n    name: ", text.index("\nmetrics:"))
+    end = text.index("\n", at + 1)
+    line = text[: at + 1].count("\n") + 1
+    for size, refused in ((MAX_FIELD_CHARS, False), (MAX_FIELD_CHARS + 1, True)):
+        path.write_text(text[:at] + "\n    name: " + "研" * size + text[end:], encoding="utf-8")
+        checked = run("validate", str(path))
+        if not refused:
+            assert checked.code == 0, checked.out
+            continue
+        assert checked.code == 2 and f"report.yaml:{line}:11: metrics[0].name: is 20,001 characters long" in checked.out
+        loaded = run("--no-cache", "--data", str(path), "metrics", "-f", "json")
+        assert loaded.code == 2 and "the limit for a field is 20,000" in loaded.err and loaded.out == ""
+
+
+def test_max_bytes_holds_for_a_cached_report(run, tmp_path: Path, own_cache: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _copy(tmp_path)
+    assert run("--data", str(path), "metrics", "-f", "json").code == 0  # now cached
+    limited = run("--data", str(path), "metrics", "-f", "json", env={"BEIBEI_MAX_BYTES": "1000"})
+    assert limited.code == 2 and "over the 1000-byte limit" in limited.err and limited.out == ""
+    assert run("--data", str(path), "metrics", "-f", "json").code == 0  # and the limit's gone with the variable
+
+
+@pytest.mark.parametrize("args", [["metrics", "--pillar", "a\udcff"], ["show", "x\udcfe"], ["metrics", "-f", "\udcff"]])
+def test_an_undecodable_byte_in_an_argument_is_shown_as_that_byte(run, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    done = run(*args)
+    assert done.code == 2 and "\\udc" not in done.err and ("\\xff" in done.err or "\\xfe" in done.err), done.err
+
+
+@posix_only
+@pytest.mark.parametrize(("args", "code"), [(["show", "nope"], 2), (["export", "-o", "{out}"], 0)])
+def test_a_full_stderr_does_not_change_the_exit_code(tmp_path: Path, args: list[str], code: int) -> None:
+    import subprocess
+
+    from tests.conftest import PYTHON, python_env
+
+    argv = [a.replace("{out}", str(tmp_path / "x.md")) for a in args]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [PYTHON, "-m", "beibei_cli", *argv], stdout=subprocess.DEVNULL, stderr=full, env=python_env(), timeout=60
+        )
+    assert done.returncode == code

@@ -411,3 +411,33 @@ def test_kinds_and_sections_by_their_chinese_names(run) -> None:  # type: ignore
 
     assert listed("search", "招商", "--in", "案例,數據") == listed("search", "招商", "--in", "cases,metrics")
     assert listed("metrics", "--section", "數說成效") == listed("metrics", "--section", "results")
+
+
+@pytest.mark.parametrize(
+    ("option", "typed", "as_"),
+    [
+        (["metrics", "--section"], "shushuochengxiao", "results"),
+        (["metrics", "--section"], "sscx", "results"),
+        (["metrics", "--section"], "kejichuangxin", "tech-innovation"),  # held in 以科技创新带动转型
+        (["search", "招商", "--in"], "anli", "cases"),
+        (["search", "招商", "--in"], "anli,shuju", "cases,metrics"),
+        (["entities", "--type"], "qiye", "company"),
+        (["entities", "--type"], "企業", "company"),
+        (["entities", "--type"], "Company", "company"),
+        (["entities", "--type"], "jigou", "institution"),  # the whole reading, not 政府机构's tail
+    ],
+)
+def test_sections_kinds_and_entity_types_by_pinyin(run, option: list[str], typed: str, as_: str) -> None:  # type: ignore[no-untyped-def]
+    def listed(value: str) -> list[str]:
+        done = run(*option, value, "-f", "json")
+        assert done.code == 0, done.err
+        return [r["id"] for r in json.loads(done.out)]
+
+    expected = listed(as_)
+    assert expected and listed(typed) == expected
+
+
+def test_an_ambiguous_pinyin_section_names_the_candidates(run) -> None:  # type: ignore[no-untyped-def]
+    done = run("metrics", "--section", "yi")  # 以生态…, 以科技…, 以民营…, 以城乡…
+    assert done.code == 2 and "reads as more than one section" in done.err and "tech-innovation" in done.err
+    assert len(done.err.strip().splitlines()) == 1

@@ -278,3 +278,30 @@ def test_source_on_a_shelf_says_which_report(run, tmp_path: Path) -> None:  # ty
     copy_report(tmp_path / "s" / "b", "b.yaml")
     result = run("--data", str(tmp_path / "s"), "source", "--para", "31", "-f", "plain")
     assert [line.split("\t")[:2] for line in result.out.splitlines()] == [["a", "31"], ["b", "31"]]
+
+
+@pytest.mark.parametrize("query", ["招商", "zhaoshang", "private enterprises", "GDP增长"])
+def test_search_on_a_shelf_ranks_as_each_report_does(run, tmp_path: Path, query: str) -> None:  # type: ignore[no-untyped-def]
+    """The order is the ranking, printed as rank 1, 2, …: a report's hits in its own order, and on
+    a shelf of two copies each report's best hit before either's second (not one score for all)."""
+    single = rows(run("--data", str(DATA), "search", query, "-f", "json").out)
+    assert [h["rank"] for h in single] == list(range(1, len(single) + 1))
+    copy_report(tmp_path / "shelf", "a.yaml")
+    copy_report(tmp_path / "shelf" / "b", "b.yaml")
+    shelf = rows(run("--data", str(tmp_path / "shelf"), "search", query, "-f", "json").out)
+    assert [h["rank"] for h in shelf] == list(range(1, len(shelf) + 1))
+    assert [h["id"] for h in shelf[::2]] == [f"a:{h['id']}" for h in single]
+    assert [h["id"] for h in shelf[1::2]] == [f"b:{h['id']}" for h in single]
+
+
+def test_reports_counts_the_records_still_in_draft(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import ROOT
+
+    copy_report(tmp_path / "shelf", "curated.yaml")
+    article = ROOT.parent / "shared" / "source" / "beibei-report.txt"
+    if not article.exists():
+        article = SOURCE
+    assert run("draft", str(article), "-o", str(tmp_path / "shelf" / "drafted.yaml")).code == 0
+    listed = {r["key"]: r for r in rows(run("--data", str(tmp_path / "shelf"), "reports", "-f", "json").out)}
+    assert listed["curated"]["drafts"] == 0
+    assert listed["drafted"]["drafts"] == listed["drafted"]["records"] > 0

@@ -36,14 +36,19 @@ QUERIES = [
 @pytest.fixture
 def shelf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Three reports: one dated earlier, one with a figure's id of its own and one more
-    paragraph, one keyed by report.key; each test with a cache folder of its own."""
+    paragraph, one keyed by report.key with a draft record; each test with a cache folder of its own."""
     monkeypatch.setenv("BEIBEI_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "s"
     dated(copy_report(folder, "early.yaml"), "2021-01")
     copy_report(folder / "b", "late.yaml", rename=True)
     with open(folder / "b" / "source.txt", "a", encoding="utf-8") as handle:
         handle.write("\n招商引资，再招商。\n")
-    copy_report(folder / "c", "third.yaml", key="keyed")
+    third = copy_report(folder / "c", "third.yaml", key="keyed")
+    text = third.read_text(encoding="utf-8")  # a record still in draft: reports counts it
+    third.write_text(
+        text.replace("  - id: metric-rd-intensity\n", "  - id: metric-rd-intensity\n    draft: true\n", 1),
+        encoding="utf-8",
+    )
     return folder
 
 

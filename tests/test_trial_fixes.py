@@ -245,3 +245,10 @@ def test_entity_type_by_the_chinese_the_tables_show(run, fast: bool) -> None:  #
     assert beibei_cli.load().entities(type=value_name("university", "zh")) == beibei_cli.load().entities(
         type="university"
     )
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("args", [["metrics", "--fields", "id,id"], ["search", "招商", "--fields", "id,title, id"]])
+def test_a_field_named_twice_is_refused_not_dropped(run, args: list[str], fast: bool) -> None:  # type: ignore[no-untyped-def]
+    done = run(*args, "-f", "tsv", fast=fast)
+    assert done.code == 2 and "--fields names 'id' twice" in done.err and done.out == "", done.err

@@ -44,7 +44,10 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from beibei_cli.errors import BeibeiError, DataError, UsageError
 
 if TYPE_CHECKING:
-    from beibei_cli.report import Report as _Loaded
+    from beibei_cli.report import Report as _One
+    from beibei_cli.shelf import Shelf
+
+    _Loaded = _One | Shelf
 
 __all__ = [
     "load",
@@ -110,8 +113,16 @@ def fields(kind: str) -> list[tuple[str, str, str]]:
 LANGS = ("zh", "en")
 
 
-def load(path: str | None = None, *, lang: str = "zh", cache: bool = True) -> Report:
+def load(
+    path: str | list[str] | None = None, *, lang: str = "zh", cache: bool = True, reports: list[str] | None = None
+) -> Report:
     """Load a report: ``path`` (a report YAML), else ``$BEIBEI_DATA``, else the packaged report.
+
+    A folder of report files, or a list of paths, is a shelf, as ``--data`` gives it: every
+    row then carries ``report`` (the report's key) and its ids are ``KEY:ID``; ``get`` and
+    ``cite`` take ``KEY:ID`` (a bare id where it is unique); ``reports()`` lists the shelf and
+    any report that failed to load (the others answer). A shelf where no report loads raises
+    DataError. ``reports`` keeps only the reports whose key matches one of its globs (``--report``).
 
     ``lang="en"`` puts the curated English in ``name``/``title``/``summary``, as
     ``beibei --lang en``; in every language ``name_en``... hold the English and
@@ -130,14 +141,38 @@ def load(path: str | None = None, *, lang: str = "zh", cache: bool = True) -> Re
 
     from beibei_cli.report import load_report
 
-    if path is not None:
-        fspath = os.fspath(path) if isinstance(path, os.PathLike) else path
+    def text(one: Any) -> str:
+        fspath = os.fspath(one) if isinstance(one, os.PathLike) else one
         if not isinstance(fspath, str):
-            raise UsageError(f"load(): path must be text or a path-like object, got {path!r}")
-        path = fspath
+            raise UsageError(f"load(): path must be text or a path-like object, got {one!r}")
+        return fspath
+
+    data: str | list[str] | None = None
+    if isinstance(path, (list, tuple)):
+        if not path:
+            raise UsageError("load(): the list of paths is empty")
+        data = [text(p) for p in path]
+    elif path is not None:
+        data = text(path)
     if not isinstance(cache, bool):
         raise UsageError(f"load(): cache must be True or False, got {cache!r}")
-    return Report(load_report(path, use_cache=cache), lang=_lang(lang))
+    language = _lang(lang)
+    from beibei_cli import shelf
+
+    if reports is not None and (
+        not isinstance(reports, (list, tuple)) or not all(isinstance(r, str) and r for r in reports)
+    ):
+        raise UsageError(f"load(): reports must be a list of keys or globs, got {reports!r}")
+    if shelf.is_shelf(data):
+        loaded = shelf.load(data, use_cache=cache)
+        if not loaded.entries:
+            errors = "; ".join(f"{error}" for _, error in loaded.failed[:3])
+            raise DataError(f"no report of the shelf loaded ({len(loaded.failed)} failed): {errors}")
+        return Report(loaded.only(list(reports)) if reports else loaded, lang=language)
+    one = load_report(shelf.single(data), use_cache=cache)
+    if reports:
+        shelf.Shelf([(shelf.own_key(one), one)], []).only(list(reports))  # a key that is not this one's: refused
+    return Report(one, lang=language)
 
 
 def entity_types() -> list[str]:
@@ -266,7 +301,29 @@ class Report:
         self.lang = _lang(lang)
 
     def __repr__(self) -> str:
+        from beibei_cli.shelf import Shelf
+
+        if isinstance(self._report, Shelf):
+            return f"<beibei_cli.Report shelf of {len(self._report.entries)} reports lang={self.lang!r}>"
         return f"<beibei_cli.Report {self._report.data_path!r} lang={self.lang!r}>"
+
+    def only(self, key: str) -> Report:
+        """One report of a shelf by its key, as a report of its own (bare ids); on one report, itself."""
+        from beibei_cli.shelf import Shelf
+
+        if not isinstance(self._report, Shelf):
+            return self
+        if not isinstance(key, str) or key not in self._report.by_key:
+            known = ", ".join(k for k, _ in self._report.entries[:20])
+            raise UsageError(f"only(): no report with key {key!r} on the shelf (keys: {known})")
+        return Report(self._report.by_key[key], lang=self.lang)
+
+    @property
+    def is_shelf(self) -> bool:
+        """Whether this is a shelf of reports (rows carry ``report``, ids are ``KEY:ID``)."""
+        from beibei_cli.shelf import Shelf
+
+        return isinstance(self._report, Shelf)
 
     def with_lang(self, lang: str) -> Report:
         """The same report, its rows in another language (``zh`` or ``en``).
@@ -285,9 +342,14 @@ class Report:
         return copied
 
     def info(self) -> Info:
-        """Title, region, date, files, versions and counts of each kind of record."""
+        """Title, region, date, files, versions and counts of each kind of record; on a shelf,
+        ``{"reports": [...]}``: each report's, with its ``report`` key, as ``beibei info`` prints them."""
         from beibei_cli import queries
+        from beibei_cli.shelf import Shelf
 
+        if isinstance(self._report, Shelf):
+            every = [queries.on_shelf(key, queries.info_record(one, self.lang)) for key, one in self._report]
+            return {"reports": _copy(every)}
         return _copy(queries.info_record(self._report, self.lang))  # type: ignore[no-any-return]
 
     @_documented("metrics")
@@ -327,7 +389,8 @@ class Report:
 
         if not isinstance(id, str):
             raise UsageError(f"get(): id must be text such as metric-rd-intensity, got {id!r}")
-        return _copy(queries.show_record(self._report, id.strip(), self.lang))  # type: ignore[no-any-return]
+        found = queries.shelf_record(self._report, id.strip(), queries.show_record, self.lang)
+        return _copy(found)  # type: ignore[no-any-return]
 
     def cite(self, id: str, *, format: Literal["plain", "md"] = "plain") -> str:
         """A record's quote with its paragraph number and the report's title, as ``beibei cite``
@@ -338,7 +401,7 @@ class Report:
             raise UsageError(f"cite prints plain or md, not {format!r}")
         if not isinstance(id, str):
             raise UsageError(f"cite(): id must be text such as metric-rd-intensity, got {id!r}")
-        return output.citation(queries.citation(self._report, id.strip()), format, self.lang)
+        return output.citation(queries.shelf_record(self._report, id.strip(), queries.citation), format, self.lang)
 
     @_documented("timeline")
     def timeline(self, **options: Any) -> list[Event]:

@@ -151,7 +151,15 @@ def complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
     return [prefix + f for f in contract.names(q["rows"]) if f.startswith(last)]
 
 
+def complete_entity_types(incomplete: str) -> list[str]:
+    """The entity types and their Chinese names."""
+    from beibei_cli.models import ENTITY_TYPES, ENTITY_TYPES_ZH
+
+    return [t for t in (*ENTITY_TYPES, *ENTITY_TYPES_ZH) if t.startswith(incomplete)]
+
+
 COMPLETERS: dict[str, Callable[..., list[str]]] = {
+    "entity_types": complete_entity_types,
     "ids": complete_ids,
     "pillars": complete_pillars,
     "fields": complete_fields,

@@ -106,7 +106,19 @@ FORMAT_OF_SUFFIX = {
 
 
 # ``export -o FILE`` without ``--format``: the same, among the formats export writes.
-EXPORT_FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+EXPORT_FORMAT_OF_SUFFIX = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".db": "sqlite",
+    ".sqlite": "sqlite",
+    ".sqlite3": "sqlite",
+}
+
+
+# ``series``/``trend`` -o names that write the page with a chart (the other listings draw none)
+HTML_SUFFIXES = (".html", ".htm")
 
 
 # -o names whose format is plain text when --format is not given (none: a bare name, out.txt)
@@ -133,7 +145,7 @@ def output_format(format: str | None, output_path: str | None) -> str:
     return output.default_format(format)
 
 
-def write_output(ctx: Ctx, data: bytes, output_path: str | None, *, binary: bool = False) -> None:
+def write_output(ctx: Ctx, data: bytes, output_path: str | None, *, binary: bool = False, name: str = "xlsx") -> None:
     """Data to the -o file or to stdout; a binary format is refused at a terminal.
 
     A file is written by ``files.write_output``: atomically over a regular file, through
@@ -150,7 +162,7 @@ def write_output(ctx: Ctx, data: bytes, output_path: str | None, *, binary: bool
         return
     if binary:
         if output.stdout_is_tty():
-            raise UsageError("xlsx is a binary format: give -o FILE, or redirect the output to a file")
+            raise UsageError(f"{name} is a binary format: give -o FILE, or redirect the output to a file")
         output.write_binary(data)
         return
     if data:
@@ -545,23 +557,36 @@ def reports(ctx: Ctx, **values: Any) -> int:
 def series(ctx: Ctx, **values: Any) -> int:
     filters, printing = _split(declare.SERIES, values)
     found = queries.series_rows(ctx.loaded, lang=ctx.lang, **filters)
-    _across(ctx, declare.SERIES, "series", found, printing, "amount", "base_unit")
+    asked = filters["query"] if isinstance(filters["query"], list) else [filters["query"]]
+    _across(ctx, declare.SERIES, "series", found, printing, "amount", "base_unit", asked)
     return ExitCode.OK if found else ExitCode.NO_MATCH
 
 
 def trend(ctx: Ctx, **values: Any) -> int:
     filters, printing = _split(declare.TREND, values)
     found = queries.trend_rows(ctx.loaded, lang=ctx.lang, **filters)
-    _across(ctx, declare.TREND, "trend", found, printing, "per_10k", "term")
+    _across(ctx, declare.TREND, "trend", found, printing, "per_10k", "term", list(filters["terms"]))
     return ExitCode.OK if any(r["count"] for r in found) else ExitCode.NO_MATCH
 
 
 def _across(
-    ctx: Ctx, query: dict[str, Any], kind: str, found: list[Record], printing: dict[str, Any], size: str, group: str
+    ctx: Ctx,
+    query: dict[str, Any],
+    kind: str,
+    found: list[Record],
+    printing: dict[str, Any],
+    size: str,
+    group: str,
+    asked: list[str],
 ) -> None:
     """A listing across reports; in a terminal table each row has a bar (``scale``), its
     ``size`` against the largest among the rows of the same ``group`` (a bar compares only
     figures whose units agree)."""
+    if printing["format"] == "html" or (
+        printing["format"] is None and suffix(printing["output_path"]) in HTML_SUFFIXES
+    ):
+        _across_page(ctx, query, kind, found, printing, asked)
+        return
     fmt = output_format(printing["format"], printing["output_path"])
     if fmt != "table" or printing["fields"] is not None:
         _listing(ctx, query, kind, found, printing)
@@ -581,6 +606,30 @@ def _across(
         limit=printing["limit"],
         output_path=printing["output_path"],
     )
+
+
+def _across_page(
+    ctx: Ctx, query: dict[str, Any], kind: str, found: list[Record], printing: dict[str, Any], asked: list[str]
+) -> None:
+    """``series`` or ``trend`` as a self-contained page: a chart of the rows and their table
+    (the declared columns, or ``--fields``)."""
+    from beibei_cli.output import charts  # the page: only this format
+
+    limit, fields = printing["limit"], printing["fields"]
+    shown = found if limit is None else found[:limit]
+    table = output.select_fields(shown, fields, declared_fields(kind))
+    if fields is None:
+        columns = [*query["columns"], *(["quote"] if kind == "series" else [])]
+        table = [{k: r.get(k) for k in columns} for r in shown]
+    if kind == "series":
+        page = charts.series_page(shown, table, " ".join(asked), ctx.lang)
+    else:
+        page = charts.trend_page(shown, table, asked, ctx.lang)
+    output_path = printing["output_path"]
+    if output_path and output_path != "-":
+        write_output(ctx, page.encode("utf-8"), output_path)
+    else:
+        output.write(page.removesuffix("\n"))
 
 
 def cite(ctx: Ctx, *, id: list[str], format: str | None) -> int:
@@ -713,16 +762,24 @@ def cache_clear(ctx: Ctx) -> int:
 
 
 def export(ctx: Ctx, *, format: str | None, output_path: str | None) -> int:
-    from beibei_cli.output import export as exporter  # the document renderers: only this command
-
     if format is None:  # as the listing commands: the -o file's extension, else md
         ext = suffix(output_path)
         if ext and ext not in EXPORT_FORMAT_OF_SUFFIX:
             raise UsageError(
-                f"export writes md (.md, .markdown) or html (.html, .htm), and {output_path} names neither: "
-                "give --format md or --format html"
+                f"export writes md (.md, .markdown), html (.html, .htm) or sqlite (.db, .sqlite, .sqlite3), "
+                f"and {output_path} names none of them: give --format md, html or sqlite"
             )
         format = EXPORT_FORMAT_OF_SUFFIX.get(ext, "md")
+    if format == "sqlite":
+        return _export_sqlite(ctx, output_path)
+    from beibei_cli.output import export as exporter  # the document renderers: only this command
+
+    loaded = ctx.loaded
+    if ctx.on_shelf:
+        raise UsageError(
+            f"export --format {format} writes one report and --data names {len(queries.entries(loaded))}: "
+            "give one report file, or --format sqlite for the whole shelf"
+        )
     document = queries.document(ctx.report, ctx.lang)  # the rows of every listing, as they print
     text = exporter.markdown(document, ctx.lang) if format == "md" else exporter.html(document, ctx.lang)
     if output_path and output_path != "-":
@@ -732,14 +789,28 @@ def export(ctx: Ctx, *, format: str | None, output_path: str | None) -> int:
     return ExitCode.OK
 
 
-def mcp(ctx: Ctx) -> int:
-    from beibei_cli import shelf
+def _export_sqlite(ctx: Ctx, output_path: str | None) -> int:
+    """The shelf (or the one report) as a SQLite database: each listing's rows, report by report."""
+    if not (output_path and output_path != "-") and output.stdout_is_tty():
+        raise UsageError("sqlite is a binary format: give -o FILE, or redirect the output to a file")
+    from beibei_cli.output import sqlite  # sqlite3: only this format
 
-    if shelf.is_shelf(ctx.data):
-        raise UsageError("beibei mcp serves one report for now: give --data one report file")
+    loaded = ctx.loaded
+    entries = queries.entries(loaded)
+    listings = {
+        listing: [(key, queries.run(report, listing, {}, ctx.lang)) for key, report in entries]
+        for _, listing, _ in sqlite.TABLES
+    }
+    data = sqlite.database(listings, queries.report_rows(loaded, lang=ctx.lang))
+    write_output(ctx, data, output_path, binary=True, name="sqlite")
+    return ExitCode.OK
+
+
+def mcp(ctx: Ctx) -> int:
     from beibei_cli.mcp_server import serve  # the MCP SDK (and pydantic): only this command
 
-    return serve(data=shelf.single(ctx.data), lang=ctx.lang, use_cache=not ctx.no_cache)
+    # one report, or a shelf (--report keeps some of it)
+    return serve(data=ctx.data, lang=ctx.lang, use_cache=not ctx.no_cache, reports=ctx.only or None)
 
 
 # Each declared command's handler (declare.QUERIES), for both parsers.

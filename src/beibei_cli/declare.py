@@ -27,7 +27,7 @@ A parameter is a dict:
 
 from __future__ import annotations
 
-from beibei_cli.models import ENTITY_TYPES, ENTITY_TYPES_ZH, METRIC_KINDS, METRIC_SORTS, METRIC_STATUSES
+from beibei_cli.models import ENTITY_TYPES, METRIC_KINDS, METRIC_SORTS, METRIC_STATUSES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ RECORD_FORMATS = ("table", "plain", "json", "yaml")
 COLOR_CHOICES = ("auto", "always", "never")
 LANGS = ("zh", "en")
 CITE_FORMATS = ("plain", "md")
-EXPORT_FORMATS = ("md", "html")
+EXPORT_FORMATS = ("md", "html", "sqlite")
 
 
 def param(
@@ -151,6 +151,24 @@ OUTPUT = param(
     "names (.csv .tsv .json .jsonl .yaml .md .xlsx), else plain. xlsx needs -o or a redirect.",
 )
 LISTING = [LIMIT, FORMAT, FIELDS, NO_HEADER, OUTPUT]
+# series and trend also write a page with a chart (html); the other listings have no chart to draw
+ACROSS_FORMATS = (*FORMATS, "html")
+ACROSS_LISTING = [
+    LIMIT,
+    param(
+        "format",
+        "--format",
+        "-f",
+        choices=ACROSS_FORMATS,
+        api=None,
+        role="output",
+        help="Output format. Default: table on a terminal, plain (tab-separated) when piped. "
+        "xlsx is an Excel workbook (with -o FILE); html a self-contained page with a chart (-o FILE.html picks it).",
+    ),
+    FIELDS,
+    NO_HEADER,
+    OUTPUT,
+]
 RECORD_FORMAT = param(
     "format", "--format", "-f", choices=RECORD_FORMATS, api=None, role="output", help="table, plain, json or yaml."
 )
@@ -442,8 +460,12 @@ ENTITIES = query(
             "type",
             "--type",
             "-t",
-            choices=(*ENTITY_TYPES, *ENTITY_TYPES_ZH),
-            help="Only this type of entity (government, company, university, ...; or its Chinese name, 企业).",
+            metavar="TYPE",
+            complete="entity_types",
+            schema={"type": "string", "examples": list(ENTITY_TYPES)},
+            help="Only this type of entity: "
+            + ", ".join(ENTITY_TYPES)
+            + "; or its Chinese name (企业, 企業) or pinyin (qiye).",
         ),
         *LISTING,
     ],
@@ -615,7 +637,7 @@ REPORTS = query(
     "The reports loaded (a shelf: --data FOLDER): key, title, date, records, and any that failed.",
     [*LISTING],
     rows="report",
-    columns=("key", "title", "region", "date", "records", "error"),
+    columns=("key", "title", "region", "date", "records", "drafts", "error"),
     epilog="""\
 beibei --data reports/ reports
 beibei --data a.yaml --data b.yaml reports --format json""",
@@ -632,7 +654,7 @@ SERIES = query(
             help="The figure's name (Chinese, pinyin or English, matched as search does).",
             schema={"type": "string", "description": "A figure's name, e.g. 研发经费投入强度."},
         ),
-        *LISTING,
+        *ACROSS_LISTING,
     ],
     rows="series",
     columns=("report", "date", "name", "figure", "status", "para"),
@@ -643,7 +665,8 @@ SERIES = query(
     "written, value, unit, amount in base units, status, verbatim `quote` and paragraph `para`.",
     epilog="""\
 beibei --data reports/ series 研发经费投入强度
-beibei series yanfa --format json""",
+beibei series yanfa --format json
+beibei --data reports/ series 研发经费投入强度 -o rd.html""",
 )
 
 TREND = query(
@@ -657,7 +680,7 @@ TREND = query(
             help="The terms to count (each as written; traditional characters read as simplified).",
             schema={"type": "array", "items": {"type": "string"}, "description": "Terms, e.g. [招商, 科技创新]."},
         ),
-        *LISTING,
+        *ACROSS_LISTING,
     ],
     rows="trend",
     columns=("report", "date", "term", "count", "per_10k", "paras"),
@@ -668,7 +691,8 @@ TREND = query(
     "characters, and the paragraphs it occurs in.",
     epilog="""\
 beibei --data reports/ trend 招商 科技创新
-beibei trend 招商 --format json""",
+beibei trend 招商 --format json
+beibei --data reports/ trend 招商 科技创新 -o trend.html""",
 )
 
 CITE = query(
@@ -685,7 +709,7 @@ beibei cite case-tenghai-land --format md""",
 
 EXPORT = query(
     "export",
-    "The whole report as one Markdown document or one self-contained HTML page.",
+    "The whole report as one Markdown document or one self-contained HTML page; the shelf as a SQLite database.",
     [
         param(
             "format",
@@ -694,7 +718,8 @@ EXPORT = query(
             choices=EXPORT_FORMATS,
             api=None,
             role="output",
-            help="md or html. Default: the one the -o file's extension names (.md .markdown .html .htm), else md.",
+            help="md, html or sqlite (every listing as a table, searchable in datasette; needs -o or a redirect). "
+            "Default: the one the -o file's extension names (.md .markdown .html .htm .db .sqlite .sqlite3), else md.",
         ),
         param(
             "output_path",
@@ -710,7 +735,8 @@ EXPORT = query(
     ],
     epilog="""\
 beibei export > report.md
-beibei export -o report.html""",
+beibei export -o report.html
+beibei --data reports/ export -o shelf.db""",
 )
 
 VALIDATE = query(

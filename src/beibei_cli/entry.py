@@ -100,7 +100,7 @@ def run(argv: list[str] | None = None) -> int:
         from beibei_cli.output import write_err
 
         if exc.exit_code != ExitCode.NO_MATCH and exc.message:
-            write_err(f"beibei: {exc.message}")  # one line: details are for validate and the API
+            write_err(f"beibei: {bytes_shown(exc.message)}")  # one line: details are for validate and the API
         return exc.exit_code
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
@@ -118,6 +118,16 @@ def run(argv: list[str] | None = None) -> int:
             f"beibei: internal error: {type(exc).__name__}: {exc} (run with --debug for details; please report it)"
         )
         return ExitCode.INTERNAL
+
+
+def bytes_shown(message: str) -> str:
+    r"""``message`` with each undecodable byte of an argument, which Python's ``repr`` of the value
+    wrote as ``\udcff``, written as the byte it was: ``\xff`` (as file names are shown)."""
+    if "\\udc" not in message:
+        return message
+    import re
+
+    return re.sub(r"(?<!\\)\\udc([89a-f][0-9a-f])", r"\\x\1", message)
 
 
 def _silence_stdout() -> None:

@@ -152,9 +152,12 @@ def _grounded(report: "Report", hit: dict[str, Any]) -> dict[str, Any]:
     record itself: ``get_record``'s whole record, with a paragraph's every quoting record, costs
     more than the search)."""
     from beibei_cli.queries import find_record, kind_of
+    from beibei_cli.shelf import Shelf
 
-    loaded = report._report
-    rec = find_record(loaded, hit["id"])
+    loaded, rid = report._report, hit["id"]
+    if isinstance(loaded, Shelf):  # KEY:ID: the record of that report
+        _, loaded, rid = loaded.resolve(rid)
+    rec = find_record(loaded, rid)
     out = {k: v for k, v in hit.items() if k != "matches"}  # character offsets mean little to a model
     if kind_of(rec) == "paragraph":
         out["quote"], out["para"] = rec["text"], rec["n"]
@@ -198,7 +201,8 @@ def _page(window: list[Any], total: int, offset: int, head: dict[str, Any] | Non
 def _counts(row: dict[str, Any]) -> dict[str, Any]:
     """A pillar's detail row, compact: who it is and how many goals, plans, cases and figures it has."""
     counted = {k: len(row[k]) for k in ("goals", "plans", "cases", "metrics")}
-    return {f: counted[f] if f in counted else row.get(f) for f in rows.names("pillar-counts")}
+    shelved = {"report": row["report"]} if "report" in row else {}  # a shelf's rows name their report
+    return shelved | {f: counted[f] if f in counted else row.get(f) for f in rows.names("pillar-counts")}
 
 
 BRIEF = ("id", "record", "title", "name", "text", "date", "para")
@@ -271,9 +275,18 @@ def _python_type(p: dict[str, Any]) -> Any:
 RESULT_KINDS = {"pillars": ("pillar", "pillar-detail", "pillar-counts")}
 
 
-def answer_schema(kind: str, *, grounded: bool = False, query: str | None = None) -> dict[str, Any]:
-    """The JSON Schema of a listing tool's answer: its rows are those of the row contract (rows.py)."""
+REPORT_FIELD = {"type": "string", "description": "the key of the report the row is of (a shelf of reports)"}
+
+
+def answer_schema(
+    kind: str, *, grounded: bool = False, query: str | None = None, shelf: bool = False
+) -> dict[str, Any]:
+    """The JSON Schema of a listing tool's answer: its rows are those of the row contract (rows.py);
+    on a ``shelf``, each row also names its report (``report``, first)."""
     item = rows.json_schema(kind)
+    if shelf and "report" not in item["properties"]:
+        item["properties"] = {"report": REPORT_FIELD, **item["properties"]}
+        item["required"] = ["report", *item.get("required", [])]
     if grounded:  # search hits carry their record's quote and paragraph, not the offsets
         item["properties"].pop("matches", None)
         item["properties"]["quote"] = {"type": ["string", "null"], "description": "the verbatim words of the article"}
@@ -281,7 +294,7 @@ def answer_schema(kind: str, *, grounded: bool = False, query: str | None = None
         item["required"] = list(item["properties"])
     item["additionalProperties"] = False  # a field the row contract does not list is an error
     if query in RESULT_KINDS:
-        item = {"anyOf": [{**rows.json_schema(k), "additionalProperties": False} for k in RESULT_KINDS[query]]}
+        item = {"anyOf": [answer_schema(k, shelf=shelf)["properties"]["results"]["items"] for k in RESULT_KINDS[query]]}
     head: dict[str, Any] = {}
     if grounded:
         head = {
@@ -390,7 +403,8 @@ def _listing_tool(server: "MCPServer", report: "Report", q: dict[str, Any]) -> N
         description=f"{q['mcp_help']} {PAGING} {QUOTE_RULE}",
         annotations=_annotations(q["mcp_title"]),
     )
-    _set_output_schema(server, q["mcp"], answer_schema(q["rows"], grounded=grounded, query=name))
+    schema = answer_schema(q["rows"], grounded=grounded, query=name, shelf=report.is_shelf)
+    _set_output_schema(server, q["mcp"], schema)
 
 
 def portable(schema: Any) -> Any:
@@ -487,7 +501,9 @@ def _prompts(server: "MCPServer", report: "Report") -> None:
     paragraph numbers, and to say so when the report does not state something."""
     from pydantic import Field
 
-    title = report.info()["title"]
+    info = report.info()
+    shelved = info.get("reports")
+    title = info["title"] if shelved is None else "; ".join(f"{r['report']}: {r['title']}" for r in shelved)
 
     @server.prompt(
         name="answer_from_report",
@@ -578,31 +594,46 @@ def build_server(report: "Report") -> "MCPServer":
     def report_info() -> str:
         return json.dumps(report.info(), ensure_ascii=False, indent=2)
 
+    shelf = report.is_shelf
+
     @server.resource(
         "beibei://article",
         name="article",
-        description="The whole article, one numbered paragraph per line (N<TAB>text).",
+        description="The whole article, one numbered paragraph per line (N<TAB>text)"
+        + (
+            "; on this shelf of reports, each line starts with its report's key (KEY<TAB>N<TAB>text)." if shelf else "."
+        ),
         mime_type="text/plain",
     )
     def article() -> str:
-        return "".join(f"{p['n']}\t{p['text']}\n" for p in report.source())
+        return "".join((f"{p['report']}\t" if shelf else "") + f"{p['n']}\t{p['text']}\n" for p in report.source())
 
     @server.resource(
         "beibei://paragraph/{n}",
         name="paragraph",
-        description="Paragraph N of the article, verbatim (N from 1; records give it as `para`).",
+        description="Paragraph N of the article, verbatim (N from 1; records give it as `para`)"
+        + ("; on this shelf of reports, KEY:N (the report's key, then N)." if shelf else "."),
         mime_type="text/plain",
     )
     def paragraph(n: str) -> str:
-        last = report.info()["counts"]["paragraph"]
-        if not (n.isascii() and n.isdigit() and len(n) <= 9 and 1 <= int(n) <= last):
+        one, key, number = report, "", n
+        if shelf:
+            key, _, number = n.rpartition(":")
+            keys = [r["report"] for r in report.info()["reports"]]
+            if key not in keys:
+                raise ResourceNotFoundError(f"no paragraph {n!r}: give KEY:N, KEY one of {', '.join(keys[:20])}")
+            one = report.only(key)
+        last = one.info()["counts"]["paragraph"]
+        if not (number.isascii() and number.isdigit() and len(number) <= 9 and 1 <= int(number) <= last):
             raise ResourceNotFoundError(f"no paragraph {n!r}: the article has paragraphs 1 to {last}")
-        return str(report.source(para=int(n))[0]["text"])
+        return str(one.source(para=int(number))[0]["text"])
 
     return server
 
 
-def serve(*, data: str | None = None, lang: str = "zh", use_cache: bool = True) -> int:
+def serve(
+    *, data: str | list[str] | None = None, lang: str = "zh", use_cache: bool = True, reports: list[str] | None = None
+) -> int:
     """Load the report, then answer MCP requests on stdin/stdout until stdin closes."""
     try:
         import mcp.server.mcpserver  # noqa: F401
@@ -610,7 +641,7 @@ def serve(*, data: str | None = None, lang: str = "zh", use_cache: bool = True) 
         raise UsageError(f"'beibei mcp' needs the MCP SDK, an optional extra: {INSTALL}") from None
     from beibei_cli import api
 
-    report = api.load(data, lang=lang, cache=use_cache)  # a bad --data fails here, before serving
+    report = api.load(data, lang=lang, cache=use_cache, reports=reports)  # a bad --data fails here, before serving
     import anyio
 
     anyio.run(_serve_stdio, build_server(report))

@@ -121,6 +121,15 @@ def _pinyin_names(report: Report, key: str, kind: str) -> list[tuple[str, bool]]
     return names_by_pinyin(Index(report.index()), key, kind)
 
 
+def _read_as(report: Report, typed: str, vocabulary: str) -> list[str]:
+    """The names of ``vocabulary`` that ``typed`` reads as in pinyin (``search.query.names_read_as``)."""
+    if not typed.strip() or not typed.isascii() or not any(c.isalpha() for c in typed):
+        return []
+    from beibei_cli.search.query import Index, names_read_as
+
+    return names_read_as(Index(report.index()), typed, vocabulary)
+
+
 def _simplified(report: Report, text: str) -> str:
     """``text`` with traditional characters made simplified (科技創新 -> 科技创新), as search reads them."""
     if text.isascii():
@@ -394,8 +403,14 @@ def find_section(report: Report, key: str) -> Record:
         names += [n.rstrip(">") for n in names]
         if wanted in (n.casefold() for n in names if n):
             return s
+    read_as = _read_as(report, key, "section")  # pinyin, as search reads it: shushuochengxiao, sscx
+    if len(read_as) == 1:
+        return next(s for s in report.records["section"] if s["id"] == read_as[0])
     valid = ", ".join(f"{s['id'].removeprefix('section-')} ({s['title']})" for s in report.records["section"])
     valid += ", narrative (every section but the data list)"
+    if len(read_as) > 1:
+        shown = ", ".join(r.removeprefix("section-") for r in read_as)
+        raise UsageError(f"section {key!r} reads as more than one section in pinyin: {shown}; give one")
     if not wanted:
         raise UsageError(f"the section is empty; valid sections: {valid}")
     raise UsageError(f"unknown section {key!r}; valid sections: {valid}")
@@ -494,23 +509,29 @@ def entity_mentions(report: Report, entity: Record) -> list[Record]:
     return list(report.mentions().get(entity["id"], []))
 
 
-def entity_type(name: str) -> str:
-    """An entity type by its name (company) or the Chinese the tables show (企业)."""
+def entity_type(name: str, report: Report | None = None) -> str:
+    """An entity type by its name (company), the Chinese the tables show (企业), with a report
+    also in traditional characters (企業) or pinyin (qiye)."""
     from beibei_cli.models import ENTITY_TYPE_ZH, ENTITY_TYPES
 
     if not isinstance(name, str):
         raise UsageError(f"type: expected text such as company, got {name!r}")
-    if name in ENTITY_TYPES:
-        return name
+    typed = name.strip()
+    if typed.casefold() in ENTITY_TYPES:
+        return typed.casefold()
     zh = {v: k for k, v in ENTITY_TYPE_ZH.items()}
-    if name in zh:
-        return zh[name]
+    simplified = _simplified(report, typed) if report is not None else typed
+    if simplified in zh:
+        return zh[simplified]
+    read_as = _read_as(report, typed, "entity_type") if report is not None else []
+    if len(read_as) == 1:
+        return read_as[0]
     valid = ", ".join(f"{t} ({ENTITY_TYPE_ZH[t]})" for t in ENTITY_TYPES)
     raise UsageError(f"unknown entity type {name!r}; choose from {valid}")
 
 
 def entity_rows(report: Report, *, type: str | None, lang: str) -> list[Record]:  # noqa: A002 - --type
-    wanted = entity_type(type) if type is not None else None
+    wanted = entity_type(type, report) if type is not None else None
     fields = names("entity")
     rows = []
     for e in report.records["entity"]:
@@ -713,11 +734,10 @@ def any_fields(rows: list[dict[str, Any]]) -> list[str]:
 # -- search ----------------------------------------------------------------
 
 
-def parse_kinds(
-    scope: str | list[str] | None, option: str = "--in", t2s: dict[str, str] | None = None
-) -> set[str] | None:
+def parse_kinds(scope: str | list[str] | None, option: str = "--in", report: Report | None = None) -> set[str] | None:
     """``"cases,metrics"`` or ``["case", "metrics"]`` -> ``{"case", "metric"}`` (None: every kind).
-    The Chinese names of the kinds are accepted too (案例,数据), in traditional characters with ``t2s``."""
+    The Chinese names of the kinds are accepted too (案例,数据), with ``report`` also in traditional
+    characters (數據) and pinyin (anli, shuju)."""
     if scope is None:
         return None
     from beibei_cli.models import KIND_ORDER, KIND_ZH, KINDS
@@ -730,8 +750,11 @@ def parse_kinds(
         name = part.strip().lower()
         if not name:
             continue
-        simplified = "".join((t2s or {}).get(ch, ch) for ch in name)
+        simplified = _simplified(report, name) if report is not None else name
         kind = scopes.get(name) or (name if name in KIND_ORDER else None) or chinese.get(simplified)
+        if kind is None and report is not None:
+            read_as = _read_as(report, name, "kind")
+            kind = read_as[0] if len(read_as) == 1 else None
         if kind is None:
             raise UsageError(f"unknown scope {part.strip()!r} in {option}; choose from {', '.join(scopes)}")
         kinds.add(kind)
@@ -777,7 +800,7 @@ def search_outcome(
     elif not isinstance(query, list) or not all(isinstance(q, str) for q in query):
         raise UsageError(f"the search query must be text (or a list of words), got {query!r}")
     if not isinstance(kinds, set):
-        kinds = parse_kinds(kinds, "--in", report.t2s())
+        kinds = parse_kinds(kinds, "--in", report)
     if not regex and len(terms := parse_terms(query)) > MAX_TERMS:
         raise UsageError(
             f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"
@@ -801,6 +824,8 @@ def search_outcome(
     from beibei_cli.snippets import localize_snippets
 
     localize_snippets(found.hits, lang, context)  # cut from the interface language's lines only
+    for n, hit in enumerate(found.hits, 1):  # the order is the ranking; score is one part of it
+        hit["rank"] = n
     from beibei_cli.search.fallback import Note
 
     note = found.note.say(lang) if isinstance(found.note, Note) else found.note
@@ -918,13 +943,26 @@ LISTINGS: dict[str, Any] = {
 }
 
 
-def run(report: Report, name: str, filters: Mapping[str, Any], lang: str) -> list[Record]:
-    """The rows of listing ``name`` with ``filters`` (the declared defaults fill the rest)."""
+# the listings whose rows function takes the report or the shelf itself (each row names its report)
+ACROSS = ("reports", "series", "trend")
+
+
+def run(loaded: Report | Shelf, name: str, filters: Mapping[str, Any], lang: str) -> list[Record]:
+    """The rows of listing ``name`` with ``filters`` (the declared defaults fill the rest); on a
+    shelf, as the command line gives them: each report's rows by ``over`` (search ranked across
+    the shelf by ``shelf_search``), ``report`` first and ids ``KEY:ID``."""
     from beibei_cli.declare import by_name
 
     values = {p["name"]: p["default"] for p in by_name(name)["params"] if p["role"] == "filter" and not p["required"]}
     values.update(filters)
-    rows: list[Record] = LISTINGS[name](report, lang, **values)
+    rows: list[Record]
+    if isinstance(loaded, Shelf) and name == "search":
+        hits = shelf_search(loaded, lang=lang, **values)[0]
+        rows = [{k: v for k, v in h.items() if k != "snippet_matches"} for h in hits]
+    elif isinstance(loaded, Shelf) and name not in ACROSS:
+        rows = over(loaded, lambda report, **f: LISTINGS[name](report, lang, **f), **values)
+    else:
+        rows = LISTINGS[name](loaded, lang, **values)
     return rows
 
 
@@ -981,14 +1019,14 @@ def over(loaded: Report | Shelf, rows_of: Callable[..., list[Record]], **options
 def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
     """One row per report loaded (shelf order), then one per report that failed, with its error."""
     from beibei_cli.files import os_text
-    from beibei_cli.shelf import own_key
 
-    entries = list(loaded) if isinstance(loaded, Shelf) else [(own_key(loaded), loaded)]
     out = []
-    for key, report in entries:
+    for key, report in entries(loaded):
         info = info_record(report, lang)
         tally = counts(report)
-        row = {**info, "key": key, "records": sum(n for k, n in tally.items() if k != "paragraph"), "error": None}
+        drafts = draft_count(report)
+        records = sum(n for k, n in tally.items() if k != "paragraph")
+        row = {**info, "key": key, "records": records, "drafts": drafts, "error": None}
         out.append(shape(row, names("report")))
     for path, error in loaded.failed if isinstance(loaded, Shelf) else []:
         import os
@@ -998,7 +1036,16 @@ def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
     return out
 
 
-def _entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
+def draft_count(report: Report) -> int:
+    """How many of the report's records are still drafts (``draft: true``)."""
+    stored: int | None = getattr(report, "stored_drafts", None)  # a report of the shelf's store
+    if stored is not None:
+        return stored
+    return sum(1 for recs in report.records.values() for rec in recs if rec.get("draft"))
+
+
+def entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
+    """(key, report) of each report loaded, in shelf order (one report: its own key)."""
     from beibei_cli.shelf import own_key
 
     return list(loaded) if isinstance(loaded, Shelf) else [(own_key(loaded), loaded)]
@@ -1011,7 +1058,7 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
     if shelf:  # one report never imports the store (nor sqlite3)
         from beibei_cli.store import release
     out: list[Record] = []
-    for key, report in _entries(loaded):
+    for key, report in entries(loaded):
         hits = search_hits(
             report, query, kinds={"metric"}, any_term=False, regex=False, context=0, lang=lang, exact=False
         )
@@ -1039,17 +1086,17 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
     wanted = [t for t in terms if isinstance(t, str)] if isinstance(terms, list) else []
     if not wanted or not all(squash(t) for t in wanted):
         raise UsageError("trend needs terms to count, none of them empty (e.g. beibei trend 招商 科技创新)")
-    entries = _entries(loaded)
+    listed = entries(loaded)
     store = loaded.store if isinstance(loaded, Shelf) else None
     stored: list[int] = []
     if store is not None:  # one report never imports the store (nor sqlite3)
         from beibei_cli.store import StoredReport, is_stored
 
-        stored = [r.stored_id for _, r in entries if is_stored(r) and isinstance(r, StoredReport)]
+        stored = [r.stored_id for _, r in listed if is_stored(r) and isinstance(r, StoredReport)]
     # the store counts in SQL for the reports it holds, none of them loaded
     counted = store.trend(stored, wanted) if store is not None and stored else {}
     out: list[Record] = []
-    for key, report in entries:
+    for key, report in listed:
         date = _report_date(report, lang)["date"]
         if counted and (report.__dict__.get("stored_id"), wanted[0]) in counted:
             chars: int = getattr(report, "stored_chars")  # noqa: B009  (a StoredReport's)
@@ -1073,8 +1120,12 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
 
 
 def shelf_search(shelf: Shelf, query: str | list[str], **options: Any) -> tuple[list[Record], str | None]:
-    """``search_outcome`` on every report of the shelf: the hits of all, best score first
-    (ties in shelf order), and the first report's note."""
+    """``search_outcome`` on every report of the shelf, and the first report's note. The hits of
+    all in one ranking: by how they were found (``match``), then each report's own rank (its best
+    hits first), then score; ties in shelf order. ``rank`` is then the place on the shelf, so a
+    shelf of one report ranks as the report does."""
+    from beibei_cli.search.fallback import TIERS
+
     hits: list[Record] = []
     note: str | None = None
     from beibei_cli.store import release
@@ -1086,7 +1137,10 @@ def shelf_search(shelf: Shelf, query: str | list[str], **options: Any) -> tuple[
             release(report)  # one report in memory at a time
         note = note or said
         hits.extend(on_shelf(key, h) for h in found)
-    hits.sort(key=lambda h: -(h.get("score") or 0))  # stable: shelf order within a score
+    tier = {t: n for n, t in enumerate(TIERS)}
+    hits.sort(key=lambda h: (tier.get(str(h.get("match")), len(tier)), h["rank"], -(h.get("score") or 0)))
+    for n, hit in enumerate(hits, 1):
+        hit["rank"] = n
     return hits, note
 
 

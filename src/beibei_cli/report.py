@@ -60,6 +60,20 @@ def max_bytes() -> int:
     return min(value, MAX_BYTES_CEILING)  # more than any file can hold means no limit, not an overflow
 
 
+def _within_limit(path: str, what: str) -> None:
+    """Refuse ``path`` if it is larger than BEIBEI_MAX_BYTES (a file that cannot be stat'ed is
+    left to the reading that follows)."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return
+    limit = max_bytes()
+    if size > limit:
+        raise DataError.at(
+            path, f"the {what} is {size} bytes, over the {limit}-byte limit (raise it with BEIBEI_MAX_BYTES)"
+        )
+
+
 def read_text(path: str, what: str = "report file") -> str:
     """Read a UTF-8 text file, with a clear error for every way that can fail."""
     try:
@@ -492,6 +506,9 @@ def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Re
     if use_cache:
         cached = cache.load(data_path)
         if cached is not None:
+            if "BEIBEI_MAX_BYTES" in os.environ:  # the limit holds for a cached report too
+                for path, what in ((data_path, "report file"), (cached.get("source_path") or "", "source text")):
+                    _within_limit(path, what)
             return Report(cached, data_path)
     stamp = cache.stamp(data_path) if use_cache else None
     data, problems = check(data_path)

@@ -163,12 +163,18 @@ HIT: list[Field] = [
     ("pillar", "string?", "the id of its pillar"),
     ("title", "string", "its title or name, in the interface language"),
     ("snippet", "string", "the words around the first match (never cut inside a figure)"),
-    ("score", "number", "relevance: higher first"),
+    ("score", "number", "the text's relevance to the words (BM25, titles weigh more); one part of rank"),
     ("text", "string", "the text searched"),
     ("matches", "array:array:integer", "[start, end) character offsets of the matches in text"),
     ("match", "string", "how it was found: exact, parts, partial or fuzzy-pinyin"),
     ("title_en", "string?", "its English title or name"),
     ("title_zh", "string", "its Chinese title or name"),
+    (
+        "rank",
+        "integer",
+        "1 for the best hit; hits come in this order: how they were found (match), a title or name "
+        "holding the words (cases first among those), then score",
+    ),
 ]
 
 EVENT: list[Field] = [
@@ -314,6 +320,7 @@ REPORT: list[Field] = [
     ("data_file", "string", "the report file"),
     ("records", "integer?", "its records of every kind (paragraphs not counted)"),
     ("counts", "object?", "the number of records of each kind"),
+    ("drafts", "integer?", "how many of its records are still drafts (draft: true, from beibei draft)"),
     ("error", "string?", "why the report did not load (null: it loaded and answers)"),
 ]
 SERIES: list[Field] = [

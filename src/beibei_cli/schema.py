@@ -344,6 +344,10 @@ TOP_LEVEL = {"schema_version", "report", *KINDS.values()}
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 MAX_VALUE = 1e15  # a figure's value: far above any in a report, far below float's overflow
+# A field's text (a name, a quote, a summary): the longest in the shipped report is 687 characters.
+# A text field longer than this is refused with its position, so no record makes a cost without
+# bound later (the pinyin of a 1 MB name took a minute to index, its table layout longer).
+MAX_FIELD_CHARS = 20_000
 PLAIN_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -467,6 +471,9 @@ def _check_value(field: Field, value: Any, path: "Path", problems: list[Problem]
             return None
         if not value.strip():
             problems.append((path, "must not be empty"))
+            return None
+        if len(value) > MAX_FIELD_CHARS:
+            problems.append((path, f"is {len(value):,} characters long; the limit for a field is {MAX_FIELD_CHARS:,}"))
             return None
         choice = field.mark(Choice)
         if choice is not None and value not in choice.choices:

@@ -61,7 +61,7 @@ TABLES = {
     # apart, so that the shelf's order and freshness read a narrow table
     "details": (
         "CREATE TABLE details (report INTEGER PRIMARY KEY, meta TEXT NOT NULL, counts TEXT NOT NULL, "
-        "chars INTEGER NOT NULL)"
+        "chars INTEGER NOT NULL, drafts INTEGER NOT NULL)"
     ),
     "records": "CREATE TABLE records (report INTEGER NOT NULL, rid TEXT NOT NULL)",
     "paragraphs": (
@@ -118,11 +118,13 @@ class StoredReport(Report):
         )
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("meta", "stored_counts", "stored_chars"):
+        if name in ("meta", "stored_counts", "stored_chars", "stored_drafts"):
             found = self.__dict__["stored_store"].details().get(self.__dict__["stored_id"])
             if found is not None:
-                meta, counts, chars = found
-                self.__dict__.update(meta=json.loads(meta), stored_counts=json.loads(counts), stored_chars=chars)
+                meta, counts, chars, drafts = found
+                self.__dict__.update(
+                    meta=json.loads(meta), stored_counts=json.loads(counts), stored_chars=chars, stored_drafts=drafts
+                )
                 return self.__dict__[name]
             # the store was lost under us (damaged): the report itself answers
             from beibei_cli.report import squash
@@ -132,7 +134,8 @@ class StoredReport(Report):
             counts = {kind: len(recs) for kind, recs in state["records"].items()}
             counts["paragraph"] = len(state["paragraphs"])
             chars = sum(len(squash(p["text"])) for p in state["paragraphs"])
-            self.__dict__.update(stored_counts=counts, stored_chars=chars)
+            drafts = sum(1 for recs in state["records"].values() for rec in recs if rec.get("draft"))
+            self.__dict__.update(stored_counts=counts, stored_chars=chars, stored_drafts=drafts)
             return self.__dict__[name]
         if name.startswith("stored_") or name.startswith("__"):
             raise AttributeError(name)
@@ -207,6 +210,7 @@ def _extract(path: str) -> tuple[str, dict[str, Any] | str]:
             {kind: len(recs) for kind, recs in loaded.records.items()} | {"paragraph": len(loaded.paragraphs)}
         ),
         "paragraphs": [(p["n"], squash(p["text"])) for p in loaded.paragraphs],
+        "drafts": sum(1 for recs in loaded.records.values() for rec in recs if rec.get("draft")),
         "ids": list(loaded.by_id()),
         "t2s": [(a, b) for a, b in t2s.items() if a != b],
         "report": loaded,
@@ -265,7 +269,7 @@ def _create(path: str) -> sqlite3.Connection | None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         os.close(fd)
-        conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("BEGIN IMMEDIATE")
         for sql in (*TABLES.values(), *INDEXES.values()):
@@ -300,7 +304,7 @@ def open_db(path: str) -> sqlite3.Connection | None:
                 return conn
             continue  # another process made it meanwhile: open theirs
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+            conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
             if _valid(conn):
                 conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
                 return conn
@@ -320,17 +324,17 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
-        self._details: dict[int, tuple[str, str, int]] | None = None
+        self._details: dict[int, tuple[str, str, int, int]] | None = None
         self.gone = False
 
-    def details(self) -> dict[int, tuple[str, str, int]]:
+    def details(self) -> dict[int, tuple[str, str, int, int]]:
         """Report id -> its meta and counts (JSON) and its characters, for every report at once
         (none when the store is found damaged now: each report then answers for itself)."""
         if self._details is None:
             import sqlite3  # (a shelf's only: one report never imports it)
 
             try:
-                rows = self.conn.execute("SELECT report, meta, counts, chars FROM details").fetchall()
+                rows = self.conn.execute("SELECT report, meta, counts, chars, drafts FROM details").fetchall()
             except sqlite3.DatabaseError:
                 rows = self.lost()
             self._details = {r[0]: r[1:] for r in rows}
@@ -551,7 +555,9 @@ def _write(
         )
         rid = cur.lastrowid
         chars = sum(len(t) for _, t in got["paragraphs"])
-        conn.execute("INSERT INTO details VALUES (?, ?, ?, ?)", (rid, got["meta"], got["counts"], chars))
+        conn.execute(
+            "INSERT INTO details VALUES (?, ?, ?, ?, ?)", (rid, got["meta"], got["counts"], chars, got["drafts"])
+        )
         conn.executemany("INSERT INTO records VALUES (?, ?)", ((rid, i) for i in got["ids"]))
         conn.executemany(
             "INSERT INTO paragraphs VALUES (?, ?, ?, ?)", ((rid, s, n, t) for s, (n, t) in enumerate(got["paragraphs"]))

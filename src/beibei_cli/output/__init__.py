@@ -281,6 +281,9 @@ def select_fields(rows: list[dict[str, Any]], fields: str | None, available: lis
     unknown = [f for f in wanted if f not in available]
     if unknown:
         raise UsageError(f"unknown field {unknown[0]!r} in --fields; available fields: {', '.join(available)}")
+    twice = next((f for i, f in enumerate(wanted) if f in wanted[:i]), None)
+    if twice is not None:  # a row holds a field once: a second column would silently not be there
+        raise UsageError(f"--fields names {twice!r} twice; name each field once")
     return [{f: row.get(f) for f in wanted} for row in rows]
 
 

@@ -17,6 +17,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "key": ("报告键", "Key"),
     "chars": ("字数", "Characters"),
     "records": ("记录数", "Records"),
+    "drafts": ("草稿数", "Drafts"),
     "error": ("错误", "Error"),
     "name": ("名称", "Name"),
     "value": ("数字", "Value"),  # the number alone (its unit is a field of its own)
@@ -39,6 +40,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "mentions": ("提及", "Mentioned in"),
     "snippet": ("摘录", "Snippet"),
     "score": ("得分", "Score"),
+    "rank": ("排名", "Rank"),
     "n": ("段", "¶"),
     "text": ("内容", "Text"),
     "section": ("部分", "Section"),
@@ -125,6 +127,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "the report does not contain {q} as asked; what follows is only related (it shares words with it)",
     ),
     "honours": ("荣誉", "Honours"),
+    # the pages of series and trend (--format html)
+    "series_page": ("“{q}”在各报告中的数值", "{q} across the reports"),
+    "series_scale": ("条形按数额比较（单位：{unit}）", "Bars compare the amounts (in {unit})"),
+    "units_differ": (
+        "这些数值的单位不一（{units}），无法在同一坐标上比较，故不作图，见下表",
+        "The figures' units differ ({units}), so they cannot share one axis: no chart, see the table",
+    ),
+    "trend_page": ("各报告中的词语：{terms}", "Terms across the reports: {terms}"),
+    "trend_scale": (
+        "条形为每万字出现次数（括号内为次数）",
+        "Bars are occurrences per 10,000 characters (in brackets: occurrences)",
+    ),
     "as_of_inferred": ("时间为推断", "As-of inferred"),
     "as_of_note": ("时间说明", "As-of note"),
     "as_of_precision": ("时间精度", "As-of precision"),

@@ -241,6 +241,28 @@ def vocabulary(data: dict[str, Any], t2s: dict[str, str]) -> list[str]:
     return sorted(words)
 
 
+def _reading(text: str) -> list[str]:
+    """The pinyin of a name and its initials, without the separators (数说成效>>> -> shushuochengxiao, sscx)."""
+    full, _, initials = pinyin_row(text)
+    return [full.replace("|", ""), initials.replace("|", "")]
+
+
+def name_readings(data: dict[str, Any]) -> dict[str, dict[str, list[list[str]]]]:
+    """How the names an option takes read in pinyin, by vocabulary: the report's sections
+    (their titles and headings), the record kinds (数据 shuju) and the entity types (企业 qiye).
+    A query reads them from the index and never imports pypinyin (``query.names_read_as``)."""
+    from beibei_cli.models import ENTITY_TYPE_ZH, KIND_ZH
+
+    sections = {
+        s["id"]: [_reading(n) for n in (s.get("title"), s.get("heading")) if n] for s in data["records"]["section"]
+    }
+    return {
+        "section": sections,
+        "kind": {kind: [_reading(zh)] for kind, zh in KIND_ZH.items()},
+        "entity_type": {t: [_reading(zh)] for t, zh in ENTITY_TYPE_ZH.items()},
+    }
+
+
 def build_index(data: dict[str, Any]) -> bytes:
     docs = documents(data)
     chars = {ch for doc in docs for ch in doc[4]}
@@ -268,6 +290,7 @@ def build_index(data: dict[str, Any]) -> bytes:
             "subject": subject,
             "english": english.table(english_pairs(data, t2s), glossary),
             "variants": regional_variants([row[6] for row in rows]),
+            "names": name_readings(data),
             "syllables": sorted(set().union(*(_syllables_of(d[4], r) for d, r in zip(docs, pinyin_rows, strict=True)))),
         }
     )

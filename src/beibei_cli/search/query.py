@@ -64,6 +64,8 @@ class Index:
         self.variants: dict[str, str] = raw.get("variants") or {}
         self._titles: str | None = None
         self.syllables: frozenset[str] = frozenset(raw.get("syllables") or ())
+        # vocabulary -> name -> its readings (pinyin, initials): sections, record kinds, entity types
+        self.names: dict[str, dict[str, list[list[str]]]] = raw.get("names") or {}
         # built on first use, for the docs (and pinyin rows) they were built from
         self._corpora: dict[str, tuple[list[Any], str, Sequence[int]]] = {}
 
@@ -274,6 +276,23 @@ def names_by_pinyin(index: Index, typed: str, kind: str) -> list[tuple[str, bool
         elif any(t.startswith(key) for t in title):
             start.append((doc[0], False))
     return whole + start
+
+
+def names_read_as(index: Index, typed: str, vocabulary: str) -> list[str]:
+    """The names of ``vocabulary`` (``section``, ``kind``, ``entity_type``) that ``typed`` reads as in
+    pinyin or its initials (shushuochengxiao or sscx for 数说成效, qiye for 企业): those it reads
+    as whole if any, else those it starts, else (four letters or more) those that hold it
+    (kejichuangxin in 以科技创新带动转型). Empty when ``typed`` is not pinyin."""
+    key = _latin_key(normalize_query(typed, index.t2s).strip())
+    if key is None:
+        return []
+    table = index.names.get(vocabulary) or {}
+    tiers: tuple[Any, ...] = (str.__eq__, str.startswith) + ((str.__contains__,) if len(key) >= 4 else ())
+    for test in tiers:
+        found = [name for name, readings in table.items() if any(test(x, key) for r in readings for x in r)]
+        if found:
+            return found
+    return []
 
 
 def _exact_spans(norm: str, mapping: list[int] | None, term: str) -> list[Span]:
