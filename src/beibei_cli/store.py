@@ -79,8 +79,14 @@ INDEXES = {
 
 
 def code_stamp() -> str:
-    """What the stored data was made by: a change to any of it makes the store stale."""
-    return json.dumps([__version__, list(cache.PYTHON_KEY), [list(k) for k in cache.code_key()], SCHEMA])
+    """What the stored data was made by (the cache's code files and this one): a change to
+    any of it makes the store stale."""
+    try:
+        st = os.stat(__file__)
+        mine = [st.st_size, st.st_mtime_ns]
+    except OSError:
+        mine = [0, 0]
+    return json.dumps([__version__, list(cache.PYTHON_KEY), [list(k) for k in cache.code_key()], mine, SCHEMA])
 
 
 def path_for(options: list[str]) -> str:
