@@ -482,6 +482,11 @@ def _refresh(
                     answered[p] = got["report"]
                 elif isinstance(got, dict):
                     answered[p] = _load_or_fail(p, failed)
+        else:
+            try:  # the written pages into the database, the WAL file emptied (it keeps its largest size)
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
     rows = {row[1]: row for row in conn.execute(columns)} if changed or gone else known
     out: dict[str, Report] = {}
     bad = {p for p, _ in failed}
