@@ -181,7 +181,7 @@ def assign_keys(paths: list[str], set_keys: dict[str, str | None]) -> dict[str, 
 
     Two files that still share a key are a usage error naming both.
     """
-    stems = {p: os.path.splitext(os.path.basename(p))[0] for p in paths}
+    stems = {p: os.path.splitext(os.path.basename(p))[0] for p in paths if not set_keys.get(p)}  # keyed: no stem
     count: dict[str, int] = {}
     for p in paths:
         if not set_keys.get(p):
