@@ -767,3 +767,34 @@ def test_a_full_stderr_does_not_change_the_exit_code(tmp_path: Path, args: list[
             [PYTHON, "-m", "beibei_cli", *argv], stdout=subprocess.DEVNULL, stderr=full, env=python_env(), timeout=60
         )
     assert done.returncode == code
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["trend", "\udcff"], "the trend query is not valid text: byte 0xff at character 1"),
+        (["trend", "招" * 2001], "the trend query has 2001 characters; the limit is 2000"),
+        (["trend", *[str(n) for n in range(300)]], "too many trend terms (300); the limit is 256"),
+        (["source", "--grep", "\udcff"], "the --grep text is not valid text: byte 0xff"),
+    ],
+)
+def test_trend_and_grep_have_the_bounds_search_has(run, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    done = run(*args)
+    assert done.code == 2 and message in done.err and done.out == "", done.err
+
+
+def test_the_api_trend_has_the_bounds_too() -> None:
+    import beibei_cli
+    from beibei_cli.errors import UsageError
+
+    with pytest.raises(UsageError, match="lone surrogate"):
+        beibei_cli.load().trend(terms=["\ud800"])
+    with pytest.raises(UsageError, match="too many trend terms"):
+        beibei_cli.load().trend(terms=["x"] * 5000)
+
+
+def test_a_colour_sequence_in_an_output_path_is_shown_escaped(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = run("search", "招商", "-o", str(tmp_path / "nope" / "\x1b[31m.json"))
+    assert missing.code == 2 and "\x1b" not in missing.err and "\\x1b[31m.json" in missing.err, missing.err
+    written = run("metrics", "-o", str(tmp_path / "esc\x1b[31m.json"))
+    assert written.code == 0 and "\x1b" not in written.err and "esc\\x1b[31m.json" in written.err

@@ -46,6 +46,7 @@ CALLS: dict[str, dict[str, Any]] = {
     "list_entities": {"type": "company"},
     "figure_series": {"query": "研发经费投入强度"},
     "term_trend": {"terms": ["招商", "科技创新"]},
+    "list_reports": {},
 }
 
 

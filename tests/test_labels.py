@@ -173,7 +173,7 @@ def test_qualifier_meanings_show_in_the_interface_language(run) -> None:  # type
 
 NOTES = [  # what leads to a note on stderr, and the Latin text of the user's own that it may repeat
     (("search", "斯太宝芯片"), ""),
-    (("search", "北碚招商"), ""),
+    (("search", "北碚GDP增长"), r"(?i)gdp"),
     (("search", "农村公路"), ""),
     (("search", "zhaosang"), r"zhaosang|\(zhaoshang\)"),
     (("metrics", "--pillar", "eco-metropolis", "--format", "table"), ""),

@@ -36,6 +36,7 @@ TOOLS = {
     "cite",
     "figure_series",
     "term_trend",
+    "list_reports",
 }
 
 

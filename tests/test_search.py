@@ -391,7 +391,7 @@ def test_pillar_by_pinyin_and_traditional(run, typed: str) -> None:  # type: ign
 
 def test_an_ambiguous_pinyin_pillar_is_refused(run) -> None:  # type: ignore[no-untyped-def]
     done = run("metrics", "--pillar", "shengtai")  # 生态田园都市区 and 生态人文
-    assert done.code == 2 and "unknown pillar 'shengtai'" in done.err and "Traceback" not in done.err
+    assert done.code == 2 and "pillar 'shengtai' could be any of" in done.err and "Traceback" not in done.err
 
 
 def test_source_grep_reads_pinyin_and_traditional(run) -> None:  # type: ignore[no-untyped-def]
@@ -439,5 +439,68 @@ def test_sections_kinds_and_entity_types_by_pinyin(run, option: list[str], typed
 
 def test_an_ambiguous_pinyin_section_names_the_candidates(run) -> None:  # type: ignore[no-untyped-def]
     done = run("metrics", "--section", "yi")  # 以生态…, 以科技…, 以民营…, 以城乡…
-    assert done.code == 2 and "reads as more than one section" in done.err and "tech-innovation" in done.err
+    assert done.code == 2 and "could be any of" in done.err and "tech-innovation" in done.err
     assert len(done.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("北碚森林覆盖率是多少", "metric-forest-coverage"),
+        ("斯太宝市值增长了多少", "metric-sitaibao-market-value-growth"),
+        ("北碚有多少家高新技术企业", "metric-high-tech-enterprises"),
+        ("高新技术企业有多少家", "metric-high-tech-enterprises"),
+        ("2022年招商投资额是多少", "metric-investment-attracted-2022"),
+    ],
+)
+def test_a_chinese_question_finds_what_the_report_states(run, question: str, answer: str) -> None:  # type: ignore[no-untyped-def]
+    """The question words (是多少, 有多少家, 了多少) are in no passage: they split the question, as
+    English questions lose how and much, so a question the report answers is answered found."""
+    done = run("search", question, "-f", "json")
+    hits = json.loads(done.out)
+    assert done.code == 0 and answer in [h["id"] for h in hits[:3]], done.err
+    assert {h["match"] for h in hits} == {"exact"}
+
+
+@pytest.mark.parametrize("question", ["人口有多少", "北碚人口是多少", "GDP增长了多少", "失业率是多少"])
+def test_a_question_the_report_does_not_answer_stays_unanswered(run, question: str) -> None:  # type: ignore[no-untyped-def]
+    done = run("search", question, "-f", "json")
+    assert done.code == 1 and all(h["match"] != "exact" for h in json.loads(done.out))
+
+
+def test_question_words_in_quotes_are_kept() -> None:
+    assert parse_terms(['"是多少"', "森林覆盖率是多少"]) == ["是多少", "森林覆盖率"]
+    assert parse_terms(["多少"]) == ["多少"]  # nothing else was asked
+
+
+@pytest.mark.parametrize(
+    ("option", "typed", "as_"),
+    [
+        (["metrics", "--pillar"], "總體", "general"),
+        (["metrics", "--pillar"], "zongti", "general"),
+        (["metrics", "--pillar"], "ＫＪＣＸ", "tech-innovation"),
+        (["metrics", "--pillar"], "kē jì", "tech-innovation"),
+        (["entities", "--type"], "qǐyè", "company"),
+        (["entities", "--type"], "ＱＩＹＥ", "company"),
+        (["search", "北碚", "--in"], "案例，数据", "cases,metrics"),
+        (["search", "北碚", "--in"], "案例、数据", "cases,metrics"),
+        (["search", "招商", "--in"], "ànlì", "cases"),
+        (["metrics", "--section"], "科技创新", "tech-innovation"),
+        (["metrics", "--section"], "科技創新", "tech-innovation"),
+        (["metrics", "--section"], "shùshuō", "results"),
+    ],
+)
+def test_names_typed_with_tones_full_width_or_traditional(run, option: list[str], typed: str, as_: str) -> None:  # type: ignore[no-untyped-def]
+    def listed(value: str) -> list[str]:
+        done = run(*option, value, "-f", "json")
+        assert done.code == 0, done.err
+        return [r["id"] for r in json.loads(done.out)]
+
+    expected = listed(as_)
+    assert expected and listed(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["生态", "shengtai"])
+def test_an_ambiguous_pillar_names_its_candidates(run, typed: str) -> None:  # type: ignore[no-untyped-def]
+    done = run("metrics", "--pillar", typed)
+    assert done.code == 2 and "could be any of eco-metropolis (生态田园都市区), eco-culture (生态人文)" in done.err

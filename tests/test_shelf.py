@@ -305,3 +305,20 @@ def test_reports_counts_the_records_still_in_draft(run, tmp_path: Path) -> None:
     listed = {r["key"]: r for r in rows(run("--data", str(tmp_path / "shelf"), "reports", "-f", "json").out)}
     assert listed["curated"]["drafts"] == 0
     assert listed["drafted"]["drafts"] == listed["drafted"]["records"] > 0
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("研发经费投入强度", ["metric-rd-intensity"]),  # not 研发经费 36.55亿元, whose quote holds the words
+        ("R&D intensity", ["metric-rd-intensity"]),
+        ("yanfajingfei", ["metric-rd-spending", "metric-rd-intensity"]),
+        ("GDP增长", []),  # 到位资金同比增长 shares only 增长: not a series of GDP growth
+        ("人口增长", []),
+        ("zaoshang", []),  # a fuzzy reading of 招商 is not what was asked
+    ],
+)
+def test_series_takes_the_figures_whose_name_holds_the_words(run, query: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+    done = run("series", query, "-f", "json")
+    assert [r["id"] for r in rows(done.out)] == expected
+    assert done.code == (0 if expected else 1)

@@ -123,3 +123,35 @@ def test_mcp_serves_a_shelf_with_key_ids_and_schemas_that_hold(shelf: Path) -> N
     assert got["bare"].is_error and "beibei-2023:metric-rd-intensity" in got["bare"].content[0].text
     assert "5.09%" in got["para"].contents[0].text
     assert got["article"].contents[0].text.startswith("beibei-2023\t1\t")
+
+
+def test_a_report_that_failed_is_said_in_the_api_and_mcp(tmp_path: Path) -> None:
+    from mcp import Client
+    from mcp.client.stdio import StdioServerParameters
+
+    copy_report(tmp_path / "shelf", "good.yaml")
+    (tmp_path / "shelf" / "broken.yaml").write_text("schema_version: [\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="a report of the shelf did not load"):
+        report = beibei_cli.load(str(tmp_path / "shelf"))
+    assert [f["file"].endswith("broken.yaml") for f in report.failed] == [True]
+    assert report.info()["failed"] == report.failed
+    env = {"BEIBEI_CACHE_DIR": os.environ["BEIBEI_CACHE_DIR"], "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    params = StdioServerParameters(
+        command=PYTHON, args=["-m", "beibei_cli", "--data", str(tmp_path / "shelf"), "mcp"], env=env
+    )
+
+    async def script() -> tuple[Any, Any]:
+        async with Client(params, read_timeout_seconds=60) as client:
+            return (
+                await client.call_tool("search", {"query": "人口"}),
+                await client.call_tool("list_reports", {}),
+            )
+
+    searched, listed = asyncio.run(script())
+    assert searched.structured_content["status"] == "not-stated"
+    assert (
+        "could not be read" in searched.structured_content["answer"]
+        and "broken.yaml" in searched.structured_content["answer"]
+    )
+    errors = [r for r in listed.structured_content["results"] if r["error"]]
+    assert len(errors) == 1 and errors[0]["key"] == "broken"

@@ -85,6 +85,17 @@ class Hits(list[Hit]):
     """
 
     answer: str = "not-stated"
+    #: with ``any_term``, the words the report does not state (each searched alone is not found)
+    unstated: list[str] = []  # noqa: RUF012 - replaced per instance, never mutated
+
+    def __getitem__(self, index: Any) -> Any:
+        """A slice of the hits is Hits too, with the same ``answer``."""
+        got = super().__getitem__(index)
+        if isinstance(index, slice):
+            part = Hits(got)
+            part.answer, part.unstated = self.answer, self.unstated
+            return part
+        return got
 
 
 Event = dict[str, Any]  # beibei timeline --format json
@@ -168,6 +179,12 @@ def load(
         if not loaded.entries:
             errors = "; ".join(f"{error}" for _, error in loaded.failed[:3])
             raise DataError(f"no report of the shelf loaded ({len(loaded.failed)} failed): {errors}")
+        if loaded.failed:  # the others answer; a script is told, once, which did not
+            import warnings
+
+            first = loaded.failed[0][1]
+            more = f" and {len(loaded.failed) - 1} more (Report.failed lists them)" if len(loaded.failed) > 1 else ""
+            warnings.warn(f"a report of the shelf did not load: {first}{more}", stacklevel=2)
         return Report(loaded.only(list(reports)) if reports else loaded, lang=language)
     one = load_report(shelf.single(data), use_cache=cache)
     if reports:
@@ -319,6 +336,17 @@ class Report:
         return Report(self._report.by_key[key], lang=self.lang)
 
     @property
+    def failed(self) -> list[dict[str, str]]:
+        """The report files of a shelf that did not load: ``{"file", "error"}`` each (the others
+        answer; ``reports()`` lists them too). Empty for one report."""
+        from beibei_cli.files import os_text
+        from beibei_cli.shelf import Shelf
+
+        if not isinstance(self._report, Shelf):
+            return []
+        return [{"file": os_text(path), "error": error} for path, error in self._report.failed]
+
+    @property
     def is_shelf(self) -> bool:
         """Whether this is a shelf of reports (rows carry ``report``, ids are ``KEY:ID``)."""
         from beibei_cli.shelf import Shelf
@@ -349,7 +377,7 @@ class Report:
 
         if isinstance(self._report, Shelf):
             every = [queries.on_shelf(key, queries.info_record(one, self.lang)) for key, one in self._report]
-            return {"reports": _copy(every)}
+            return {"reports": _copy(every), "failed": self.failed}
         return _copy(queries.info_record(self._report, self.lang))  # type: ignore[no-any-return]
 
     @_documented("metrics")
@@ -372,12 +400,23 @@ class Report:
         >>> [h["id"] for h in load().search("zhaoshang", kinds=["metric"])]
         ['metric-investment-attracted-2022']
         """
+        from beibei_cli import queries
         from beibei_cli.search.query import answer_of
 
-        hits = Hits(self._rows("search", {"query": query, **options}))
-        # the hits are ranked exact first, so the first of them say what the whole answer is
-        hits.answer = answer_of(hits)
+        filters, limit = _arguments("search", {"query": query, **options})
+        found = queries.run(self._report, "search", filters, self.lang)
+        hits = Hits(_copy(found if limit is None else found[:limit]))
+        hits.answer = answer_of(found)  # of every hit: limit=0 keeps what the report says
+        if filters.get("any_term") and hits.answer == "found":
+            hits.unstated = queries.unstated_terms(self._report, lang=self.lang, **filters)
         return hits
+
+    def _unstated(self, given: dict[str, Any]) -> list[str]:
+        """With any_term, the words of a search the report does not state (``Hits.unstated``)."""
+        from beibei_cli import queries
+
+        filters, _ = _arguments("search", dict(given))
+        return queries.unstated_terms(self._report, lang=self.lang, **filters)
 
     def get(self, id: str) -> Record:
         """One record of any kind (or ``para-N``) in full, as ``beibei show ID``.

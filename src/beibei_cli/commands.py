@@ -395,6 +395,16 @@ def search(ctx: Ctx, **values: Any) -> int:
         output.write_err(note)
     if answer == NOT_STATED and output.stdout_is_tty():
         output.write_err(label("not_stated_answer", ctx.lang).format(q=asked))
+    if answer == FOUND and filters.get("any_term") and _stderr_is_tty():
+        # --any: found for one word is not found for all of them; say which the report does not state
+        missing = queries.unstated_terms(loaded, lang=ctx.lang, **filters)
+        if missing:
+            quoted = (
+                "、".join(f"“{visible(t)}”" for t in missing)
+                if ctx.lang == "zh"
+                else ", ".join(visible(t) for t in missing)
+            )
+            output.write_err(label("unstated_terms", ctx.lang).format(terms=quoted))
     limit, fields, no_header, output_path = (printing[k] for k in ("limit", "fields", "no_header", "output_path"))
     if limit is not None:
         hits = hits[:limit]

@@ -638,6 +638,12 @@ REPORTS = query(
     [*LISTING],
     rows="report",
     columns=("key", "title", "region", "date", "records", "drafts", "error"),
+    mcp="list_reports",
+    mcp_title="List the reports loaded",
+    mcp_help="Use first on a shelf of reports, and whenever an answer may depend on which reports were read: "
+    "returns each report's `key` (ids on a shelf are KEY:ID), title, region, date, records and drafts, and "
+    "every report that failed to load with its `error` (those were not searched: say so if one of them may "
+    "hold the answer).",
     epilog="""\
 beibei --data reports/ reports
 beibei --data a.yaml --data b.yaml reports --format json""",

@@ -33,7 +33,7 @@ def run_typer(args: list[str]) -> int:
     except click_exc.NoArgsIsHelpError as exc:
         from beibei_cli.output import write_err
 
-        write_err(exc.ctx.get_help() if exc.ctx is not None else "usage: beibei COMMAND [ARGS]")
+        write_err(exc.ctx.get_help() if exc.ctx is not None else "usage: beibei COMMAND [ARGS]", keep_sgr=True)
         return ExitCode.USAGE
     except click_exc.ClickException as exc:
         raise BeibeiError(_usage_message(exc)) from None

@@ -76,14 +76,20 @@ PARAM_HELP: dict[Any, str] = {
 FOUND, RELATED, ABSENT = "found", "related", "not-stated"
 
 
-def search_status(query: Any, hits: list[dict[str, Any]]) -> tuple[str, str]:
+def search_status(query: Any, hits: list[dict[str, Any]], unstated: list[str] | None = None) -> tuple[str, str]:
     """(status, sentence) of a search answer: the CLI's answer kind (``search.query.answer_of``:
     found when a hit matched the words as asked or an exact reading of them, related when only the
-    looser tiers matched, not-stated when nothing did) and what it means, for the model."""
+    looser tiers matched, not-stated when nothing did) and what it means, for the model. With
+    ``any_term``, ``unstated`` are the words the report does not state: the sentence names them."""
     from beibei_cli.search.query import answer_of
 
     asked = " ".join(map(str, query)) if isinstance(query, list) else str(query or "").strip()
     status = answer_of(hits)
+    if status == FOUND and unstated:
+        stated = [w for w in asked.split() if w not in unstated]
+        return status, ANSWER_NOTES["partly"].format(
+            q=", ".join(f"“{w}”" for w in stated) or f"“{asked}”", missing=", ".join(f"“{w}”" for w in unstated)
+        )
     return status, ANSWER_NOTES[status].format(q=f"“{asked}”")
 
 
@@ -250,6 +256,9 @@ ANSWER_NOTES = {
     "related": "The report does not state {q}. The passages below only share words with the question (parts "
     "of it, or a similar-sounding pinyin); do not present them as the answer. Say that the report does not "
     "give it.",
+    "partly": "The report states {q} (the results below), but it does not state {missing}: no passage "
+    "holds those words as asked. Say that the report does not state {missing}; do not read the results as "
+    "being about them.",
     "not-stated": "The report does not mention {q}: no passage holds these words, their pinyin, traditional "
     "characters or English equivalents. Tell the user that " + NOT_STATED + "; do not answer from elsewhere "
     "as if it were the report's.",
@@ -284,7 +293,7 @@ def answer_schema(
     """The JSON Schema of a listing tool's answer: its rows are those of the row contract (rows.py);
     on a ``shelf``, each row also names its report (``report``, first)."""
     item = rows.json_schema(kind)
-    if shelf and "report" not in item["properties"]:
+    if shelf and kind != "report" and "report" not in item["properties"]:  # reports rows have their key
         item["properties"] = {"report": REPORT_FIELD, **item["properties"]}
         item["required"] = ["report", *item.get("required", [])]
     if grounded:  # search hits carry their record's quote and paragraph, not the offsets
@@ -385,7 +394,16 @@ def _listing_tool(server: "MCPServer", report: "Report", q: dict[str, Any]) -> N
             head = None
             if grounded:
                 window = [_grounded(report, dict(h)) for h in window]
-                status, sentence = search_status(arguments.get("query"), found)
+                unstated: list[str] = []
+                if arguments.get("any_term"):
+                    unstated = report._unstated(arguments)
+                status, sentence = search_status(arguments.get("query"), found, unstated)
+                if report.failed:  # an unread report is not a report that is silent
+                    files = ", ".join(f["file"] for f in report.failed[:5])
+                    sentence += (
+                        f" {len(report.failed)} report file(s) of the shelf could not be read ({files}): their "
+                        "text was not searched; say so if the answer may be in them (list_reports gives the errors)."
+                    )
                 head = {"status": status, "answer": sentence}
             if name == "pillars" and arguments.get("detail"):
                 # all of it is some 60,000 characters: counts, and by pillar the ids and titles

@@ -29,6 +29,7 @@ ENTITY_TYPE_ZH = {
     "concept": "概念",  # a named idea the article uses, not a body or a project (“双城并进”)
 }
 ENTITY_TYPES = tuple(ENTITY_TYPE_ZH)
+GENERAL_ZH = "总体"  # the name of the group "the report as a whole" (--pillar general)
 # the Chinese names of the record kinds (output.labels shows them; --in accepts them)
 KIND_ZH = {
     "section": "部分",

@@ -106,28 +106,51 @@ def pillar_id(report: Report, key: str) -> str | None:
     by_pinyin = _pinyin_names(report, key, "pillar")
     if len(by_pinyin) == 1 or (by_pinyin and by_pinyin[0][1] and not by_pinyin[1][1]):
         return by_pinyin[0][0]
+    if not by_pinyin and _read_as(report, key, "general"):  # zongti
+        return None
     valid = ", ".join(f"{p['id']} ({p['name']})" for p in pillars) + f", {GENERAL} ({general['name']})"
     if not key.strip():
         raise UsageError(f"the pillar is empty; valid pillars: {valid}")
+    simplified = _simplified(report, key.strip())
+    candidates = [p for p in pillars if simplified and p["name"].startswith(simplified)]
+    candidates = candidates or [p for p in pillars if p["id"] in {pid for pid, _ in by_pinyin}]
+    if len(candidates) > 1:
+        shown = ", ".join(f"{p['id']} ({p['name']})" for p in candidates)
+        raise UsageError(f"pillar {key!r} could be any of {shown}; give one")
     raise UsageError(f"unknown pillar {key!r}; valid pillars: {valid}")
 
 
 def _pinyin_names(report: Report, key: str, kind: str) -> list[tuple[str, bool]]:
     """The records of ``kind`` whose name reads as ``key`` in pinyin (see ``search.query.names_by_pinyin``)."""
-    if not key.strip() or not key.isascii() or not any(c.isalpha() for c in key):
+    latin = _latin(key)
+    if latin is None:
         return []
     from beibei_cli.search.query import Index, names_by_pinyin
 
-    return names_by_pinyin(Index(report.index()), key, kind)
+    return names_by_pinyin(Index(report.index()), latin, kind)
+
+
+def _latin(typed: str) -> str | None:
+    """``typed`` as plain Latin letters if it is pinyin however typed: full-width (ＫＪＣＸ), with
+    tone marks (kē jì, qǐyè); None when it holds anything else."""
+    text = typed.strip()
+    if not text.isascii():
+        import unicodedata
+
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if not text or not text.isascii() or not any(c.isalpha() for c in text):
+        return None
+    return text
 
 
 def _read_as(report: Report, typed: str, vocabulary: str) -> list[str]:
     """The names of ``vocabulary`` that ``typed`` reads as in pinyin (``search.query.names_read_as``)."""
-    if not typed.strip() or not typed.isascii() or not any(c.isalpha() for c in typed):
+    latin = _latin(typed)
+    if latin is None:
         return []
     from beibei_cli.search.query import Index, names_read_as
 
-    return names_read_as(Index(report.index()), typed, vocabulary)
+    return names_read_as(Index(report.index()), latin, vocabulary)
 
 
 def _simplified(report: Report, text: str) -> str:
@@ -159,7 +182,9 @@ def pillar_rows(report: Report, *, detail: bool, lang: str, pillar: str | None =
 
 def general_group(lang: str, report: Report | None = None) -> Record:
     """The pseudo-pillar that holds the report's general aims; its quote is the report's title."""
-    name, name_en = "总体", "The report as a whole"
+    from beibei_cli.models import GENERAL_ZH
+
+    name, name_en = GENERAL_ZH, "The report as a whole"
     summary = "不专属某一定位或某篇文章、针对全篇的目标、部署和案例。"
     summary_en = "Aims, plans and cases of the whole report, tied to no one positioning or article."
     quote, para = None, None
@@ -404,13 +429,17 @@ def find_section(report: Report, key: str) -> Record:
         if wanted in (n.casefold() for n in names if n):
             return s
     read_as = _read_as(report, key, "section")  # pinyin, as search reads it: shushuochengxiao, sscx
+    if not read_as and len(wanted) >= 2 and not wanted.isascii():  # 科技创新 in 以科技创新带动转型
+        read_as = [
+            s["id"] for s in report.records["section"] if wanted in (s["title"] + "\n" + (s.get("heading") or ""))
+        ]
     if len(read_as) == 1:
         return next(s for s in report.records["section"] if s["id"] == read_as[0])
     valid = ", ".join(f"{s['id'].removeprefix('section-')} ({s['title']})" for s in report.records["section"])
     valid += ", narrative (every section but the data list)"
     if len(read_as) > 1:
         shown = ", ".join(r.removeprefix("section-") for r in read_as)
-        raise UsageError(f"section {key!r} reads as more than one section in pinyin: {shown}; give one")
+        raise UsageError(f"section {key!r} could be any of {shown}; give one")
     if not wanted:
         raise UsageError(f"the section is empty; valid sections: {valid}")
     raise UsageError(f"unknown section {key!r}; valid sections: {valid}")
@@ -614,6 +643,7 @@ def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> lis
     if grep is not None:
         if not grep.strip():
             raise UsageError("--grep is empty; give the text a paragraph must contain")
+        check_words([grep], "--grep text")
         # the same normalisation as search: full-width, case, traditional characters
         from beibei_cli.search.normalize import normalize_query
 
@@ -742,7 +772,10 @@ def parse_kinds(scope: str | list[str] | None, option: str = "--in", report: Rep
         return None
     from beibei_cli.models import KIND_ORDER, KIND_ZH, KINDS
 
-    parts = scope.split(",") if isinstance(scope, str) else [p for item in scope for p in str(item).split(",")]
+    def split(text: str) -> list[str]:  # the Chinese keyboard's commas too: 案例，数据 and 案例、数据
+        return text.replace("，", ",").replace("、", ",").split(",")
+
+    parts = split(scope) if isinstance(scope, str) else [p for item in scope for p in split(str(item))]
     scopes = {KINDS.get(kind, kind + "s"): kind for kind in KIND_ORDER}
     chinese = {KIND_ZH[kind]: kind for kind in KIND_ORDER if kind in KIND_ZH}
     kinds = set()
@@ -767,6 +800,46 @@ def parse_kinds(scope: str | list[str] | None, option: str = "--in", report: Rep
 # terms take ~0.2 s on the report, 10,000 took 4.5 s. Documented in the README.
 MAX_TERMS = 256
 MAX_QUERY_CHARS = 2000  # characters in a search query or pattern
+
+
+def unstated_terms(loaded: Report | Shelf, query: str | list[str], **options: Any) -> list[str]:
+    """With ``any_term`` and more than one term, the terms the report does not state: each one
+    that, searched alone, would not be answered ``found`` (so an answer found for 招商 does not
+    pass for 人口 too). Empty otherwise."""
+    from beibei_cli.search.query import FOUND, answer_of, parse_terms
+
+    if not options.get("any_term") or options.get("regex"):
+        return []
+    terms = parse_terms([query] if isinstance(query, str) else query)
+    if len(terms) < 2:
+        return []
+    alone = {**options, "any_term": False}
+    missing = []
+    for term in terms:
+        word = f'"{term}"' if " " in term else term
+        if isinstance(loaded, Shelf):
+            hits = shelf_search(loaded, [word], **alone)[0]
+        else:
+            hits = search_outcome(loaded, [word], **alone)[0]
+        if answer_of(hits) != FOUND:
+            missing.append(term)
+    return missing
+
+
+def check_words(words: list[str], what: str) -> None:
+    """The bounds every typed text shares (search, series, trend, source --grep), in the CLI, the
+    API and MCP alike: at most MAX_QUERY_CHARS characters in all, and valid text (an undecodable
+    byte of the command line, or a lone surrogate of JSON, is refused with its position)."""
+    length = sum(len(w) for w in words)
+    if length > MAX_QUERY_CHARS:  # cost stays bounded
+        raise UsageError(f"the {what} has {length} characters; the limit is {MAX_QUERY_CHARS}")
+    for w in words:
+        try:
+            w.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            ch = w[exc.start]
+            bad = f"byte 0x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else f"lone surrogate \\u{ord(ch):04x}"
+            raise UsageError(f"the {what} is not valid text: {bad} at character {exc.start + 1}") from None
 
 
 def search_hits(report: Report, query: str | list[str], **options: Any) -> list[Record]:
@@ -805,17 +878,7 @@ def search_outcome(
         raise UsageError(
             f"too many search terms ({len(terms)}); the limit is {MAX_TERMS} (each term is matched against every record)"
         )
-    what = "search pattern" if regex else "search query"
-    length = sum(len(q) for q in query)
-    if length > MAX_QUERY_CHARS:  # the same bound for the CLI, the API and MCP: cost stays bounded
-        raise UsageError(f"the {what} has {length} characters; the limit is {MAX_QUERY_CHARS}")
-    for q in query:
-        try:
-            q.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            ch = q[exc.start]
-            bad = f"byte 0x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else f"lone surrogate \\u{ord(ch):04x}"
-            raise UsageError(f"the {what} is not valid text: {bad} at character {exc.start + 1}") from None
+    check_words(query, "search pattern" if regex else "search query")
     if context is None:
         context = DEFAULT_CONTEXT
     index = Index(report.index())
@@ -1053,7 +1116,14 @@ def entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
 
 def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) -> list[Record]:
     """The figures whose name matches ``query`` (search's matching, among figures), one row per
-    report and figure: reports by date, within a report the best match first."""
+    report and figure: reports by date, within a report the best match first.
+
+    Only a name that holds the words as asked counts (search's ``exact`` tier: as typed, traditional
+    characters, pinyin, the report's Chinese for an English word), in Chinese or in English: a figure
+    whose quote merely mentions them (研发经费 36.55亿元 beside 研发经费投入强度 5.09%) or whose name
+    shares only part of them (到位资金同比增长 for GDP增长) is not a series of what was asked."""
+    from beibei_cli.search.fallback import EXACT
+
     shelf = isinstance(loaded, Shelf)
     if shelf:  # one report never imports the store (nor sqlite3)
         from beibei_cli.store import release
@@ -1066,7 +1136,7 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
         metrics = {m["id"]: m for m in report.typed["metric"]}
         for hit in hits:
             m = metrics.get(hit["id"])
-            if m is None:
+            if m is None or hit.get("match") != EXACT or not _in_name(hit, m):
                 continue
             row = localize(dict(m), lang)
             row.update(report=key, date=date, figure=figure(m, lang))
@@ -1078,6 +1148,21 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
     return out
 
 
+def _in_name(hit: Record, metric: Mapping[str, Any]) -> bool:
+    """Whether a figure's hit matched inside its name (the Chinese at the start of the text
+    searched, or the English name where the text holds it): every word matched anywhere is
+    matched in the name too (R&D intensity is not the name R&D spending)."""
+    spans = [(start, end) for start, end in hit.get("matches") or []]
+    text = hit.get("text") or ""
+    names = [(0, len(metric["name"]))]
+    english = metric.get("name_en")
+    if english and (at := text.find(english)) >= 0:
+        names.append((at, at + len(english)))
+    matched = {text[start:end].casefold() for start, end in spans}
+    in_name = {text[start:end].casefold() for start, end in spans if any(lo <= start and end <= hi for lo, hi in names)}
+    return bool(in_name) and matched <= in_name
+
+
 def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[Record]:
     """For each report (by date) and each term: its occurrences in the paragraphs, per 10,000
     characters of the text (whitespace not counted), and the paragraphs it is in."""
@@ -1086,6 +1171,9 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
     wanted = [t for t in terms if isinstance(t, str)] if isinstance(terms, list) else []
     if not wanted or not all(squash(t) for t in wanted):
         raise UsageError("trend needs terms to count, none of them empty (e.g. beibei trend 招商 科技创新)")
+    if len(wanted) > MAX_TERMS:
+        raise UsageError(f"too many trend terms ({len(wanted)}); the limit is {MAX_TERMS}")
+    check_words(wanted, "trend query")
     listed = entries(loaded)
     store = loaded.store if isinstance(loaded, Shelf) else None
     stored: list[int] = []

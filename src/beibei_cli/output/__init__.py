@@ -214,9 +214,12 @@ def encode_err(text: str) -> bytes:
         return text.encode("utf-8", "replace")
 
 
-def write_err(text: str) -> None:
-    """A line on stderr; a closed or failing stderr is ignored (it must not change the exit code)."""
-    text = visible_keeping_sgr(os_text(text))
+def write_err(text: str, *, keep_sgr: bool = False) -> None:
+    """A line on stderr; a closed or failing stderr is ignored (it must not change the exit code).
+
+    Every control character is shown escaped, a colour sequence too (it can only come from what a
+    user typed: a path, a query); ``keep_sgr`` keeps the colours of text the tool drew (help)."""
+    text = (visible_keeping_sgr if keep_sgr else visible)(os_text(text))
     stream = sys.stderr
     if stream is None:
         return

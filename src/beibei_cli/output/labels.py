@@ -122,6 +122,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "报告中没有提到“{q}”（未找到这些词，也未找到它们的拼音、繁体或英文对应词）",
         "the report does not mention {q} (not as typed, nor by pinyin, traditional characters or English)",
     ),
+    "unstated_terms": (
+        "报告中没有{terms}这样的说法；以下只是其余词语的结果",
+        "the report does not state {terms} as asked; what follows is for the other words only",
+    ),
     "related_answer": (
         "报告中没有“{q}”这样的说法；以下只是相关内容（与所问词语部分相同），并非答案",
         "the report does not contain {q} as asked; what follows is only related (it shares words with it)",

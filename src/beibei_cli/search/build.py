@@ -251,7 +251,7 @@ def name_readings(data: dict[str, Any]) -> dict[str, dict[str, list[list[str]]]]
     """How the names an option takes read in pinyin, by vocabulary: the report's sections
     (their titles and headings), the record kinds (数据 shuju) and the entity types (企业 qiye).
     A query reads them from the index and never imports pypinyin (``query.names_read_as``)."""
-    from beibei_cli.models import ENTITY_TYPE_ZH, KIND_ZH
+    from beibei_cli.models import ENTITY_TYPE_ZH, GENERAL_ZH, KIND_ZH
 
     sections = {
         s["id"]: [_reading(n) for n in (s.get("title"), s.get("heading")) if n] for s in data["records"]["section"]
@@ -260,12 +260,18 @@ def name_readings(data: dict[str, Any]) -> dict[str, dict[str, list[list[str]]]]
         "section": sections,
         "kind": {kind: [_reading(zh)] for kind, zh in KIND_ZH.items()},
         "entity_type": {t: [_reading(zh)] for t, zh in ENTITY_TYPE_ZH.items()},
+        "general": {"general": [_reading(GENERAL_ZH)]},
     }
 
 
 def build_index(data: dict[str, Any]) -> bytes:
     docs = documents(data)
     chars = {ch for doc in docs for ch in doc[4]}
+    # and the names options take, typed in traditional characters too (總體, 數據, 企業, 數說成效)
+    from beibei_cli.models import ENTITY_TYPE_ZH, GENERAL_ZH, KIND_ZH
+
+    sections = [s.get(f) or "" for s in data["records"]["section"] for f in ("title", "heading")]
+    chars |= set("".join([*KIND_ZH.values(), *ENTITY_TYPE_ZH.values(), GENERAL_ZH, *sections]))
     t2s = t2s_table(chars)
     rows = []
     for rid, kind, pillar, title, text, title_len in docs:

@@ -189,22 +189,53 @@ class CharOf:
         return None
 
 
+# The words of a Chinese question that no passage holds (是多少, 有多少家, 了多少, 吗, ？): typed
+# in a word, they split it (北碚有多少家高新技术企业 is 北碚 and 高新技术企业), as English
+# questions lose how, much and was. A quoted phrase keeps them.
+_QUESTION: Any = None
+_QUESTION_WORDS = (
+    r"(?:是|有|了|达到了|达)?多少(?:家|个|项|人|户|元|亿元|万元|倍|次|年|栋|条|座|所)?|是什么|什么|有哪些|哪些|哪里|"
+    r"哪个|哪儿|几(?:家|个|项|年|次|栋|条|座|所)|是否|吗|呢|如何|怎么样|怎样|为什么|为何|？|\?"
+)
+
+
+def _question_free(word: str) -> list[str]:
+    """``word`` split at the question words it holds (a word with no Chinese, or nothing but
+    question words, as it is)."""
+    if not any(is_han(ch) for ch in word):
+        return [word]
+    global _QUESTION
+    if _QUESTION is None:
+        import re
+
+        _QUESTION = re.compile(_QUESTION_WORDS)
+    parts = [p for p in _QUESTION.split(word) if p]
+    return parts if parts or _QUESTION.fullmatch(word) else [word]
+
+
 def parse_terms(args: list[str]) -> list[str]:
-    """Split the query words into terms: whitespace separates, "double quotes" group."""
+    """Split the query words into terms: whitespace separates, "double quotes" group; outside
+    quotes the words of a Chinese question (是多少, 有多少家, 吗) separate too."""
     terms: list[str] = []
+
+    def words(text: str) -> list[str]:
+        return [part for word in text.split() for part in _question_free(word)]
+
     for arg in args:
         rest = arg
         while rest:
             start = rest.find('"')
             end = rest.find('"', start + 1) if start >= 0 else -1
             if start < 0 or end < 0:
-                terms.extend(rest.split())
+                terms.extend(words(rest))
                 break
-            terms.extend(rest[:start].split())
+            terms.extend(words(rest[:start]))
             phrase = _close_cjk_gaps(rest[start + 1 : end].strip())
             if phrase:
                 terms.append(phrase)
             rest = rest[end + 1 :]
+    if not terms:  # nothing but question words (多少): they are what was asked
+        return [word for arg in args for word in arg.replace('"', " ").split()]
     return terms
 
 
@@ -434,6 +465,10 @@ def run(
     terms = [normalize_query(t, index.t2s) for t in typed]
     if not terms:
         raise UsageError("the search query is empty; give a word to search for")
+    if not any_term and len(terms) > 1 and any(t not in index.subject for t in terms):
+        # the report's subject as a word of its own (北碚 高新技术企业) is implied: every record is about it
+        kept = [(ty, t) for ty, t in zip(typed, terms, strict=True) if t not in index.subject]
+        typed, terms = [ty for ty, _ in kept], [t for _, t in kept]
     if len(terms) > 1 and all(t.isascii() for t in terms) and any(english.is_english_word(t) for t in terms):
         typed, terms = _english_terms(index, typed, terms)
     if pinyin and not any_term and len(terms) > 1 and all(_latin_key(t) for t in terms):
@@ -697,6 +732,9 @@ def _fallback(
     first = scanned(scan[0])
     whole = {pos: present for pos, present in holds(first).items() if len(present) == len(required)}
     tier = PARTS if whole else PARTIAL
+    if whole and len(required) == 1 and len(required) < len(pieces):
+        # the term is the report's subject and one word (北碚森林覆盖率): 全区森林覆盖率 says it as asked
+        tier = EXACT
     if not whole and len(required) >= 2:
         # a record holding k of the n parts holds one of any n - k + 1 of them
         k = needed(len(required))
