@@ -348,3 +348,45 @@ def test_one_report_never_imports_the_store(args: list[str]) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], env=python_env(), capture_output=True, text=True, check=False)
     assert done.stderr.endswith("(False, False)"), done.stderr
+
+
+def test_a_full_disk_while_writing_the_store_still_answers(run, shelf: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import store
+
+    memory = run("--no-cache", "--data", str(shelf), "reports", "-f", "json")
+
+    def full(*args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "_write", full)
+    result = run("--data", str(shelf), "reports", "-f", "json")
+    assert (result.code, result.out, result.err) == (memory.code, memory.out, memory.err)
+    monkeypatch.undo()
+    assert run("--data", str(shelf), "reports", "-f", "json").out == memory.out  # the next run builds it
+
+
+def test_the_progress_bar_only_at_a_terminal_and_only_for_a_slow_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from beibei_cli import output
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert output.progress_bar("en") is None  # piped: nothing drawn
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    quick = output.progress_bar("en")
+    assert quick is not None
+    quick(1, 2)
+    quick(2, 2)
+    assert term.getvalue() == ""  # done within a second: no bar
+    monkeypatch.setattr(output, "PROGRESS_AFTER", 0.0)
+    slow = output.progress_bar("en")
+    assert slow is not None
+    slow(1, 2)
+    slow(2, 2)
+    assert "reading the shelf's reports" in term.getvalue()
