@@ -394,6 +394,11 @@ def table(results: list[tuple[Case, int, str]]) -> str:
         "the cache (a planted symlink, a flipped byte, foreign files, a world-writable folder), raw",
         "JSON-RPC sent to `beibei mcp` (each request answered), the Python API's caps, CSV formulas,",
         "Markdown block structure, bash completion quoting, xlsx limits and the table layout's cost.",
+        "A shelf's SQLite store has its own in `tests/test_store.py`: a database replaced by garbage,",
+        "truncated, of another application, of another schema or build (each rebuilt, never served), a",
+        "symlink in its place (not followed: what it names is not written), a database another",
+        "process holds locked (the command answers from what it read; the store is kept), a report",
+        "failing on a shelf (said on every run, never stored) and the database's private mode (0600).",
     ]
     group = None
     for case, code, message in results:

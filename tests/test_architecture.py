@@ -27,6 +27,7 @@ LAYERS: list[list[str]] = [
     ["search", "cache"],
     ["schema", "snippets"],
     ["report"],
+    ["store"],
     ["shelf"],
     ["queries", "output", "draft"],
     ["api"],

@@ -48,6 +48,9 @@ FORMAT = 4
 # every cache file: MAGIC, then the CRC-32 of the payload (4 bytes, big-endian), then the payload
 MAGIC = b"beibei-cache\x00"
 _NAME = re.compile(r"(?:report|index)-py\d+-[0-9a-f]{8}\.marshal")
+# a shelf's SQLite store (store.py) and the files SQLite keeps beside it
+_SHELF = re.compile(r"shelf-[0-9a-f]{20}\.sqlite3(-wal|-shm|-journal)?")
+SQLITE_MAGIC = b"SQLite format 3\x00"
 _TMP = re.compile(r"\.(?:report|index)-py\d+-[0-9a-f]{8}\.marshal\.[A-Za-z0-9_]+\.tmp")
 # marshal's format and the bytecode-level details it depends on change between Pythons
 PYTHON_KEY = (sys.version_info[0], sys.version_info[1], marshal.version)
@@ -333,7 +336,8 @@ def _ours(directory: str, name: str) -> bool:
     ours, it is a regular file of ours, and it starts with our header (a temporary file
     may still be empty)."""
     temporary = _TMP.fullmatch(name) is not None
-    if not temporary and _NAME.fullmatch(name) is None:
+    shelf = _SHELF.fullmatch(name)
+    if not temporary and shelf is None and _NAME.fullmatch(name) is None:
         return False
     fd = _open_own(os.path.join(directory, name))
     if fd is None:
@@ -344,6 +348,8 @@ def _ours(directory: str, name: str) -> bool:
         return False
     finally:
         os.close(fd)
+    if shelf is not None:  # the database itself starts as SQLite's do; its sidecars are SQLite's own
+        return bool(shelf.group(1)) or head == SQLITE_MAGIC[: len(MAGIC)] or not head
     # a cache file of beibei <= 0.4 (marshalled dict, no header) is ours too
     return head == MAGIC or (temporary and not head) or head[:1] in (b"{", b"\xfb")
 

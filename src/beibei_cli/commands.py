@@ -58,7 +58,8 @@ class Ctx:
             from beibei_cli import shelf  # cheap: os and the error types
 
             if shelf.is_shelf(self.data):
-                self._shelf = shelf.load(self.data, use_cache=not self.no_cache)
+                progress = output.progress_bar(self.lang)  # a bar on stderr for a slow build at a terminal
+                self._shelf = shelf.load(self.data, use_cache=not self.no_cache, progress=progress)
                 for _path, error in self._shelf.failed:  # the others answer; each failure is said once
                     output.write_err(label("report_failed", self.lang).format(error=error))
                 if not self._shelf.entries:

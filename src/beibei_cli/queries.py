@@ -706,6 +706,9 @@ def english_titles(report: Report, hits: list[Record], lang: str) -> None:
 
 
 def counts(report: Report) -> dict[str, int]:
+    stored: dict[str, int] | None = getattr(report, "stored_counts", None)  # a report of the shelf's store
+    if stored is not None:
+        return dict(stored)
     out = {kind: len(recs) for kind, recs in report.records.items()}
     out["paragraph"] = len(report.paragraphs)
     return out
@@ -1059,12 +1062,16 @@ def over(loaded: Report | Shelf, rows_of: Callable[..., list[Record]], **options
     out: list[Record] = []
     first_error: UsageError | None = None
     answered = False
+    from beibei_cli.store import release
+
     for key, report in loaded:
         try:
             rows = rows_of(report, **options)
         except UsageError as exc:
             first_error = first_error or exc
             continue
+        finally:
+            release(report)  # one report in memory at a time
         answered = True
         out.extend(on_shelf(key, row) for row in rows)
     if not answered and first_error is not None:
@@ -1080,7 +1087,7 @@ def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
     for key, report in entries(loaded):
         info = info_record(report, lang)
         tally = counts(report)
-        drafts = sum(1 for recs in report.records.values() for rec in recs if rec.get("draft"))
+        drafts = draft_count(report)
         records = sum(n for k, n in tally.items() if k != "paragraph")
         row = {**info, "key": key, "records": records, "drafts": drafts, "error": None}
         out.append(shape(row, names("report")))
@@ -1090,6 +1097,14 @@ def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
         stem = os.path.splitext(os.path.basename(path))[0]
         out.append(shape({"key": stem, "data_file": os_text(path), "error": error}, names("report")))
     return out
+
+
+def draft_count(report: Report) -> int:
+    """How many of the report's records are still drafts (``draft: true``)."""
+    stored: int | None = getattr(report, "stored_drafts", None)  # a report of the shelf's store
+    if stored is not None:
+        return stored
+    return sum(1 for recs in report.records.values() for rec in recs if rec.get("draft"))
 
 
 def entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
@@ -1110,6 +1125,8 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
     from beibei_cli.search.fallback import EXACT
 
     shelf = isinstance(loaded, Shelf)
+    if shelf:  # one report never imports the store (nor sqlite3)
+        from beibei_cli.store import release
     out: list[Record] = []
     for key, report in entries(loaded):
         hits = search_hits(
@@ -1126,6 +1143,8 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
             if shelf:
                 row["id"] = f"{key}{SEPARATOR}{m['id']}"
             out.append(shape(row, names("series")))
+        if shelf:
+            release(report)  # one report in memory at a time
     return out
 
 
@@ -1155,11 +1174,29 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
     if len(wanted) > MAX_TERMS:
         raise UsageError(f"too many trend terms ({len(wanted)}); the limit is {MAX_TERMS}")
     check_words(wanted, "trend query")
+    listed = entries(loaded)
+    store = loaded.store if isinstance(loaded, Shelf) else None
+    stored: list[int] = []
+    if store is not None:  # one report never imports the store (nor sqlite3)
+        from beibei_cli.store import StoredReport, is_stored
+
+        stored = [r.stored_id for _, r in listed if is_stored(r) and isinstance(r, StoredReport)]
+    # the store counts in SQL for the reports it holds, none of them loaded
+    counted = store.trend(stored, wanted) if store is not None and stored else {}
     out: list[Record] = []
-    for key, report in entries(loaded):
+    for key, report in listed:
+        date = _report_date(report, lang)["date"]
+        if counted and (report.__dict__.get("stored_id"), wanted[0]) in counted:
+            chars: int = getattr(report, "stored_chars")  # noqa: B009  (a StoredReport's)
+            for term in wanted:
+                found = counted[(report.__dict__["stored_id"], term)]
+                count = sum(c for _, c in found)
+                per_10k = round(count * 10000 / chars, 2) if chars else 0.0
+                row = {"report": key, "date": date, "term": term, "count": count, "per_10k": per_10k}
+                out.append(shape({**row, "chars": chars, "paras": [n for n, _ in found]}, names("trend")))
+            continue
         texts = [(p["n"], squash(p["text"])) for p in report.paragraphs]
         chars = sum(len(t) for _, t in texts)
-        date = _report_date(report, lang)["date"]
         for term in wanted:
             needle = _simplified(report, squash(term))
             found = [(n, text.count(needle)) for n, text in texts if needle in text]
@@ -1179,8 +1216,13 @@ def shelf_search(shelf: Shelf, query: str | list[str], **options: Any) -> tuple[
 
     hits: list[Record] = []
     note: str | None = None
+    from beibei_cli.store import release
+
     for key, report in shelf:
-        found, said = search_outcome(report, query, **options)
+        try:
+            found, said = search_outcome(report, query, **options)
+        finally:
+            release(report)  # one report in memory at a time
         note = note or said
         hits.extend(on_shelf(key, h) for h in found)
     tier = {t: n for n, t in enumerate(TIERS)}

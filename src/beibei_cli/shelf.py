@@ -19,9 +19,10 @@ from beibei_cli.errors import BeibeiError, DataError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from beibei_cli.report import Report
+    from beibei_cli.store import Store
 
 REPORT_SUFFIXES = (".yaml", ".yml")
 SEPARATOR = ":"  # record ids are kebab-case ASCII and keys may not hold it: KEY:ID splits once
@@ -89,10 +90,13 @@ def single(data: str | list[str] | None) -> str | None:
 class Shelf:
     """The reports of a shelf by key, in report-date order (then key), and those that failed."""
 
-    def __init__(self, entries: list[tuple[str, Report]], failed: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, entries: list[tuple[str, Report]], failed: list[tuple[str, str]], store: Store | None = None
+    ) -> None:
         self.entries = sorted(entries, key=lambda e: (_date_of(e[1]), e[0]))
         self.failed = failed  # (file, the one-line error)
         self.by_key = dict(self.entries)
+        self.store = store  # the shelf's SQLite store (store.py), when its reports come from one
         self._owners: dict[str, list[str]] | None = None
 
     def only(self, patterns: list[str]) -> Shelf:
@@ -103,10 +107,22 @@ class Shelf:
         if not kept:
             known = ", ".join(k for k, _ in self.entries[:20])
             raise UsageError(f"--report {' '.join(patterns)} matches no report of the shelf (keys: {known})")
-        return Shelf(kept, self.failed)
+        return Shelf(kept, self.failed, self.store)
 
     def __iter__(self) -> Iterator[tuple[str, Report]]:
         return iter(self.entries)
+
+    def holders(self, rid: str) -> list[str]:
+        """The keys of the reports that hold id ``rid``, in shelf order: the store answers for
+        the reports it holds (none is loaded), each other report by its records."""
+        from beibei_cli.store import StoredReport, is_stored
+
+        stored = {r.stored_id: k for k, r in self.entries if is_stored(r) and isinstance(r, StoredReport)}
+        held = self.store.holders(rid, stored) if self.store is not None and stored else set()
+        if held is None:  # the store found damaged now: every report by its records
+            return [k for k, r in self.entries if rid in r.by_id()]
+        found = {stored[i] for i in held}
+        return [k for k, r in self.entries if k in found or (k not in stored.values() and rid in r.by_id())]
 
     def owners(self) -> dict[str, list[str]]:
         """Bare id -> the keys of the reports that hold it."""
@@ -126,7 +142,7 @@ class Shelf:
                 known = ", ".join(k for k, _ in self.entries)
                 raise UsageError(f"no report with key {key!r} on the shelf (keys: {known})")
             return key, self.by_key[key], bare
-        holders = self.owners().get(rid, [])
+        holders = self.holders(rid)
         if len(holders) == 1:
             return holders[0], self.by_key[holders[0]], rid
         if holders:
@@ -140,11 +156,17 @@ class Shelf:
 
 
 def _date_of(report: Report) -> str:
+    stored: str | None = report.__dict__.get("stored_date")  # a report of the store: its meta unread
+    if stored is not None:
+        return stored
     date = report.meta.get("date")
     return date["iso"] if date else ""
 
 
 def key_of(report: Report, path: str) -> str | None:
+    if "stored_key" in report.__dict__:  # a report of the store: its meta unread
+        stored: str | None = report.__dict__["stored_key"]
+        return stored
     key = report.meta.get("key")
     return key if isinstance(key, str) and key else None
 
@@ -159,7 +181,7 @@ def assign_keys(paths: list[str], set_keys: dict[str, str | None]) -> dict[str, 
 
     Two files that still share a key are a usage error naming both.
     """
-    stems = {p: os.path.splitext(os.path.basename(p))[0] for p in paths}
+    stems = {p: os.path.splitext(os.path.basename(p))[0] for p in paths if not set_keys.get(p)}  # keyed: no stem
     count: dict[str, int] = {}
     for p in paths:
         if not set_keys.get(p):
@@ -183,11 +205,23 @@ def assign_keys(paths: list[str], set_keys: dict[str, str | None]) -> dict[str, 
     return keys
 
 
-def load(data: str | list[str] | None, *, use_cache: bool = True) -> Shelf:
-    """Every report of the shelf, loaded; those that fail are kept with their error."""
+def load(
+    data: str | list[str] | None, *, use_cache: bool = True, progress: Callable[[int, int], None] | None = None
+) -> Shelf:
+    """Every report of the shelf; those that fail are kept with their error. With the cache,
+    from the shelf's store (store.py): a report is loaded only when a query needs it."""
     from beibei_cli.report import load_report, problem_line, resolve_data_path
 
-    paths = report_files([resolve_data_path(o) for o in data_options(data)])
+    options = [resolve_data_path(o) for o in data_options(data)]
+    paths = report_files(options)
+    if use_cache and len(paths) > 1:
+        from beibei_cli import store
+
+        opened = store.refresh(options, paths, progress)
+        if opened is not None:
+            db, reports, failed_here = opened
+            keys = assign_keys(list(reports), {p: key_of(r, p) for p, r in reports.items()})
+            return Shelf([(keys[p], r) for p, r in reports.items()], failed_here, db)
     loaded: dict[str, Report] = {}
     failed: list[tuple[str, str]] = []
     for path in paths:

@@ -25,6 +25,7 @@ from beibei_cli.textsafety import UNSAFE_RE, json_escape, visible, visible_keepi
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 # -- where output goes and how it looks -------------------------------------
@@ -232,6 +233,42 @@ def write_err(text: str, *, keep_sgr: bool = False) -> None:
             stream.write(text + "\n")
     except (OSError, ValueError):
         pass
+
+
+PROGRESS_AFTER = 1.0  # seconds: a build quicker than this shows no bar
+
+
+def progress_bar(lang: str) -> Callable[[int, int], None] | None:
+    """A callback ``(done, total)`` drawing a progress bar on stderr once a build has taken
+    longer than ``PROGRESS_AFTER``; None when stderr is not a terminal (nothing is drawn)."""
+    import time
+
+    stream = sys.stderr
+    try:
+        if stream is None or not stream.isatty():
+            return None
+    except (OSError, ValueError):
+        return None
+    start = time.monotonic()
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            if time.monotonic() - start < PROGRESS_AFTER or done >= total:
+                return
+            from rich.console import Console  # drawn only for a slow build at a terminal
+            from rich.progress import Progress
+
+            from beibei_cli.output.labels import label
+
+            state["bar"] = Progress(console=Console(file=stream), transient=True)
+            state["bar"].start()
+            state["task"] = state["bar"].add_task(label("shelf_building", lang), total=total)
+        state["bar"].update(state["task"], completed=done)
+        if done >= total:
+            state["bar"].stop()
+
+    return update
 
 
 # -- fields ----------------------------------------------------------------

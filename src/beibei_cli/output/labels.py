@@ -108,6 +108,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "beibei: 警告：未载入（其余报告照常回答）{error}",
         "beibei: warning: not loaded (the other reports answer): {error}",
     ),
+    "shelf_building": ("正在读取书架上的报告", "reading the shelf's reports"),
     "no_records": ("没有符合条件的记录", "no matching records"),
     "valid": ("{path}：校验通过", "{path}: ok"),
     "invalid": ("{path}：{n} 处问题", "{path}: {n} problem{s}"),
