@@ -472,8 +472,12 @@ def test_the_cli_offers_the_schema_choices() -> None:
         params = get_command(cli.app).commands[command].params  # type: ignore[attr-defined]
         return tuple(next(p for p in params if option in p.opts).type.choices)
 
-    # the schema's types, then the Chinese names the tables show for them (企业 for company)
-    assert choices("entities", "--type") == (*models.ENTITY_TYPES, *from_zh(models.ENTITY_TYPES))
+    # the schema's types, then the Chinese names the tables show for them (企业 for company): offered by
+    # completion and named in --help (the option also takes pinyin and traditional characters, so the
+    # query checks it rather than a fixed choice)
+    assert tuple(cli.complete_entity_types("")) == (*models.ENTITY_TYPES, *from_zh(models.ENTITY_TYPES))
+    help_text = next(p for p in get_command(cli.app).commands["entities"].params if "--type" in p.opts).help  # type: ignore[attr-defined]
+    assert all(t in help_text for t in models.ENTITY_TYPES)
     assert set(from_zh(models.ENTITY_TYPES).values()) == set(models.ENTITY_TYPES)
     assert choices("metrics", "--kind") == models.METRIC_KINDS == tuple(quantity.KINDS)
     assert choices("metrics", "--sort") == models.METRIC_SORTS
