@@ -332,3 +332,14 @@ def test_export_of_the_one_report_report_picks_is_written(run, tmp_path: Path) -
     assert done.code == 0, done.err
     assert out.read_text(encoding="utf-8") == run("--data", str(DATA), "export").out
     assert run("--data", str(tmp_path / "shelf"), "export", "-o", str(out)).code == 2  # two reports: refused
+
+
+def test_trend_counts_a_term_whatever_its_case_or_width(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "shelf", "a.yaml")
+    copy_report(tmp_path / "shelf" / "b", "b.yaml")
+    for data in (str(DATA), str(tmp_path / "shelf")):  # one report, and a shelf counted by its store
+        counted = rows(run("--data", data, "trend", "GDP", "gdp", "ＧＤＰ", "-f", "json").out)
+        by_term: dict[str, list[int]] = {}
+        for r in counted:
+            by_term.setdefault(r["term"], []).append(r["count"])
+        assert by_term["GDP"] == by_term["gdp"] == by_term["ＧＤＰ"] and all(by_term["GDP"]), by_term

@@ -1165,8 +1165,10 @@ def _in_name(hit: Record, metric: Mapping[str, Any]) -> bool:
 
 def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[Record]:
     """For each report (by date) and each term: its occurrences in the paragraphs, per 10,000
-    characters of the text (whitespace not counted), and the paragraphs it is in."""
-    from beibei_cli.report import squash
+    characters of the text (whitespace not counted), and the paragraphs it is in. A term is
+    counted as written, whatever its case or width and in traditional characters too (GDP, gdp
+    and ＧＤＰ alike); pinyin is not read (search reads it)."""
+    from beibei_cli.report import squash, trend_form
 
     wanted = [t for t in terms if isinstance(t, str)] if isinstance(terms, list) else []
     if not wanted or not all(squash(t) for t in wanted):
@@ -1195,10 +1197,10 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
                 row = {"report": key, "date": date, "term": term, "count": count, "per_10k": per_10k}
                 out.append(shape({**row, "chars": chars, "paras": [n for n, _ in found]}, names("trend")))
             continue
-        texts = [(p["n"], squash(p["text"])) for p in report.paragraphs]
-        chars = sum(len(t) for _, t in texts)
+        texts = [(p["n"], trend_form(p["text"])) for p in report.paragraphs]
+        chars = sum(len(squash(p["text"])) for p in report.paragraphs)
         for term in wanted:
-            needle = _simplified(report, squash(term))
+            needle = _simplified(report, trend_form(term))
             found = [(n, text.count(needle)) for n, text in texts if needle in text]
             count = sum(c for _, c in found)
             per_10k = round(count * 10000 / chars, 2) if chars else 0.0

@@ -177,6 +177,14 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
+def trend_form(text: str) -> str:
+    """How ``trend`` reads a text and a term: no whitespace, full-width as ASCII (ＧＤＰ), case
+    folded (GDP is gdp). Traditional characters are made simplified by each report's table."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", squash(text)).casefold()
+
+
 def split_paragraphs(source: str, joins: list[str]) -> tuple[list[str], list[str]]:
     """The article's paragraphs, and the line_joins that matched no line.
 

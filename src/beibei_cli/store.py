@@ -194,7 +194,7 @@ def load_one(path: str) -> Report | str:
 def _extract(path: str) -> tuple[str, dict[str, Any] | str]:
     """What the store keeps of ``path``: the stamps taken before it was read (an edit made
     meanwhile shows next time), or its error."""
-    from beibei_cli.report import squash
+    from beibei_cli.report import squash, trend_form
 
     sig = _sig(path)
     loaded = load_one(path)
@@ -215,7 +215,8 @@ def _extract(path: str) -> tuple[str, dict[str, Any] | str]:
         "counts": json.dumps(
             {kind: len(recs) for kind, recs in loaded.records.items()} | {"paragraph": len(loaded.paragraphs)}
         ),
-        "paragraphs": [(p["n"], squash(p["text"])) for p in loaded.paragraphs],
+        "paragraphs": [(p["n"], trend_form(p["text"])) for p in loaded.paragraphs],
+        "chars": sum(len(squash(p["text"])) for p in loaded.paragraphs),
         "drafts": sum(1 for recs in loaded.records.values() for rec in recs if rec.get("draft")),
         "ids": list(loaded.by_id()),
         "t2s": [(a, b) for a, b in t2s.items() if a != b],
@@ -368,7 +369,7 @@ class Store:
 
     def trend(self, ids: list[int], terms: list[str]) -> dict[tuple[int, str], list[tuple[int, int]]]:
         """(report, term) -> (paragraph n, occurrences) of each paragraph holding the term, as
-        ``trend_rows`` counts them: the term squashed, then made simplified by each report's table."""
+        ``trend_rows`` counts them: the term in ``trend_form``, then made simplified by each report's table."""
         import sqlite3
 
         try:
@@ -378,12 +379,12 @@ class Store:
             return {}  # each report counts for itself
 
     def _trend(self, ids: list[int], terms: list[str]) -> dict[tuple[int, str], list[tuple[int, int]]]:
-        from beibei_cli.report import squash
+        from beibei_cli.report import trend_form
 
         wanted = set(ids)
         out: dict[tuple[int, str], list[tuple[int, int]]] = {}
         for term in terms:
-            needle = squash(term)
+            needle = trend_form(term)
             by_needle: dict[str, list[int]] = {}
             if needle.isascii():
                 by_needle[needle] = list(wanted)
@@ -565,7 +566,7 @@ def _write(
             (path, got["sig"], got["source_path"], got["source_sig"], got["key"], got["date"]),
         )
         rid = cur.lastrowid
-        chars = sum(len(t) for _, t in got["paragraphs"])
+        chars = got["chars"]
         conn.execute(
             "INSERT INTO details VALUES (?, ?, ?, ?, ?)", (rid, got["meta"], got["counts"], chars, got["drafts"])
         )
