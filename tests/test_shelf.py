@@ -343,3 +343,26 @@ def test_trend_counts_a_term_whatever_its_case_or_width(run, tmp_path: Path) -> 
         for r in counted:
             by_term.setdefault(r["term"], []).append(r["count"])
         assert by_term["GDP"] == by_term["gdp"] == by_term["ＧＤＰ"] and all(by_term["GDP"]), by_term
+
+
+def test_a_file_named_twice_is_one_report(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    copy_report(tmp_path / "shelf", "a.yaml")
+    copy_report(tmp_path / "shelf" / "b", "b.yaml")
+    monkeypatch.chdir(tmp_path / "shelf")
+    twice = run("--data", ".", "--data", str(tmp_path / "shelf"), "reports", "-f", "json")
+    assert twice.code == 0, twice.err
+    assert [r["key"] for r in rows(twice.out)] == ["a", "b"]
+    os.symlink("a.yaml", tmp_path / "shelf" / "alias.yaml")
+    linked = run("--data", ".", "reports", "-f", "json")
+    assert linked.code == 0 and [r["key"] for r in rows(linked.out)] == ["a", "b"], linked.err
+
+
+def test_a_report_with_no_date_comes_last(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    copy_report(tmp_path / "shelf", "dated.yaml")
+    doc = yaml.safe_load((tmp_path / "shelf" / "dated.yaml").read_text(encoding="utf-8"))
+    del doc["report"]["date"]
+    (tmp_path / "shelf" / "undated.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    listed = rows(run("--data", str(tmp_path / "shelf"), "reports", "-f", "json").out)
+    assert [(r["key"], r["date"]) for r in listed] == [("dated", "2023-01"), ("undated", None)]

@@ -48,8 +48,10 @@ def _walk(folder: str) -> list[str]:
 
 
 def report_files(options: list[str]) -> list[str]:
-    """The report files the ``--data`` values name, each once, in the order given."""
-    out: dict[str, None] = {}
+    """The report files the ``--data`` values name, each once, in the order given: a file named
+    twice (``--data . --data ../shelf``, or a symlink beside the file it names) is kept under its
+    first name that is no symlink."""
+    listed: dict[str, None] = {}
     for path in options:
         if path == "":
             raise UsageError("--data: empty path (leave --data out for the packaged report)")
@@ -57,10 +59,22 @@ def report_files(options: list[str]) -> list[str]:
             files = _walk(path)
             if not files:
                 raise DataError.at(path, "the folder holds no report file (*.yaml)")
-            out.update(dict.fromkeys(files))
+            listed.update(dict.fromkeys(files))
         else:
-            out[path] = None
-    return list(out)
+            listed[path] = None
+    names = list(listed)
+    links = [p for p in names if os.path.islink(p)]
+    if len(options) == 1 and not links:
+        return names  # one folder's walk names each file once: no realpath to pay for
+    seen: set[str] = set()
+    out: list[str] = []
+    for path in [p for p in names if p not in links] + links:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            out.append(path)
+    order = {p: n for n, p in enumerate(names)}
+    return sorted(out, key=order.__getitem__)
 
 
 def is_shelf(data: str | list[str] | None) -> bool:
@@ -93,7 +107,8 @@ class Shelf:
     def __init__(
         self, entries: list[tuple[str, Report]], failed: list[tuple[str, str]], store: Store | None = None
     ) -> None:
-        self.entries = sorted(entries, key=lambda e: (_date_of(e[1]), e[0]))
+        # by report date, then key; a report with no date (a draft's) last, not first
+        self.entries = sorted(entries, key=lambda e: (not _date_of(e[1]), _date_of(e[1]), e[0]))
         self.failed = failed  # (file, the one-line error)
         self.by_key = dict(self.entries)
         self.store = store  # the shelf's SQLite store (store.py), when its reports come from one
