@@ -400,6 +400,7 @@ def test_source_grep_reads_pinyin_and_traditional(run) -> None:  # type: ignore[
 
     chinese = numbers("招商")
     assert chinese and numbers("zhaoshang") == chinese
+    assert numbers("zhāoshāng") == numbers("ＺＨＡＯＳＨＡＮＧ") == chinese  # tone marks, full width
     assert numbers("經濟") == numbers("经济") == numbers("jingji")
 
 

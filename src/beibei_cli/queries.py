@@ -650,7 +650,8 @@ def paragraph_rows(report: Report, *, para: int | None, grep: str | None) -> lis
         t2s = report.t2s()
         needle = normalize_query(grep, t2s)
         # pinyin too, as search reads it (zhaoshang, zs): the paragraphs search finds for it exactly
-        by_pinyin = _paragraphs_by_pinyin(report, grep) if grep.isascii() else set()
+        latin = _latin(grep)  # zhaoshang, zhāoshāng, ＺＨＡＯＳＨＡＮＧ
+        by_pinyin = _paragraphs_by_pinyin(report, latin) if latin is not None else set()
         paras = [p for p in paras if needle in normalize_query(p["text"], t2s) or p["n"] in by_pinyin]
     return [{k: v for k, v in p.items() if k not in PRIVATE} for p in paras]
 
