@@ -47,11 +47,11 @@ if TYPE_CHECKING:
 FORMAT = 4
 # every cache file: MAGIC, then the CRC-32 of the payload (4 bytes, big-endian), then the payload
 MAGIC = b"beibei-cache\x00"
-_NAME = re.compile(r"(?:report|index)-py\d+-[0-9a-f]{8}\.marshal")
+_NAME_PATTERN = r"(?:report|index)-py\d+-[0-9a-f]{8}\.marshal"  # compiled by cache clear only
 # a shelf's SQLite store (store.py) and the files SQLite keeps beside it
-_SHELF = re.compile(r"shelf-[0-9a-f]{20}\.sqlite3(-wal|-shm|-journal)?")
+_SHELF_PATTERN = r"shelf-[0-9a-f]{20}\.sqlite3(-wal|-shm|-journal)?"  # compiled by cache clear only
 SQLITE_MAGIC = b"SQLite format 3\x00"
-_TMP = re.compile(r"\.(?:report|index)-py\d+-[0-9a-f]{8}\.marshal\.[A-Za-z0-9_]+\.tmp")
+_TMP_PATTERN = r"\.(?:report|index)-py\d+-[0-9a-f]{8}\.marshal\.[A-Za-z0-9_]+\.tmp"  # compiled by cache clear only
 # marshal's format and the bytecode-level details it depends on change between Pythons
 PYTHON_KEY = (sys.version_info[0], sys.version_info[1], marshal.version)
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -335,9 +335,9 @@ def _ours(directory: str, name: str) -> bool:
     """Whether ``name`` in the cache folder is a file this tool wrote: its name is one of
     ours, it is a regular file of ours, and it starts with our header (a temporary file
     may still be empty)."""
-    temporary = _TMP.fullmatch(name) is not None
-    shelf = _SHELF.fullmatch(name)
-    if not temporary and shelf is None and _NAME.fullmatch(name) is None:
+    temporary = re.fullmatch(_TMP_PATTERN, name) is not None
+    shelf = re.fullmatch(_SHELF_PATTERN, name)
+    if not temporary and shelf is None and re.fullmatch(_NAME_PATTERN, name) is None:
         return False
     fd = _open_own(os.path.join(directory, name))
     if fd is None:
