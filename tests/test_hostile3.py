@@ -798,3 +798,14 @@ def test_a_colour_sequence_in_an_output_path_is_shown_escaped(run, tmp_path: Pat
     assert missing.code == 2 and "\x1b" not in missing.err and "\\x1b[31m.json" in missing.err, missing.err
     written = run("metrics", "-o", str(tmp_path / "esc\x1b[31m.json"))
     assert written.code == 0 and "\x1b" not in written.err and "esc\\x1b[31m.json" in written.err
+
+
+def test_validate_counts_every_problem(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """0.3.0 ended 3,000 problems with "1001 处问题": every problem is listed and counted."""
+    path = _copy(tmp_path)
+    text = DATA.read_text(encoding="utf-8")
+    bogus = "".join(f"  bogus{k}: 1\n" for k in range(3000))
+    path.write_text(text.replace("report:\n", "report:\n" + bogus, 1), encoding="utf-8")
+    done = run("validate", str(path))
+    assert done.code == 2 and len(done.out.splitlines()) == 3000
+    assert done.err.strip().endswith("：3000 处问题"), done.err
