@@ -295,9 +295,10 @@ CASES: list[Case] = [
     Case(
         "environment",
         "BEIBEI_MAX_BYTES=1000 (the report cached or not)",
-        ["metrics", "-f", "json"],
+        ["--data", "{dir}/report.yaml", "metrics", "-f", "json"],
         2,
         "over the 1000-byte limit",
+        _report_with("", ""),
         env={"BEIBEI_MAX_BYTES": "1000"},
     ),
     Case(
