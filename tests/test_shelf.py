@@ -366,3 +366,51 @@ def test_a_report_with_no_date_comes_last(run, tmp_path: Path) -> None:  # type:
     (tmp_path / "shelf" / "undated.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     listed = rows(run("--data", str(tmp_path / "shelf"), "reports", "-f", "json").out)
     assert [(r["key"], r["date"]) for r in listed] == [("dated", "2023-01"), ("undated", None)]
+
+
+def _dated_shelf(folder: Path) -> Path:
+    """Three copies of the shipped report dated 2021-01, 2022-01 and 2023-01, keyed r2021…"""
+    folder.mkdir(parents=True)
+    (folder / "source.txt").write_bytes(SOURCE.read_bytes())
+    text = DATA.read_text(encoding="utf-8")
+    assert '    iso: "2023-01"\n' in text
+    for year in (2021, 2022, 2023):
+        dated = text.replace("report:\n", f"report:\n  key: r{year}\n", 1).replace(
+            '    iso: "2023-01"\n', f'    iso: "{year}-01"\n', 1
+        )
+        (folder / f"r{year}.yaml").write_text(dated, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("bounds", "keys"),
+    [
+        (["--reports-since", "2022"], ["r2022", "r2023"]),
+        (["--reports-until", "2022-01"], ["r2021", "r2022"]),
+        (["--reports-since", "2021-06", "--reports-until", "2022"], ["r2022"]),
+        (["--reports-since", "2022-01-15"], ["r2022", "r2023"]),  # a month can hold the day
+    ],
+)
+def test_the_shelf_by_report_date(run, tmp_path: Path, fast: bool, bounds: list[str], keys: list[str]) -> None:  # type: ignore[no-untyped-def]
+    shelf = _dated_shelf(tmp_path / "shelf")
+    listed = run("--data", str(shelf), *bounds, "reports", "-f", "json", fast=fast)
+    assert listed.code == 0, listed.err
+    assert [r["key"] for r in rows(listed.out)] == keys
+    found = rows(run("--data", str(shelf), "metrics", *bounds, "-f", "json", fast=fast).out)  # after the command too
+    assert sorted({r["report"] for r in found}) == keys
+
+
+@pytest.mark.parametrize(
+    ("bounds", "message"),
+    [
+        (["--reports-since", "2030"], "no report of the shelf is dated within the bounds given"),
+        (["--reports-since", "2022x"], "--reports-since: expected a date"),
+        (["--reports-since", "2023", "--reports-until", "2022"], "is after --reports-until"),
+    ],
+)
+def test_report_dates_that_keep_nothing_are_refused(run, tmp_path: Path, bounds: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    shelf = _dated_shelf(tmp_path / "shelf")
+    done = run("--data", str(shelf), *bounds, "reports")
+    assert done.code == 2 and message in done.err and done.out == "", done.err
+    alone = run("--data", str(shelf / "r2021.yaml"), "--reports-since", "2022", "metrics")
+    assert alone.code == 2 and "no report of the shelf is dated within" in alone.err

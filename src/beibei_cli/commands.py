@@ -39,10 +39,13 @@ class Ctx:
         debug: bool,
         only: list[str] | None = None,
         raw_cells: bool = False,
+        reports_since: str | None = None,
+        reports_until: str | None = None,
     ) -> None:
         # --data may be given more than once; once (the common case) is the path as before
         self.data = data[0] if isinstance(data, list) and len(data) == 1 else (data or None)
         self.only = [only] if isinstance(only, str) else list(only or [])  # --report KEY (globs)
+        self.dated = (reports_since, reports_until)  # --reports-since/--reports-until: by report date
         self.raw_cells = raw_cells
         self.no_cache = no_cache
         self.color = color
@@ -66,12 +69,16 @@ class Ctx:
                     raise UsageError(f"no report of the shelf loaded ({len(self._shelf.failed)} failed)")
                 if self.only:
                     self._shelf = self._shelf.only(self.only)
+                if self.dated != (None, None):
+                    self._shelf = self._shelf.dated(*self.dated)
             else:
                 from beibei_cli.report import load_report  # the loader's imports are off --version's path
 
                 self._report = load_report(shelf.single(self.data), use_cache=not self.no_cache)
                 if self.only:
                     shelf.Shelf([(shelf.own_key(self._report), self._report)], []).only(self.only)
+                if self.dated != (None, None):  # one report outside the dates: refused, as a key that is not its own
+                    shelf.Shelf([(shelf.own_key(self._report), self._report)], []).dated(*self.dated)
         return self._shelf if self._shelf is not None else self._report  # type: ignore[return-value]
 
     @property

@@ -230,6 +230,18 @@ GLOBALS = [
         multiple=True,
         help="Only the reports whose key matches KEY (a glob, e.g. beibei-202*); repeatable.",
     ),
+    param(
+        "reports_since",
+        "--reports-since",
+        metavar="DATE",
+        help="Only the reports dated on or after DATE (2022, 2022-04 or 2022-04-01); a report with no date is left out.",
+    ),
+    param(
+        "reports_until",
+        "--reports-until",
+        metavar="DATE",
+        help="Only the reports dated on or before DATE; a report with no date is left out.",
+    ),
     param("no_cache", "--no-cache", type="boolean", help="Neither read nor write the cache."),
     param(
         "color",
