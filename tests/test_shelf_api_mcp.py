@@ -155,3 +155,13 @@ def test_a_report_that_failed_is_said_in_the_api_and_mcp(tmp_path: Path) -> None
     )
     errors = [r for r in listed.structured_content["results"] if r["error"]]
     assert len(errors) == 1 and errors[0]["key"] == "broken"
+
+
+def test_the_api_keeps_reports_by_date(tmp_path: Path) -> None:
+    from tests.test_shelf import _dated_shelf
+
+    shelf = _dated_shelf(tmp_path / "shelf")
+    kept = beibei_cli.load(str(shelf), reports_since="2022")
+    assert [r["key"] for r in kept.reports()] == ["r2022", "r2023"]
+    with pytest.raises(UsageError, match="dated within"):
+        beibei_cli.load(str(shelf / "r2021.yaml"), reports_since="2022")

@@ -125,7 +125,13 @@ LANGS = ("zh", "en")
 
 
 def load(
-    path: str | list[str] | None = None, *, lang: str = "zh", cache: bool = True, reports: list[str] | None = None
+    path: str | list[str] | None = None,
+    *,
+    lang: str = "zh",
+    cache: bool = True,
+    reports: list[str] | None = None,
+    reports_since: str | None = None,
+    reports_until: str | None = None,
 ) -> Report:
     """Load a report: ``path`` (a report YAML), else ``$BEIBEI_DATA``, else the packaged report.
 
@@ -133,7 +139,8 @@ def load(
     row then carries ``report`` (the report's key) and its ids are ``KEY:ID``; ``get`` and
     ``cite`` take ``KEY:ID`` (a bare id where it is unique); ``reports()`` lists the shelf and
     any report that failed to load (the others answer). A shelf where no report loads raises
-    DataError. ``reports`` keeps only the reports whose key matches one of its globs (``--report``).
+    DataError. ``reports`` keeps only the reports whose key matches one of its globs (``--report``),
+    ``reports_since`` and ``reports_until`` those whose date can fall in that span (``--reports-since``).
 
     ``lang="en"`` puts the curated English in ``name``/``title``/``summary``, as
     ``beibei --lang en``; in every language ``name_en``... hold the English and
@@ -185,10 +192,16 @@ def load(
             first = loaded.failed[0][1]
             more = f" and {len(loaded.failed) - 1} more (Report.failed lists them)" if len(loaded.failed) > 1 else ""
             warnings.warn(f"a report of the shelf did not load: {first}{more}", stacklevel=2)
-        return Report(loaded.only(list(reports)) if reports else loaded, lang=language)
+        kept = loaded.only(list(reports)) if reports else loaded
+        if reports_since is not None or reports_until is not None:
+            kept = kept.dated(reports_since, reports_until)
+        return Report(kept, lang=language)
     one = load_report(shelf.single(data), use_cache=cache)
+    alone = shelf.Shelf([(shelf.own_key(one), one)], [])
     if reports:
-        shelf.Shelf([(shelf.own_key(one), one)], []).only(list(reports))  # a key that is not this one's: refused
+        alone.only(list(reports))  # a key that is not this one's: refused
+    if reports_since is not None or reports_until is not None:
+        alone.dated(reports_since, reports_until)  # a date outside the span: refused
     return Report(one, lang=language)
 
 

@@ -831,7 +831,7 @@ def mcp(ctx: Ctx) -> int:
     from beibei_cli.mcp_server import serve  # the MCP SDK (and pydantic): only this command
 
     # one report, or a shelf (--report keeps some of it)
-    return serve(data=ctx.data, lang=ctx.lang, use_cache=not ctx.no_cache, reports=ctx.only or None)
+    return serve(data=ctx.data, lang=ctx.lang, use_cache=not ctx.no_cache, reports=ctx.only or None, dated=ctx.dated)
 
 
 # Each declared command's handler (declare.QUERIES), for both parsers.

@@ -656,7 +656,12 @@ def build_server(report: "Report") -> "MCPServer":
 
 
 def serve(
-    *, data: str | list[str] | None = None, lang: str = "zh", use_cache: bool = True, reports: list[str] | None = None
+    *,
+    data: str | list[str] | None = None,
+    lang: str = "zh",
+    use_cache: bool = True,
+    reports: list[str] | None = None,
+    dated: tuple[str | None, str | None] = (None, None),
 ) -> int:
     """Load the report, then answer MCP requests on stdin/stdout until stdin closes."""
     try:
@@ -665,7 +670,9 @@ def serve(
         raise UsageError(f"'beibei mcp' needs the MCP SDK, an optional extra: {INSTALL}") from None
     from beibei_cli import api
 
-    report = api.load(data, lang=lang, cache=use_cache, reports=reports)  # a bad --data fails here, before serving
+    since, until = dated
+    # a bad --data fails here, before serving
+    report = api.load(data, lang=lang, cache=use_cache, reports=reports, reports_since=since, reports_until=until)
     import anyio
 
     anyio.run(_serve_stdio, build_server(report))
