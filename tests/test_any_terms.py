@@ -60,3 +60,20 @@ def test_exact_says_that_looser_matches_were_not_tried(run, monkeypatch) -> None
     assert exact.code == 1 and "--exact：未尝试部分匹配与模糊拼音" in exact.err and "没有提到" not in exact.err
     absent = run("search", "人口", "-f", "json")
     assert "报告中没有提到“人口”" in absent.err
+
+
+def test_a_question_is_answered_for_its_words_and_says_so(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """北碚有多少所大学 finds 西南大学: the words are there, the count asked for is not. The answer
+    says which words were searched and that the results may not answer the question (trial)."""
+    from beibei_cli import commands
+    from beibei_cli.mcp_server import search_status
+
+    monkeypatch.setattr(commands, "_stderr_is_tty", lambda: True)
+    done = run("search", "北碚有多少所大学", "-f", "json")
+    assert done.code == 0 and "按“北碚”、“大学”查找（问句中的“有多少所”不在原文中）" in done.err, done.err
+    hits = beibei_cli.load().search("北碚有多少所大学")
+    status, sentence = search_status("北碚有多少所大学", list(hits))
+    assert status == "found" and "question words, 有多少所, are in no passage" in sentence
+    assert "say that the report does not state it" in sentence and "The report states" not in sentence
+    plain = search_status("招商", list(beibei_cli.load().search("招商")))[1]
+    assert plain.startswith("The report states “招商”")  # no question: as before

@@ -452,6 +452,8 @@ def test_an_ambiguous_pinyin_section_names_the_candidates(run) -> None:  # type:
         ("北碚有多少家高新技术企业", "metric-high-tech-enterprises"),
         ("高新技术企业有多少家", "metric-high-tech-enterprises"),
         ("2022年招商投资额是多少", "metric-investment-attracted-2022"),
+        ("北碚森林覆盖率有多高", "metric-forest-coverage"),
+        ("中共北碚区第十三次代表大会什么时候召开", "event-13th-party-congress"),
     ],
 )
 def test_a_chinese_question_finds_what_the_report_states(run, question: str, answer: str) -> None:  # type: ignore[no-untyped-def]

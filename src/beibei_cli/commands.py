@@ -405,6 +405,14 @@ def search(ctx: Ctx, **values: Any) -> int:
     if answer == NOT_STATED and output.stdout_is_tty():
         said = "not_exact_answer" if filters.get("exact") else "not_stated_answer"
         output.write_err(label(said, ctx.lang).format(q=asked))
+    if answer == FOUND and _stderr_is_tty() and not filters.get("regex"):
+        from beibei_cli.search.query import parse_terms, question_words
+
+        typed = filters["query"] if isinstance(filters["query"], list) else [str(filters["query"])]
+        aside = question_words(typed)
+        if aside:  # a question: the words are there, the answer to it may not be
+            terms = "、".join(f"“{visible(t)}”" for t in parse_terms(typed))
+            output.write_err(label("question_words", ctx.lang).format(terms=terms, aside=visible("、".join(aside))))
     if answer == FOUND and filters.get("any_term") and _stderr_is_tty():
         # --any: found for one word is not found for all of them; say which the report does not state
         missing = queries.unstated_terms(loaded, lang=ctx.lang, **filters)

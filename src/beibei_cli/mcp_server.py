@@ -81,10 +81,16 @@ def search_status(query: Any, hits: list[dict[str, Any]], unstated: list[str] | 
     found when a hit matched the words as asked or an exact reading of them, related when only the
     looser tiers matched, not-stated when nothing did) and what it means, for the model. With
     ``any_term``, ``unstated`` are the words the report does not state: the sentence names them."""
-    from beibei_cli.search.query import answer_of
+    from beibei_cli.search.query import answer_of, parse_terms, question_words
 
     asked = " ".join(map(str, query)) if isinstance(query, list) else str(query or "").strip()
     status = answer_of(hits)
+    typed = [str(q) for q in query] if isinstance(query, list) else [asked]
+    set_aside = question_words(typed)
+    if status == FOUND and set_aside and not unstated:
+        # a question: the words are there; whether the passages answer it (a count, a date) is not known
+        words = ", ".join(f"“{t}”" for t in parse_terms(typed))
+        return status, ANSWER_NOTES["question"].format(q=words, aside="、".join(set_aside))
     if status == FOUND and unstated:
         stated = [w for w in asked.split() if w not in unstated]
         return status, ANSWER_NOTES["partly"].format(
@@ -256,6 +262,10 @@ ANSWER_NOTES = {
     "related": "The report does not state {q}. The passages below only share words with the question (parts "
     "of it, or a similar-sounding pinyin); do not present them as the answer. Say that the report does not "
     "give it.",
+    "question": "The report holds the words {q} of the question (its question words, {aside}, are in no "
+    "passage and were set aside); the results below contain them. State only what they say, quoted: if they "
+    "do not answer the question itself (the count, figure or date it asks for), say that the report does not "
+    "state it.",
     "partly": "The report states {q} (the results below), but it does not state {missing}: no passage "
     "holds those words as asked. Say that the report does not state {missing}; do not read the results as "
     "being about them.",

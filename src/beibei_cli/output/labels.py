@@ -123,6 +123,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "报告中没有提到“{q}”（未找到这些词，也未找到它们的拼音、繁体或英文对应词）",
         "the report does not mention {q} (not as typed, nor by pinyin, traditional characters or English)",
     ),
+    "question_words": (
+        "按{terms}查找（问句中的“{aside}”不在原文中）；请核对结果是否回答了所问的问题",
+        "searched for {terms} (the question words {aside} are in no passage): check that the results answer the question",
+    ),
     "unstated_terms": (
         "报告中没有{terms}这样的说法；以下只是其余词语的结果",
         "the report does not state {terms} as asked; what follows is for the other words only",

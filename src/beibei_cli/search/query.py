@@ -194,9 +194,23 @@ class CharOf:
 # questions lose how, much and was. A quoted phrase keeps them.
 _QUESTION: Any = None
 _QUESTION_WORDS = (
-    r"(?:是|有|了|达到了|达)?多少(?:家|个|项|人|户|元|亿元|万元|倍|次|年|栋|条|座|所)?|是什么|什么|有哪些|哪些|哪里|"
-    r"哪个|哪儿|几(?:家|个|项|年|次|栋|条|座|所)|是否|吗|呢|如何|怎么样|怎样|为什么|为何|？|\?"
+    r"(?:是|有|了|为|达到了|达)?多少(?:家|个|项|人|户|元|亿元|万元|倍|次|年|栋|条|座|所)?|(?:有|是)?多(?:高|大|长|久|远)|"
+    r"什么时候|何时|是什么|什么|有哪些|哪些|哪里|哪个|哪儿|几(?:家|个|项|年|次|栋|条|座|所)|是否|吗|呢|如何|怎么样|怎样|"
+    r"为什么|为何|？|\?"
 )
+
+
+def question_words(args: list[str]) -> list[str]:
+    """The question words ``parse_terms`` set aside in ``args`` (有多少所, 是多少), in order: they
+    are in no passage, so a search answers for the other words only, and says so."""
+    import re
+
+    out: list[str] = []
+    for arg in args:
+        for word in re.sub(r'"[^"]*"', " ", arg).split():
+            if any(is_han(ch) for ch in word):
+                out.extend(m.group() for m in re.finditer(_QUESTION_WORDS, word))
+    return out
 
 
 def _question_free(word: str) -> list[str]:
@@ -209,7 +223,8 @@ def _question_free(word: str) -> list[str]:
         import re
 
         _QUESTION = re.compile(_QUESTION_WORDS)
-    parts = [p for p in _QUESTION.split(word) if p]
+    # a part left ending in 了 (栽种了什么树) is the verb as the text has it: 栽种
+    parts = [p.removesuffix("了") or p for p in _QUESTION.split(word) if p] if _QUESTION.search(word) else [word]
     return parts if parts or _QUESTION.fullmatch(word) else [word]
 
 
