@@ -19,7 +19,8 @@ SRC = ROOT / "src" / "beibei_cli"
 # Bottom to top. A module may import any module of a lower layer, and a module of its own
 # group (the same line below); a group is a module, or a package with its submodules.
 LAYERS: list[list[str]] = [
-    ["about", "errors", "argv", "dates", "quantity", "files"],
+    ["about", "errors"],
+    ["argv", "dates", "quantity", "files"],
     ["yamlload"],
     ["textsafety"],
     ["models"],

@@ -426,9 +426,22 @@ def test_kinds_and_sections_by_their_chinese_names(run) -> None:  # type: ignore
         (["entities", "--type"], "企業", "company"),
         (["entities", "--type"], "Company", "company"),
         (["entities", "--type"], "jigou", "institution"),  # the whole reading, not 政府机构's tail
+        # typed with tone marks, full width, Chinese commas or traditional characters
+        (["metrics", "--pillar"], "總體", "general"),
+        (["metrics", "--pillar"], "zongti", "general"),
+        (["metrics", "--pillar"], "ＫＪＣＸ", "tech-innovation"),
+        (["metrics", "--pillar"], "kē jì", "tech-innovation"),
+        (["entities", "--type"], "qǐyè", "company"),
+        (["entities", "--type"], "ＱＩＹＥ", "company"),
+        (["search", "北碚", "--in"], "案例，数据", "cases,metrics"),
+        (["search", "北碚", "--in"], "案例、数据", "cases,metrics"),
+        (["search", "招商", "--in"], "ànlì", "cases"),
+        (["metrics", "--section"], "科技创新", "tech-innovation"),
+        (["metrics", "--section"], "科技創新", "tech-innovation"),
+        (["metrics", "--section"], "shùshuō", "results"),
     ],
 )
-def test_sections_kinds_and_entity_types_by_pinyin(run, option: list[str], typed: str, as_: str) -> None:  # type: ignore[no-untyped-def]
+def test_names_by_pinyin_tones_full_width_or_traditional(run, option: list[str], typed: str, as_: str) -> None:  # type: ignore[no-untyped-def]
     def listed(value: str) -> list[str]:
         done = run(*option, value, "-f", "json")
         assert done.code == 0, done.err
@@ -474,33 +487,6 @@ def test_a_question_the_report_does_not_answer_stays_unanswered(run, question: s
 def test_question_words_in_quotes_are_kept() -> None:
     assert parse_terms(['"是多少"', "森林覆盖率是多少"]) == ["是多少", "森林覆盖率"]
     assert parse_terms(["多少"]) == ["多少"]  # nothing else was asked
-
-
-@pytest.mark.parametrize(
-    ("option", "typed", "as_"),
-    [
-        (["metrics", "--pillar"], "總體", "general"),
-        (["metrics", "--pillar"], "zongti", "general"),
-        (["metrics", "--pillar"], "ＫＪＣＸ", "tech-innovation"),
-        (["metrics", "--pillar"], "kē jì", "tech-innovation"),
-        (["entities", "--type"], "qǐyè", "company"),
-        (["entities", "--type"], "ＱＩＹＥ", "company"),
-        (["search", "北碚", "--in"], "案例，数据", "cases,metrics"),
-        (["search", "北碚", "--in"], "案例、数据", "cases,metrics"),
-        (["search", "招商", "--in"], "ànlì", "cases"),
-        (["metrics", "--section"], "科技创新", "tech-innovation"),
-        (["metrics", "--section"], "科技創新", "tech-innovation"),
-        (["metrics", "--section"], "shùshuō", "results"),
-    ],
-)
-def test_names_typed_with_tones_full_width_or_traditional(run, option: list[str], typed: str, as_: str) -> None:  # type: ignore[no-untyped-def]
-    def listed(value: str) -> list[str]:
-        done = run(*option, value, "-f", "json")
-        assert done.code == 0, done.err
-        return [r["id"] for r in json.loads(done.out)]
-
-    expected = listed(as_)
-    assert expected and listed(typed) == expected
 
 
 @pytest.mark.parametrize("typed", ["生态", "shengtai"])

@@ -11,6 +11,7 @@ Chinese.
 from __future__ import annotations
 
 from beibei_cli.about import GENERAL
+from beibei_cli.dates import date_bounds, date_key, in_bounds
 from beibei_cli.errors import UsageError
 from beibei_cli.models import METRIC_SORTS as METRIC_SORTS
 from beibei_cli.models import METRIC_STATUSES
@@ -572,38 +573,10 @@ def entity_rows(report: Report, *, type: str | None, lang: str) -> list[Record]:
     return rows
 
 
-def _date_key(date: str, high: bool) -> str:
-    pad = "-99-99" if high else "-00-00"
-    return date + pad[len(date) - 4 :]
-
-
-def date_bounds(since: str | None, until: str | None) -> tuple[str | None, str | None]:
-    """--since and --until as comparable keys (checked: a usage error names the bad one)."""
-    from beibei_cli.dates import check_date
-
-    for label, value in (("--since", since), ("--until", until)):
-        if value is not None:
-            if not isinstance(value, str):
-                raise UsageError(f"{label}: expected a date as text (2022, 2022-04 or 2022-04-01), got {value!r}")
-            problem = check_date(value)
-            if problem:
-                raise UsageError(f"{label}: {problem}")
-    low = _date_key(since, False) if since is not None else None
-    high = _date_key(until, True) if until is not None else None
-    if low is not None and high is not None and low > high:
-        raise UsageError(f"--since {since} is after --until {until}: no date can be between them")
-    return low, high
-
-
-def in_bounds(iso: str, low: str | None, high: str | None) -> bool:
-    """Whether a date at any precision can fall between the bounds (2022 is within --since 2022-06)."""
-    return (low is None or _date_key(iso, True) >= low) and (high is None or _date_key(iso, False) <= high)
-
-
 def timeline_rows(report: Report, *, since: str | None, until: str | None, lang: str) -> list[Record]:
     """Dated events in date order; ``inferred`` and ``date_note`` say how a date is known."""
     low, high = date_bounds(since, until)
-    events = sorted(report.typed["event"], key=lambda e: _date_key(e["date"]["iso"], False))
+    events = sorted(report.typed["event"], key=lambda e: date_key(e["date"]["iso"], False))
     fields = names("event")
     rows = []
     for e in events:

@@ -128,30 +128,10 @@ class Shelf:
         """The reports dated within ``since``..``until`` (ISO, either may be None), compared at
         the precision given (2022 holds 2022-04); a report with no date is left out; none is a
         usage error."""
-        from beibei_cli.dates import check_date
+        from beibei_cli.dates import date_bounds, in_bounds
 
-        bounds = []
-        for flag, value in (("--reports-since", since), ("--reports-until", until)):
-            if value is not None:
-                problem = check_date(value) if isinstance(value, str) else f"expected a date, got {value!r}"
-                if problem:
-                    raise UsageError(f"{flag}: {problem}")
-            bounds.append(value)
-        low, high = bounds
-        if low and high and low > high:
-            raise UsageError(f"--reports-since {low} is after --reports-until {high}")
-
-        def pad(date: str, top: bool) -> str:  # 2022 is 2022-00-00 .. 2022-99-99
-            return date + ("-99-99" if top else "-00-00")[len(date) - 4 :]
-
-        def within(date: str) -> bool:  # the report's date can fall in the span (2022-04 in 2022-04-15..)
-            if not date:
-                return False
-            return (low is None or pad(date, True) >= pad(low, False)) and (
-                high is None or pad(date, False) <= pad(high, True)
-            )
-
-        kept = [(k, r) for k, r in self.entries if within(_date_of(r))]
+        low, high = date_bounds(since, until, ("--reports-since", "--reports-until"))
+        kept = [(k, r) for k, r in self.entries if _date_of(r) and in_bounds(_date_of(r), low, high)]
         if not kept:
             shown = ", ".join(f"{k} ({_date_of(r) or 'no date'})" for k, r in self.entries[:20])
             raise UsageError(f"no report of the shelf is dated within the bounds given (reports: {shown})")
