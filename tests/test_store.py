@@ -28,6 +28,9 @@ QUERIES = [
     ["search", "zhaoshang"],
     ["search", "investment promotion"],
     ["search", "招商引資"],
+    ["search", "再招商", "--limit", "1"],  # exact in the latest report only: the others' hits are looser
+    ["search", "investment", "--limit", "3", "--lang", "en"],
+    ["reports", "--lang", "en"],
     ["metrics"],
     ["info"],
 ]
@@ -92,6 +95,8 @@ def test_a_warm_command_loads_only_the_reports_it_answers(run, shelf: Path, monk
         (["trend", "招商"], []),
         (["show", "keyed:metric-rd-intensity"], ["third.yaml"]),
         (["show", "metric-rd-intensity-b"], ["late.yaml"]),  # a bare id found in the store
+        (["search", "招商", "--limit", "2"], []),  # each report's index read alone, its titles kept
+        (["reports", "--lang", "en"], []),
     ):
         loaded.clear()
         assert run("--data", str(shelf), *args, "-f", "json").code == 0, args
@@ -106,7 +111,7 @@ def test_only_a_changed_report_is_read_again_and_a_removed_one_leaves(
     assert run("--data", str(shelf), "reports").code == 0
     read: list[str] = []
     real = store._extract
-    monkeypatch.setattr(store, "_extract", lambda p: (read.append(os.path.basename(p)), real(p))[1])
+    monkeypatch.setattr(store, "_extract", lambda p, e=None: (read.append(os.path.basename(p)), real(p, e))[1])
     assert run("--data", str(shelf), "reports").code == 0
     assert read == []
     late = shelf / "b" / "late.yaml"
@@ -309,8 +314,8 @@ def test_a_builder_that_finishes_first_is_replaced_not_doubled(
     nested: list[int] = []
     discarded: list[str] = []
 
-    def meanwhile(paths, progress):  # type: ignore[no-untyped-def]
-        found = list(real(paths, progress))
+    def meanwhile(paths, progress, extras=None):  # type: ignore[no-untyped-def]
+        found = list(real(paths, progress, extras))
         if not nested:
             nested.append(1)
             shelves.load(str(shelf))  # another builder, done first
@@ -390,3 +395,49 @@ def test_the_progress_bar_only_at_a_terminal_and_only_for_a_slow_build(monkeypat
     slow(1, 2)
     slow(2, 2)
     assert "reading the shelf's reports" in term.getvalue()
+
+
+def test_a_search_with_a_limit_searches_only_the_reports_it_needs(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import queries
+
+    monkeypatch.setenv("BEIBEI_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "six"
+    for k in range(6):
+        copy_report(folder, f"r{k}.yaml", key=f"r{k}")
+    every = json.loads(run("--data", str(folder), "search", "招商", "-f", "json").out)
+    searched: list[str] = []
+    real = queries.search_outcome
+
+    def counted(report, *args, **kw):  # type: ignore[no-untyped-def]
+        searched.append(report.data_path)
+        return real(report, *args, **kw)
+
+    monkeypatch.setattr(queries, "search_outcome", counted)
+    some = json.loads(run("--data", str(folder), "search", "招商", "--limit", "2", "-f", "json").out)
+    assert len(searched) == 2  # each of the first two reports' best hit is exact: no later one comes first
+    assert some == every[:2]
+    assert [h["report"] for h in every[:6]] == [f"r{k}" for k in range(6)]  # every report's best hit first
+
+
+@pytest.mark.parametrize("query", ["再招商", "招商", "zaizhaoshang", "investment promotion"])
+def test_a_limited_search_of_the_shelf_is_the_first_hits_of_the_whole_one(run, shelf: Path, query: str) -> None:  # type: ignore[no-untyped-def]
+    every = json.loads(run("--data", str(shelf), "search", query, "-f", "json").out)
+    for limit in (1, 2, 5):
+        some = json.loads(run("--data", str(shelf), "search", query, "--limit", str(limit), "-f", "json").out)
+        assert some == every[:limit], (query, limit)
+    if query == "再招商":  # only the latest report states it: its hit first, whatever the shelf order
+        assert every[0]["report"] == "late" and every[0]["match"] == "exact"
+
+
+def test_rows_that_carry_their_json_print_as_the_rows_do() -> None:
+    from beibei_cli.output import to_json
+    from beibei_cli.rows import Encoded, json_item
+
+    plain = [{"key": "a", "n": 1, "x": [1, {"b": None}], "t": "招商\u202e"}, {"key": "b", "e": {}, "l": []}]
+    rows = [Encoded(r, json_item(r)) for r in plain]
+    assert to_json(rows) == to_json([dict(r) for r in plain])
+    rows[1]["key"] = "changed"  # a row changed after its text was made prints as it is now
+    assert json.loads(to_json(rows))[1]["key"] == "changed"
+    assert rows[1].json_item is None

@@ -175,14 +175,14 @@ def load(
     if not isinstance(cache, bool):
         raise UsageError(f"load(): cache must be True or False, got {cache!r}")
     language = _lang(lang)
-    from beibei_cli import shelf
+    from beibei_cli import queries, shelf
 
     if reports is not None and (
         not isinstance(reports, (list, tuple)) or not all(isinstance(r, str) and r for r in reports)
     ):
         raise UsageError(f"load(): reports must be a list of keys or globs, got {reports!r}")
     if shelf.is_shelf(data):
-        loaded = shelf.load(data, use_cache=cache)
+        loaded = shelf.load(data, use_cache=cache, extras=queries.shelf_extras)
         if not loaded.entries:
             errors = "; ".join(f"{error}" for _, error in loaded.failed[:3])
             raise DataError(f"no report of the shelf loaded ({len(loaded.failed)} failed): {errors}")

@@ -248,6 +248,32 @@ def load(data_path: str) -> dict[str, Any] | None:
     return data
 
 
+def index_ref(data_path: str) -> list[Any] | None:
+    """(index file, token, checksum) of the report's cached search index, as its cache entry
+    names them now; None when the entry keeps no index file of its own."""
+    payload = read(_file_for("report", data_path))
+    if not isinstance(payload, dict) or not isinstance(payload.get("index_token"), str):
+        return None
+    return [_file_for("index", data_path), payload["index_token"], payload.get("index_crc")]
+
+
+def read_index(ref: Any) -> bytes | None:
+    """The search index ``index_ref`` named, if its file still holds that one (token and
+    checksum); None otherwise (the report then loads and answers as ever)."""
+    if not (isinstance(ref, list) and len(ref) == 3 and isinstance(ref[0], str)):
+        return None
+    payload = read(ref[0])
+    if (
+        isinstance(payload, dict)
+        and payload.get("token") == ref[1]
+        and isinstance(payload.get("index"), bytes)
+        and zlib.crc32(payload["index"]) == ref[2]
+    ):
+        blob: bytes = payload["index"]
+        return blob
+    return None
+
+
 class _WithIndexFile(dict):  # type: ignore[type-arg]
     """The cached data, whose search index (most of the cache's bytes) is read from its
     own file only when asked for: a figures query never reads it.

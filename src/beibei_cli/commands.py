@@ -62,7 +62,9 @@ class Ctx:
 
             if shelf.is_shelf(self.data):
                 progress = output.progress_bar(self.lang)  # a bar on stderr for a slow build at a terminal
-                self._shelf = shelf.load(self.data, use_cache=not self.no_cache, progress=progress)
+                self._shelf = shelf.load(
+                    self.data, use_cache=not self.no_cache, progress=progress, extras=queries.shelf_extras
+                )
                 for _path, error in self._shelf.failed:  # the others answer; each failure is said once
                     output.write_err(label("report_failed", self.lang).format(error=error))
                 if not self._shelf.entries:
@@ -381,7 +383,8 @@ def search(ctx: Ctx, **values: Any) -> int:
         filters["context"] = table_context(printing["output_path"])
     loaded = ctx.loaded
     if ctx.on_shelf:
-        hits, note = queries.shelf_search(loaded, lang=ctx.lang, **filters)  # type: ignore[arg-type]
+        # the shelf searches only as many reports as the hits printed need
+        hits, note = queries.shelf_search(loaded, lang=ctx.lang, limit=printing["limit"], **filters)  # type: ignore[arg-type]
     else:
         hits, note = queries.search_outcome(loaded, lang=ctx.lang, **filters)  # type: ignore[arg-type]
     from beibei_cli.search.query import FOUND, NOT_STATED, RELATED, answer_of

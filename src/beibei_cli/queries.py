@@ -15,7 +15,7 @@ from beibei_cli.dates import date_bounds, date_key, in_bounds
 from beibei_cli.errors import UsageError
 from beibei_cli.models import METRIC_SORTS as METRIC_SORTS
 from beibei_cli.models import METRIC_STATUSES
-from beibei_cli.rows import names, shape
+from beibei_cli.rows import Encoded, json_item, names, shape
 from beibei_cli.shelf import SEPARATOR, Shelf
 
 TYPE_CHECKING = False
@@ -670,13 +670,17 @@ def _report_date(report: Report, lang: str) -> Record:
 def english_titles(report: Report, hits: list[Record], lang: str) -> None:
     """In every language a hit carries ``title_en`` (its record's English name, or null) and
     ``title_zh`` (its Chinese title); its ``title`` is in the interface language."""
+    kept = _kept(report, ENGLISH_TITLES) if hits else None  # a report of the store: not loaded for it
     for hit in hits:
-        rec = report.get(hit["id"]) or {}
-        english = next((rec[k] for k in ("title_en", "name_en", "text_en") if rec.get(k)), None)
+        english = kept.get(hit["id"]) if kept is not None else _english_title(report.get(hit["id"]) or {})
         hit["title_en"] = english
         hit["title_zh"] = hit["title"]
         if lang == "en" and english:
             hit["title"] = english
+
+
+def _english_title(rec: Mapping[str, Any]) -> str | None:
+    return next((rec[k] for k in ("title_en", "name_en", "text_en") if rec.get(k)), None)
 
 
 def counts(report: Report) -> dict[str, int]:
@@ -792,7 +796,7 @@ def unstated_terms(loaded: Report | Shelf, query: str | list[str], **options: An
     for term in terms:
         word = f'"{term}"' if " " in term else term
         if isinstance(loaded, Shelf):
-            hits = shelf_search(loaded, [word], **alone)[0]
+            hits = shelf_search(loaded, [word], limit=1, **alone)[0]  # found or not: the first hit says
         else:
             hits = search_outcome(loaded, [word], **alone)[0]
         if answer_of(hits) != FOUND:
@@ -835,6 +839,7 @@ def search_outcome(
     context: int | None,
     lang: str,
     exact: bool,
+    finish: bool = True,
 ) -> tuple[list[Record], str | None]:
     """The hits of ``search_hits`` and a one-line note, in the interface language, on the
     looser matching that found them (``no exact match for 斯太宝芯片; showing records that
@@ -857,16 +862,23 @@ def search_outcome(
         context = DEFAULT_CONTEXT
     index = Index(report.index())
     found = run_search(index, query, kinds=kinds, any_term=any_term, regex=regex, context=context, exact=exact)
-    english_titles(report, found.hits, lang)
-    from beibei_cli.snippets import localize_snippets
-
-    localize_snippets(found.hits, lang, context)  # cut from the interface language's lines only
+    if finish:
+        finish_hits(report, found.hits, lang, context)
     for n, hit in enumerate(found.hits, 1):  # the order is the ranking; score is one part of it
         hit["rank"] = n
     from beibei_cli.search.fallback import Note
 
     note = found.note.say(lang) if isinstance(found.note, Note) else found.note
     return found.hits, note
+
+
+def finish_hits(report: Report, hits: list[Record], lang: str, context: int | None) -> None:
+    """The hits of ``report`` as printed: their English titles, their snippets in the interface
+    language (cut from its lines only). A shelf finishes only the hits it keeps."""
+    english_titles(report, hits, lang)
+    from beibei_cli.snippets import localize_snippets
+
+    localize_snippets(hits, lang, DEFAULT_CONTEXT if context is None else context)
 
 
 # -- every listing by its declared name (declare.py) ----------------------------
@@ -1054,23 +1066,80 @@ def over(loaded: Report | Shelf, rows_of: Callable[..., list[Record]], **options
 
 
 def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
-    """One row per report loaded (shelf order), then one per report that failed, with its error."""
+    """One row per report loaded (shelf order), then one per report that failed, with its error.
+    A report of the shelf's store gives the row the store keeps (``shelf_extras``), read, not made."""
     from beibei_cli.files import os_text
 
-    out = []
+    out: list[Record] = []
+    kept = _kept_all(loaded, f"{REPORT_ROW}:{lang}")
     for key, report in entries(loaded):
-        info = info_record(report, lang)
-        tally = counts(report)
-        drafts = draft_count(report)
-        records = sum(n for k, n in tally.items() if k != "paragraph")
-        row = {**info, "key": key, "records": records, "drafts": drafts, "error": None}
-        out.append(shape(row, names("report")))
+        text = kept.get(report.__dict__.get("stored_id", -1)) if kept else None
+        if text is not None:
+            import json
+            from json.encoder import encode_basestring
+
+            item = text.replace(KEY_HOLDER, encode_basestring(key), 1)
+            out.append(Encoded(json.loads(item), item))
+            continue
+        out.append(_report_row(report, key, lang))
     for path, error in loaded.failed if isinstance(loaded, Shelf) else []:
         import os
 
         stem = os.path.splitext(os.path.basename(path))[0]
         out.append(shape({"key": stem, "data_file": os_text(path), "error": error}, names("report")))
     return out
+
+
+def _report_row(report: Report, key: str, lang: str) -> Record:
+    info = info_record(report, lang)
+    tally = counts(report)
+    drafts = draft_count(report)
+    records = sum(n for k, n in tally.items() if k != "paragraph")
+    row = {**info, "key": key, "records": records, "drafts": drafts, "error": None}
+    return shape(row, names("report"))
+
+
+# -- what the shelf's store keeps of each report, made once when the report is read -------------
+
+REPORT_ROW = "report-row"  # its ``reports`` row (JSON, as to_json prints it), by language
+ENGLISH_TITLES = "english-titles"  # id -> the record's English name, for search hits
+KEY_HOLDER = '"\\u0000key\\u0000"'  # the row's key, as JSON: the shelf gives the key when it loads
+
+
+def shelf_extras(report: Report) -> dict[str, str]:
+    """What the shelf's store keeps of ``report`` beside it (``store.refresh``'s extras), so
+    that a warm command on a shelf reads rows rather than loading reports."""
+    import json
+
+    out = {}
+    for lang in ("zh", "en"):
+        row = _report_row(report, "\0key\0", lang)
+        out[f"{REPORT_ROW}:{lang}"] = json_item(row)
+    out[ENGLISH_TITLES] = json.dumps(
+        {rid: _english_title(rec) for rid, rec in report.by_id().items() if _english_title(rec)}, ensure_ascii=False
+    )
+    return out
+
+
+def _kept_all(loaded: Report | Shelf, name: str) -> dict[int, str]:
+    """Store id -> what the store keeps under ``name``, for a shelf of the store (else empty)."""
+    if not isinstance(loaded, Shelf) or loaded.store is None:
+        return {}
+    return loaded.store.derived_all(name)
+
+
+def _kept(report: Report, name: str) -> Any:
+    """What the shelf's store keeps of ``report`` under ``name`` (JSON read), or None: a report
+    loaded alone, or one of the store already loaded, answers from its records."""
+    derived = report.__dict__.get("stored_store") and "stored_loaded" not in report.__dict__
+    if not derived:
+        return None
+    text = report.derived(name)  # type: ignore[attr-defined]  # a StoredReport's
+    if text is None:
+        return None
+    import json
+
+    return json.loads(text)
 
 
 def draft_count(report: Report) -> int:
@@ -1183,28 +1252,54 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
     return out
 
 
-def shelf_search(shelf: Shelf, query: str | list[str], **options: Any) -> tuple[list[Record], str | None]:
-    """``search_outcome`` on every report of the shelf, and the first report's note. The hits of
-    all in one ranking: by how they were found (``match``), then each report's own rank (its best
-    hits first), then score; ties in shelf order. ``rank`` is then the place on the shelf, so a
-    shelf of one report ranks as the report does."""
-    from beibei_cli.search.fallback import TIERS
+def shelf_search(
+    shelf: Shelf, query: str | list[str], *, limit: int | None = None, **options: Any
+) -> tuple[list[Record], str | None]:
+    """``search_outcome`` on the reports of the shelf, and the first report's note. The hits of
+    all in one ranking: by how they were found (``match``), then each report's own rank (every
+    report's best hit before any report's second), then shelf order (report date, then key).
+    Scores are not compared across reports: each is its own report's BM25. ``rank`` is then the
+    place on the shelf, so a shelf of one report ranks as the report does.
+
+    With ``limit``, only the first ``limit`` hits are wanted, and the reports are searched in
+    shelf order until no report left could place a hit among them: once ``limit`` reports gave
+    an exact best hit, the rest cannot (``search 招商 --limit 20`` searches 20 reports of a
+    thousand, not all of them)."""
+    from beibei_cli.search.fallback import EXACT, TIERS
 
     hits: list[Record] = []
     note: str | None = None
     from beibei_cli.store import release
 
+    need = None if limit is None else max(limit, 1)  # limit 0 still answers found or not
+    firsts = 0  # the reports whose best hit is exact: no later report's hit goes before theirs
+    found_in: list[tuple[str, Report, Record]] = []
     for key, report in shelf:
+        if need is not None and firsts >= need:
+            break
         try:
-            found, said = search_outcome(report, query, **options)
+            found, said = search_outcome(report, query, finish=False, **options)
         finally:
             release(report)  # one report in memory at a time
         note = note or said
-        hits.extend(on_shelf(key, h) for h in found)
+        if found and found[0].get("match") == EXACT:
+            firsts += 1
+        found_in.extend((key, report, h) for h in found)
     tier = {t: n for n, t in enumerate(TIERS)}
-    hits.sort(key=lambda h: (tier.get(str(h.get("match")), len(tier)), h["rank"], -(h.get("score") or 0)))
-    for n, hit in enumerate(hits, 1):
-        hit["rank"] = n
+    found_in.sort(key=lambda f: (tier.get(str(f[2].get("match")), len(tier)), f[2]["rank"]))  # stable: shelf order
+    if need is not None:
+        del found_in[need:]
+    by_report: dict[str, list[Record]] = {}
+    for key, _report, hit in found_in:  # only the hits kept are finished (titles, snippets)
+        by_report.setdefault(key, []).append(hit)
+    lang, context = options.get("lang", "zh"), options.get("context")
+    for key, report, _ in {f[0]: f for f in found_in}.values():
+        try:
+            finish_hits(report, by_report[key], lang, context)
+        finally:
+            release(report)
+    for n, (key, _, hit) in enumerate(found_in, 1):
+        hits.append(on_shelf(key, {**hit, "rank": n}))
     return hits, note
 
 

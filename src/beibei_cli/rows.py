@@ -403,3 +403,54 @@ def type_schema(typ: str) -> dict[str, Any]:
     if nullable:
         out["type"] = [out["type"], "null"]
     return out
+
+
+class Encoded(dict):  # type: ignore[type-arg]
+    """A row that carries its own JSON text as an item of ``to_json``'s list (indented two
+    spaces, one level in), made once where the row was made (the shelf's store keeps each
+    report's ``reports`` row so): a list of them prints without being encoded again. Any change
+    to the row drops the text, so what is printed is always the row."""
+
+    __slots__ = ("json_item",)
+
+    def __init__(self, row: dict[str, Any], json_item: str | None) -> None:
+        super().__init__(row)
+        self.json_item = json_item
+
+    def _changed(self) -> None:
+        self.json_item = None
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._changed()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        self._changed()
+        super().__delitem__(key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._changed()
+        super().update(*args, **kwargs)
+
+    def pop(self, *args: Any) -> Any:
+        self._changed()
+        return super().pop(*args)
+
+    def popitem(self) -> Any:
+        self._changed()
+        return super().popitem()
+
+    def setdefault(self, *args: Any) -> Any:
+        self._changed()
+        return super().setdefault(*args)
+
+    def clear(self) -> None:
+        self._changed()
+        super().clear()
+
+
+def json_item(row: dict[str, Any]) -> str:
+    """``row`` as an item of ``to_json``'s list: its JSON, indented one level in."""
+    import json
+
+    return "  " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")

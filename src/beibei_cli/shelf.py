@@ -35,16 +35,39 @@ def data_options(data: str | list[str] | None) -> list[str | None]:
     return [data] if isinstance(data, str) else list(data)
 
 
-def _walk(folder: str) -> list[str]:
+def _walk(folder: str, links: set[str]) -> list[str]:
     """Every report file under ``folder``, in name order; folders reached through a symlink
-    are not entered (no loop), files that are symlinks are taken as the files they name."""
+    are not entered (no loop), files that are symlinks are taken as the files they name (and
+    added to ``links``). One ``scandir`` per folder: no stat of each file."""
     found: list[str] = []
-    for top, dirs, names in os.walk(folder, followlinks=False, onerror=None):
-        dirs.sort()
-        for name in sorted(names):
-            if name.endswith(REPORT_SUFFIXES) and not name.startswith("."):
-                found.append(os.path.join(top, name))
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return found  # an unreadable folder holds nothing to read (as os.walk skipped it)
+    subdirs: list[str] = []
+    for entry in entries:
+        name = entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                subdirs.append(entry.path)
+                continue
+            link = entry.is_symlink()
+            if link and entry.is_dir():
+                continue  # a folder reached through a symlink: not entered, not a file
+        except OSError:
+            continue
+        if name.endswith(REPORT_SUFFIXES) and not name.startswith("."):
+            found.append(entry.path)
+            if link:
+                links.add(entry.path)
+    for sub in subdirs:  # os.walk's order: a folder's files, then each subfolder's, in name order
+        found.extend(_walk(sub, links))
     return found
+
+
+# the listing ``is_shelf`` found, taken (once) by the ``load`` that follows it: one walk a command
+_LISTED: dict[tuple[str, ...], list[str]] = {}
 
 
 def report_files(options: list[str]) -> list[str]:
@@ -52,29 +75,32 @@ def report_files(options: list[str]) -> list[str]:
     twice (``--data . --data ../shelf``, or a symlink beside the file it names) is kept under its
     first name that is no symlink."""
     listed: dict[str, None] = {}
+    links: set[str] = set()
     for path in options:
         if path == "":
             raise UsageError("--data: empty path (leave --data out for the packaged report)")
         if os.path.isdir(path):
-            files = _walk(path)
+            files = _walk(path, links)
             if not files:
                 raise DataError.at(path, "the folder holds no report file (*.yaml)")
             listed.update(dict.fromkeys(files))
         else:
             listed[path] = None
+            if os.path.islink(path):
+                links.add(path)
     names = list(listed)
-    links = [p for p in names if os.path.islink(p)]
     if len(options) == 1 and not links:
         return names  # one folder's walk names each file once: no realpath to pay for
     seen: set[str] = set()
     out: list[str] = []
-    for path in [p for p in names if p not in links] + links:
+    for path in [p for p in names if p not in links] + [p for p in names if p in links]:
         real = os.path.realpath(path)
         if real not in seen:
             seen.add(real)
             out.append(path)
     order = {p: n for n, p in enumerate(names)}
-    return sorted(out, key=order.__getitem__)
+    out.sort(key=order.__getitem__)
+    return out
 
 
 def is_shelf(data: str | list[str] | None) -> bool:
@@ -84,7 +110,11 @@ def is_shelf(data: str | list[str] | None) -> bool:
     options = [resolve_data_path(o) for o in data_options(data)]
     if len(options) == 1 and not os.path.isdir(options[0]):
         return False  # the common case costs one stat
-    return len(report_files(options)) > 1
+    files = report_files(options)
+    if len(files) > 1:
+        _LISTED[tuple(options)] = files  # for the load that follows
+        return True
+    return False
 
 
 def single(data: str | list[str] | None) -> str | None:
@@ -108,7 +138,9 @@ class Shelf:
         self, entries: list[tuple[str, Report]], failed: list[tuple[str, str]], store: Store | None = None
     ) -> None:
         # by report date, then key; a report with no date (a draft's) last, not first
-        self.entries = sorted(entries, key=lambda e: (not _date_of(e[1]), _date_of(e[1]), e[0]))
+        dated = [(_date_of(r), k, r) for k, r in entries]
+        dated.sort(key=lambda e: (not e[0], e[0], e[1]))
+        self.entries = [(k, r) for _, k, r in dated]
         self.failed = failed  # (file, the one-line error)
         self.by_key = dict(self.entries)
         self.store = store  # the shelf's SQLite store (store.py), when its reports come from one
@@ -234,18 +266,23 @@ def assign_keys(paths: list[str], set_keys: dict[str, str | None]) -> dict[str, 
 
 
 def load(
-    data: str | list[str] | None, *, use_cache: bool = True, progress: Callable[[int, int], None] | None = None
+    data: str | list[str] | None,
+    *,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    extras: Callable[[Report], dict[str, str]] | None = None,
 ) -> Shelf:
     """Every report of the shelf; those that fail are kept with their error. With the cache,
-    from the shelf's store (store.py): a report is loaded only when a query needs it."""
+    from the shelf's store (store.py): a report is loaded only when a query needs it, and what
+    ``extras`` makes of each report is kept in the store beside it (rows made ready)."""
     from beibei_cli.report import load_report, problem_line, resolve_data_path
 
     options = [resolve_data_path(o) for o in data_options(data)]
-    paths = report_files(options)
+    paths = _LISTED.pop(tuple(options), None) or report_files(options)
     if use_cache and len(paths) > 1:
         from beibei_cli import store
 
-        opened = store.refresh(options, paths, progress)
+        opened = store.refresh(options, paths, progress, extras)
         if opened is not None:
             db, reports, failed_here = opened
             keys = assign_keys(list(reports), {p: key_of(r, p) for p, r in reports.items()})

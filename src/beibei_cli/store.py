@@ -28,7 +28,6 @@ be used means no store: the shelf loads every report, as before.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -44,8 +43,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
+    Extras = Callable[[Report], dict[str, str]]
+
 APPLICATION_ID = 0x62656962  # "beib"
-SCHEMA = 1  # PRAGMA user_version: bump with any change to the tables below
+SCHEMA = 2  # PRAGMA user_version: bump with any change to the tables below
 MAX_WORKERS = 8
 PARALLEL_FROM = 8  # fewer changed reports than this are read in this process
 BUSY_SECONDS = 30.0
@@ -69,6 +70,11 @@ TABLES = {
         "text TEXT NOT NULL, PRIMARY KEY (report, seq)) WITHOUT ROWID"
     ),
     "t2s": "CREATE TABLE t2s (report INTEGER NOT NULL, trad TEXT NOT NULL, simp TEXT NOT NULL)",
+    # what the layers above keep of each report (``refresh``'s ``extras``: rows made ready, by name)
+    "derived": (
+        "CREATE TABLE derived (name TEXT NOT NULL, report INTEGER NOT NULL, value TEXT NOT NULL, "
+        "PRIMARY KEY (name, report)) WITHOUT ROWID"
+    ),
 }
 INDEXES = {
     "records_rid": "CREATE INDEX records_rid ON records (rid)",
@@ -78,21 +84,57 @@ INDEXES = {
 }
 
 
+def _db() -> Any:
+    """SQLite: the standard library's C module itself where it is there (``sqlite3``'s package
+    adds ``datetime`` and its adapters to every shelf command's start-up, and the store stores
+    no dates as objects), else ``sqlite3``."""
+    try:
+        import _sqlite3
+
+        if hasattr(_sqlite3, "connect"):
+            return _sqlite3
+    except ImportError:
+        pass
+    import sqlite3
+
+    return sqlite3
+
+
+def _digest(data: bytes) -> str:
+    """SHA-256 of ``data`` in hex, from the interpreter's built-in module where it has one
+    (``hashlib`` loads OpenSSL: a few ms of a shelf command's start-up)."""
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]  # CPython <= 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]  # CPython >= 3.12
+        except ImportError:
+            from hashlib import sha256  # type: ignore[assignment,unused-ignore]
+    return str(sha256(data).hexdigest())
+
+
 def code_stamp() -> str:
     """What the stored data was made by (the cache's code files and this one): a change to
     any of it makes the store stale."""
-    try:
-        st = os.stat(__file__)
-        mine = [st.st_size, st.st_mtime_ns]
-    except OSError:
-        mine = [0, 0]
+    here = os.path.dirname(os.path.abspath(__file__))
+    mine = []
+    for name in (__file__, *(os.path.join(here, n) for n in DERIVED_CODE)):
+        try:
+            st = os.stat(name)
+            mine.append([st.st_size, st.st_mtime_ns])
+        except OSError:
+            mine.append([0, 0])
     return json.dumps([__version__, list(cache.PYTHON_KEY), [list(k) for k in cache.code_key()], mine, SCHEMA])
+
+
+# besides the cache's code files: what shapes the rows the layers above keep in ``derived``
+DERIVED_CODE = ("rows.py", "declare.py", "snippets.py")
 
 
 def path_for(options: list[str]) -> str:
     """The store of the shelf the (resolved) ``--data`` values name, in the cache folder."""
     joined = "\0".join(os.path.abspath(o) for o in options).encode("utf-8", "surrogateescape")
-    return os.path.join(cache.cache_dir(), f"shelf-{hashlib.sha256(joined).hexdigest()[:20]}.sqlite3")
+    return os.path.join(cache.cache_dir(), f"shelf-{_digest(joined)[:20]}.sqlite3")
 
 
 def _sig(path: str) -> str | None:
@@ -154,6 +196,21 @@ class StoredReport(Report):
         self.__dict__["stored_loaded"] = True
         return object.__getattribute__(self, name)
 
+    def index(self) -> bytes:
+        """The search index: read alone from the cache where the store names it (the records
+        are not loaded for a search); else as ``Report.index`` has it."""
+        if "stored_loaded" not in self.__dict__:
+            ref = self.derived(INDEX_REF)
+            blob = cache.read_index(json.loads(ref)) if ref else None
+            if blob is not None:
+                return blob
+        return Report.index(self)
+
+    def derived(self, name: str) -> str | None:
+        """What the layers above kept of this report under ``name`` (``refresh``'s extras)."""
+        store: Store = self.__dict__["stored_store"]
+        return store.derived(name, self.__dict__["stored_id"])
+
     def release(self) -> None:
         """Drop what was loaded (a query over many reports holds one at a time)."""
         kept = {k: v for k, v in self.__dict__.items() if k.startswith("stored_") or k in STORED}
@@ -191,9 +248,9 @@ def load_one(path: str) -> Report | str:
         return problem_line({"file": path, "line": None, "path": "", "message": str(exc)})
 
 
-def _extract(path: str) -> tuple[str, dict[str, Any] | str]:
+def _extract(path: str, extras: Extras | None = None) -> tuple[str, dict[str, Any] | str]:
     """What the store keeps of ``path``: the stamps taken before it was read (an edit made
-    meanwhile shows next time), or its error."""
+    meanwhile shows next time), or its error; and what ``extras`` makes of the report."""
     from beibei_cli.report import squash, trend_form
 
     sig = _sig(path)
@@ -220,13 +277,24 @@ def _extract(path: str) -> tuple[str, dict[str, Any] | str]:
         "drafts": sum(1 for recs in loaded.records.values() for rec in recs if rec.get("draft")),
         "ids": list(loaded.by_id()),
         "t2s": [(a, b) for a, b in t2s.items() if a != b],
+        "derived": {**(extras(loaded) if extras else {}), **_index_ref(path)},
         "report": loaded,
     }
 
 
-def _extract_remote(path: str) -> tuple[str, dict[str, Any] | str]:
+def _index_ref(path: str) -> dict[str, str]:
+    """Where the report's search index lies in the cache (its file, token and checksum): a search
+    of the shelf reads the index alone, not the report's records (``StoredReport.index``)."""
+    ref = cache.index_ref(path)
+    return {INDEX_REF: json.dumps(ref)} if ref is not None else {}
+
+
+INDEX_REF = "index-ref"
+
+
+def _extract_remote(path: str, extras: Extras | None = None) -> tuple[str, dict[str, Any] | str]:
     """``_extract`` in a worker process: the report itself stays there (its cache is written)."""
-    found = _extract(path)
+    found = _extract(path, extras)
     if isinstance(found[1], dict) and "sig" in found[1]:
         found[1].pop("report", None)
     return found
@@ -271,7 +339,7 @@ def _valid(conn: sqlite3.Connection) -> bool:
 
 
 def _create(path: str) -> sqlite3.Connection | None:
-    import sqlite3
+    sqlite3 = _db()
 
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
@@ -285,7 +353,7 @@ def _create(path: str) -> sqlite3.Connection | None:
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA}")
         conn.execute("COMMIT")
-        return conn
+        return conn  # type: ignore[no-any-return]  # (the module is _db()'s: untyped)
     except (OSError, sqlite3.Error):
         return None
 
@@ -293,7 +361,7 @@ def _create(path: str) -> sqlite3.Connection | None:
 def open_db(path: str) -> sqlite3.Connection | None:
     """The shelf's database, valid and this build's (made anew if it was not), or None
     when the cache folder cannot be used."""
-    import sqlite3
+    sqlite3 = _db()
 
     folder = os.path.dirname(path)
     try:
@@ -314,7 +382,7 @@ def open_db(path: str) -> sqlite3.Connection | None:
             conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
             if _valid(conn):
                 conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-                return conn
+                return conn  # type: ignore[no-any-return]
             conn.close()
         except sqlite3.Error:
             pass
@@ -334,11 +402,33 @@ class Store:
         self._details: dict[int, tuple[str, str, int, int]] | None = None
         self.gone = False
 
+    def derived(self, name: str, report: int) -> str | None:
+        """The value the layers above kept under ``name`` for one report (None: none, or the
+        store found damaged now)."""
+        sqlite3 = _db()
+
+        try:
+            row = self.conn.execute(
+                "SELECT value FROM derived WHERE name = ? AND report = ?", (name, report)
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return row[0] if row else None
+
+    def derived_all(self, name: str) -> dict[int, str]:
+        """Report id -> the value kept under ``name``, for every report that has one."""
+        sqlite3 = _db()
+
+        try:
+            return dict(self.conn.execute("SELECT report, value FROM derived WHERE name = ?", (name,)))
+        except sqlite3.DatabaseError:
+            return {}
+
     def details(self) -> dict[int, tuple[str, str, int, int]]:
         """Report id -> its meta and counts (JSON) and its characters, for every report at once
         (none when the store is found damaged now: each report then answers for itself)."""
         if self._details is None:
-            import sqlite3  # (a shelf's only: one report never imports it)
+            sqlite3 = _db()  # (a shelf's only: one report never imports it)
 
             try:
                 rows = self.conn.execute("SELECT report, meta, counts, chars, drafts FROM details").fetchall()
@@ -358,7 +448,7 @@ class Store:
     def holders(self, rid: str, ids: Iterable[int]) -> set[int] | None:
         """The store ids (among ``ids``) of the reports that hold record ``rid`` (None when the
         store is found damaged now)."""
-        import sqlite3
+        sqlite3 = _db()
 
         wanted = set(ids)
         try:
@@ -370,7 +460,7 @@ class Store:
     def trend(self, ids: list[int], terms: list[str]) -> dict[tuple[int, str], list[tuple[int, int]]]:
         """(report, term) -> (paragraph n, occurrences) of each paragraph holding the term, as
         ``trend_rows`` counts them: the term in ``trend_form``, then made simplified by each report's table."""
-        import sqlite3
+        sqlite3 = _db()
 
         try:
             return self._trend(ids, terms)
@@ -416,12 +506,15 @@ class Store:
 
 
 def refresh(
-    options: list[str], paths: list[str], progress: Callable[[int, int], None] | None = None
+    options: list[str],
+    paths: list[str],
+    progress: Callable[[int, int], None] | None = None,
+    extras: Extras | None = None,
 ) -> tuple[Store, dict[str, Report], list[tuple[str, str]]] | None:
     """The store of the shelf, brought up to date with ``paths``: each path's report (a
     ``StoredReport`` where the store holds it), and the reports that failed with their
     error. None when there can be no store (the caller loads every report)."""
-    import sqlite3
+    sqlite3 = _db()
 
     db = path_for(options)
     for attempt in range(2):
@@ -429,7 +522,7 @@ def refresh(
         if conn is None:
             return None
         try:
-            return _refresh(Store(conn, db), paths, progress)
+            return _refresh(Store(conn, db), paths, progress, extras)
         except sqlite3.OperationalError:  # locked, busy or the disk full: not the store's fault
             conn.close()
             return None
@@ -442,28 +535,35 @@ def refresh(
 
 
 def _refresh(
-    store: Store, paths: list[str], progress: Callable[[int, int], None] | None
+    store: Store, paths: list[str], progress: Callable[[int, int], None] | None, extras: Extras | None
 ) -> tuple[Store, dict[str, Report], list[tuple[str, str]]]:
-    import sqlite3
+    sqlite3 = _db()
 
     conn = store.conn
     columns = "SELECT id, path, sig, source_sig, source_path, key, date FROM reports"
     known = {row[1]: row for row in conn.execute(columns)}
     source_sigs: dict[str, str | None] = {}
 
-    def fresh(path: str) -> bool:
+    stat = os.stat
+    changed = []
+    for path in paths:  # (one loop, no call a file: this is every warm command's fixed cost)
         row = known.get(path)
-        if row is None or row[2] != _sig(path):
-            return False
+        try:
+            st = stat(path)
+        except (OSError, ValueError):
+            changed.append(path)
+            continue
+        if row is None or row[2] != f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}":
+            changed.append(path)
+            continue
         src = row[4]
         if src not in source_sigs:
             source_sigs[src] = _sig(src)
-        return bool(row[3] == source_sigs[src])
-
-    changed = [p for p in paths if not fresh(p)]
+        if row[3] != source_sigs[src]:
+            changed.append(path)
     present = set(paths)
     gone = [path for path in known if path not in present]
-    found: dict[str, dict[str, Any] | str] = dict(_read_all(changed, progress)) if changed else {}
+    found: dict[str, dict[str, Any] | str] = dict(_read_all(changed, progress, extras)) if changed else {}
     failed: list[tuple[str, str]] = [(p, e) for p in changed if isinstance(e := found[p], str)]
     answered: dict[str, Report] = {}
     if changed or gone:
@@ -520,7 +620,7 @@ def _load_or_fail(path: str, failed: list[tuple[str, str]]) -> Report:
 
 
 def _read_all(
-    paths: list[str], progress: Callable[[int, int], None] | None
+    paths: list[str], progress: Callable[[int, int], None] | None, extras: Extras | None
 ) -> Iterable[tuple[str, dict[str, Any] | str]]:
     """Each changed report read: in worker processes when there are many and cores to share."""
     workers = min(MAX_WORKERS, os.cpu_count() or 1, len(paths))
@@ -530,7 +630,11 @@ def _read_all(
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                for found in pool.map(_extract_remote, paths, chunksize=max(1, len(paths) // (workers * 8))):
+                from functools import partial
+
+                for found in pool.map(
+                    partial(_extract_remote, extras=extras), paths, chunksize=max(1, len(paths) // (workers * 8))
+                ):
                     done += 1
                     if progress:
                         progress(done, len(paths))
@@ -539,7 +643,9 @@ def _read_all(
         except (OSError, RuntimeError, ImportError):
             pass  # no processes to be had (a sandbox): read them here
     for path in paths:
-        found = _extract_remote(path) if len(paths) >= PARALLEL_FROM else _extract(path)  # memory stays flat
+        found = (
+            _extract_remote(path, extras) if len(paths) >= PARALLEL_FROM else _extract(path, extras)
+        )  # memory stays flat
         done += 1
         if progress:
             progress(done, len(paths))
@@ -554,7 +660,7 @@ def _write(
 ) -> None:
     for path in (*gone, *changed):  # read again inside the transaction: another builder may have written it
         for (rid,) in conn.execute("SELECT id FROM reports WHERE path = ?", (path,)).fetchall():
-            for table in ("records", "paragraphs", "t2s", "details"):
+            for table in ("records", "paragraphs", "t2s", "details", "derived"):
                 conn.execute(f"DELETE FROM {table} WHERE report = ?", (rid,))
             conn.execute("DELETE FROM reports WHERE id = ?", (rid,))
     for path in changed:
@@ -575,3 +681,4 @@ def _write(
             "INSERT INTO paragraphs VALUES (?, ?, ?, ?)", ((rid, s, n, t) for s, (n, t) in enumerate(got["paragraphs"]))
         )
         conn.executemany("INSERT INTO t2s VALUES (?, ?, ?)", ((rid, a, b) for a, b in got["t2s"]))
+        conn.executemany("INSERT INTO derived VALUES (?, ?, ?)", ((n, rid, v) for n, v in got["derived"].items()))

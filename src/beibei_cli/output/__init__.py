@@ -359,6 +359,13 @@ def to_json(value: Any, *, indent: int | None = 2) -> str:
     """JSON as UTF-8 text; control and format characters as ``\\uXXXX`` escapes (JSON leaves some raw)."""
     import json
 
+    if indent == 2 and isinstance(value, list) and value:
+        from beibei_cli.rows import Encoded
+
+        items = [row.json_item if type(row) is Encoded else None for row in value]
+        if None not in items:  # every row's text made with it: printed as made (a shelf's 1,000 reports)
+            return json_escape("[\n" + ",\n".join(items) + "\n]")  # type: ignore[arg-type]
+
     if indent is None:
         return json_escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     return json_escape(json.dumps(value, ensure_ascii=False, indent=indent))
