@@ -55,7 +55,7 @@ def test_series_whose_units_differ_is_a_table_with_a_note(run) -> None:  # type:
     assert html.count("<tr>") == len(rows) + 1
     en = run("--lang", "en", "series", "yanfajingfei", "--format", "html").out
     note = re.search(r'<p class="note">(.*?)</p>', en)
-    assert note and "units differ (元, %)" in note.group(1)  # the base units are the report's own
+    assert note and "units differ (%, 元)" in note.group(1)  # the base units are the report's own
     assert "<th>Report</th><th>Date</th>" in en
 
 

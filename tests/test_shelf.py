@@ -312,7 +312,7 @@ def test_reports_counts_the_records_still_in_draft(run, tmp_path: Path) -> None:
     [
         ("研发经费投入强度", ["metric-rd-intensity"]),  # not 研发经费 36.55亿元, whose quote holds the words
         ("R&D intensity", ["metric-rd-intensity"]),
-        ("yanfajingfei", ["metric-rd-spending", "metric-rd-intensity"]),
+        ("yanfajingfei", ["metric-rd-intensity", "metric-rd-spending"]),  # in the report's order
         ("GDP增长", []),  # 到位资金同比增长 shares only 增长: not a series of GDP growth
         ("人口增长", []),
         ("zaoshang", []),  # a fuzzy reading of 招商 is not what was asked

@@ -23,6 +23,7 @@ QUERIES = [
     ["show", "late:no-such-id"],
     ["series", "研发经费投入强度"],
     ["series", "R&D intensity"],
+    ["series", "yanfajingfei", "--lang", "en"],
     ["trend", "招商", "科技創新", "GDP"],
     ["search", "招商", "--limit", "20"],
     ["search", "zhaoshang"],
@@ -97,6 +98,7 @@ def test_a_warm_command_loads_only_the_reports_it_answers(run, shelf: Path, monk
         (["show", "metric-rd-intensity-b"], ["late.yaml"]),  # a bare id found in the store
         (["search", "招商", "--limit", "2"], []),  # each report's index read alone, its titles kept
         (["reports", "--lang", "en"], []),
+        (["series", "研发经费投入强度"], []),  # the figures' names searched, their rows read, from the store
     ):
         loaded.clear()
         assert run("--data", str(shelf), *args, "-f", "json").code == 0, args
@@ -441,3 +443,30 @@ def test_rows_that_carry_their_json_print_as_the_rows_do() -> None:
     rows[1]["key"] = "changed"  # a row changed after its text was made prints as it is now
     assert json.loads(to_json(rows))[1]["key"] == "changed"
     assert rows[1].json_item is None
+
+
+def test_reports_whose_figures_are_named_alike_are_searched_once(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from beibei_cli import queries
+
+    monkeypatch.setenv("BEIBEI_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "four"
+    for k in range(3):
+        copy_report(folder, f"r{k}.yaml", key=f"r{k}")
+    other = copy_report(folder, "r3.yaml", key="r3")  # one figure named otherwise
+    other.write_text(
+        other.read_text(encoding="utf-8").replace(
+            "name_en: Economy-wide R&D expenditure intensity", "name_en: R&D intensity, whole economy", 1
+        ),
+        encoding="utf-8",
+    )
+    assert run("--data", str(folder), "reports").code == 0
+    searched: list[bytes] = []
+    real = queries._figures_named
+    monkeypatch.setattr(queries, "_figures_named", lambda blob, q: (searched.append(blob), real(blob, q))[1])
+    for extra in ([], ["--no-cache"]):
+        searched.clear()
+        done = run(*extra, "--data", str(folder), "series", "投入强度", "-f", "json")
+        assert [r["report"] for r in json.loads(done.out)] == ["r0", "r1", "r2", "r3"]
+        assert len(searched) == 2, extra  # the three alike once, the fourth once

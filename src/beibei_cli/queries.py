@@ -653,6 +653,14 @@ def info_record(report: Report, lang: str) -> Record:
     return shape(info, names("info"))
 
 
+def _date_iso(report: Report) -> str | None:
+    """The report's date (ISO), as the store keeps it where it holds the report (its meta unread)."""
+    stored: str | None = report.__dict__.get("stored_date")
+    if stored is not None:
+        return stored or None
+    return _report_date(report, "zh")["date"]  # type: ignore[no-any-return]
+
+
 def _report_date(report: Report, lang: str) -> Record:
     date = report.meta.get("date")
     if not date:
@@ -1073,8 +1081,8 @@ def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
     out: list[Record] = []
     kept = _kept_all(loaded, f"{REPORT_ROW}:{lang}")
     for key, report in entries(loaded):
-        text = kept.get(report.__dict__.get("stored_id", -1)) if kept else None
-        if text is not None:
+        text = kept.pop(report.__dict__.get("stored_id", -1), None) if kept else None  # let it go once used
+        if isinstance(text, str):
             import json
             from json.encoder import encode_basestring
 
@@ -1102,26 +1110,38 @@ def _report_row(report: Report, key: str, lang: str) -> Record:
 # -- what the shelf's store keeps of each report, made once when the report is read -------------
 
 REPORT_ROW = "report-row"  # its ``reports`` row (JSON, as to_json prints it), by language
+SERIES_ROW = "series-row"  # each figure's ``series`` row on a shelf, by language and id
+FIGURE_INDEX = "figure-index"  # the index of its figures' names (bytes), and its hash
+FIGURE_HASH = "figure-hash"
 ENGLISH_TITLES = "english-titles"  # id -> the record's English name, for search hits
 KEY_HOLDER = '"\\u0000key\\u0000"'  # the row's key, as JSON: the shelf gives the key when it loads
 
 
-def shelf_extras(report: Report) -> dict[str, str]:
+def shelf_extras(report: Report) -> dict[str, str | bytes]:
     """What the shelf's store keeps of ``report`` beside it (``store.refresh``'s extras), so
     that a warm command on a shelf reads rows rather than loading reports."""
     import json
 
-    out = {}
+    out: dict[str, str | bytes] = {}
     for lang in ("zh", "en"):
         row = _report_row(report, "\0key\0", lang)
         out[f"{REPORT_ROW}:{lang}"] = json_item(row)
+    blob = report.figure_index()
+    out[FIGURE_INDEX] = blob  # bytes: a BLOB in the store
+    from beibei_cli.store import digest
+
+    out[FIGURE_HASH] = digest(blob)  # reports whose names index alike are searched once
+    date = _date_iso(report)
+    for m in report.typed["metric"]:
+        for lang in ("zh", "en"):
+            out[f"{SERIES_ROW}:{lang}:{m['id']}"] = json_item(series_row(m, "\0key\0", date, lang, True))
     out[ENGLISH_TITLES] = json.dumps(
         {rid: _english_title(rec) for rid, rec in report.by_id().items() if _english_title(rec)}, ensure_ascii=False
     )
     return out
 
 
-def _kept_all(loaded: Report | Shelf, name: str) -> dict[int, str]:
+def _kept_all(loaded: Report | Shelf, name: str) -> dict[int, str | bytes]:
     """Store id -> what the store keeps under ``name``, for a shelf of the store (else empty)."""
     if not isinstance(loaded, Shelf) or loaded.store is None:
         return {}
@@ -1158,52 +1178,89 @@ def entries(loaded: Report | Shelf) -> list[tuple[str, Report]]:
 
 
 def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) -> list[Record]:
-    """The figures whose name matches ``query`` (search's matching, among figures), one row per
-    report and figure: reports by date, within a report the best match first.
+    """The figures whose name matches ``query`` (search's matching, among the figures' names),
+    one row per report and figure: reports by date, within a report in the report's order.
 
     Only a name that holds the words as asked counts (search's ``exact`` tier: as typed, traditional
     characters, pinyin, the report's Chinese for an English word), in Chinese or in English: a figure
     whose quote merely mentions them (研发经费 36.55亿元 beside 研发经费投入强度 5.09%) or whose name
-    shares only part of them (到位资金同比增长 for GDP增长) is not a series of what was asked."""
-    from beibei_cli.search.fallback import EXACT
+    shares only part of them (到位资金同比增长 for GDP增长) is not a series of what was asked.
 
+    Each report's figure names have an index of their own (``Report.figure_index``); reports whose
+    indexes are the same bytes (the same figures, named alike) are searched once. On a shelf of the
+    store, the index and each row are read from the store, and no report is loaded."""
     shelf = isinstance(loaded, Shelf)
-    if shelf:  # one report never imports the store (nor sqlite3)
-        from beibei_cli.store import release
-    out: list[Record] = []
+    store = loaded.store if isinstance(loaded, Shelf) else None
+    hashes = store.derived_all(FIGURE_HASH) if store is not None else {}
+    matched: dict[Any, list[str]] = {}  # an index (its bytes, or its hash in the store) -> the ids it matches
+    wanted: list[tuple[str, Report, list[str]]] = []
     for key, report in entries(loaded):
-        hits = search_hits(
-            report, query, kinds={"metric"}, any_term=False, regex=False, context=0, lang=lang, exact=False
-        )
-        date = _report_date(report, lang)["date"]
-        metrics = {m["id"]: m for m in report.typed["metric"]}
-        for hit in hits:
-            m = metrics.get(hit["id"])
-            if m is None or hit.get("match") != EXACT or not _in_name(hit, m):
+        stored_id = report.__dict__.get("stored_id")
+        digest = hashes.get(stored_id) if stored_id is not None and "stored_loaded" not in report.__dict__ else None
+        if digest is not None and store is not None:
+            if digest not in matched:
+                blob = store.derived(FIGURE_INDEX, stored_id)  # type: ignore[arg-type]
+                matched[digest] = _figures_named(blob, query) if isinstance(blob, bytes) else None  # type: ignore[assignment]
+            if matched[digest] is not None:
+                wanted.append((key, report, matched[digest]))
                 continue
-            row = localize(dict(m), lang)
-            row.update(report=key, date=date, figure=figure(m, lang))
-            if shelf:
-                row["id"] = f"{key}{SEPARATOR}{m['id']}"
-            out.append(shape(row, names("series")))
-        if shelf:
+        blob = report.figure_index()
+        if blob not in matched:
+            matched[blob] = _figures_named(blob, query)
+        wanted.append((key, report, matched[blob]))
+    ids = {rid for _, _, found in wanted for rid in found}
+    kept = {rid: store.derived_all(f"{SERIES_ROW}:{lang}:{rid}") for rid in ids} if store is not None else {}
+    out: list[Record] = []
+    for key, report, found in wanted:
+        stored_id = report.__dict__.get("stored_id", -1)
+        for rid in found:
+            item = kept.get(rid, {}).get(stored_id)
+            if isinstance(item, str):
+                import json
+                from json.encoder import encode_basestring
+
+                item = item.replace(KEY_HOLDER[1:-1], encode_basestring(key)[1:-1])
+                out.append(Encoded(json.loads(item), item))
+                continue
+            metric = next(m for m in report.typed["metric"] if m["id"] == rid)
+            out.append(series_row(metric, key, _date_iso(report), lang, shelf))
+        if shelf:  # one report never imports the store (nor sqlite3)
+            from beibei_cli.store import release
+
             release(report)  # one report in memory at a time
     return out
 
 
-def _in_name(hit: Record, metric: Mapping[str, Any]) -> bool:
-    """Whether a figure's hit matched inside its name (the Chinese at the start of the text
-    searched, or the English name where the text holds it): every word matched anywhere is
-    matched in the name too (R&D intensity is not the name R&D spending)."""
+def series_row(m: Mapping[str, Any], key: str, date: str | None, lang: str, shelf: bool) -> Record:
+    """One row of ``series``: the figure as its report gives it, with the report's key and date."""
+    row = localize(dict(m), lang)
+    row.update(report=key, date=date, figure=figure(m, lang))  # type: ignore[arg-type]
+    if shelf:
+        row["id"] = f"{key}{SEPARATOR}{m['id']}"
+    return shape(row, names("series"))
+
+
+def _figures_named(blob: bytes, query: str | list[str]) -> list[str]:
+    """The ids of the figures (in the report's order) whose names hold ``query``, by the index
+    of their names: every word matched exactly, and only inside a name."""
+    from beibei_cli.search.fallback import EXACT
+    from beibei_cli.search.query import Index
+    from beibei_cli.search.query import run as run_search
+
+    words = [query] if isinstance(query, str) else query
+    index = Index(blob)
+    found = run_search(index, words, kinds={"metric"}, any_term=False, regex=False, context=0, exact=False)
+    named = {h["id"] for h in found.hits if h.get("match") == EXACT and _in_name(h)}
+    return [d[0] for d in index.docs if d[0] in named]
+
+
+def _in_name(hit: Record) -> bool:
+    """Whether every word a figure's hit matched is matched inside one of its names (the text
+    searched is its Chinese name, a line break, its English name): R&D intensity is not the name
+    R&D spending, and a span across the two names is no name."""
+    cut = len(hit.get("title") or "")
     spans = [(start, end) for start, end in hit.get("matches") or []]
-    text = hit.get("text") or ""
-    names = [(0, len(metric["name"]))]
-    english = metric.get("name_en")
-    if english and (at := text.find(english)) >= 0:
-        names.append((at, at + len(english)))
-    matched = {text[start:end].casefold() for start, end in spans}
-    in_name = {text[start:end].casefold() for start, end in spans if any(lo <= start and end <= hi for lo, hi in names)}
-    return bool(in_name) and matched <= in_name
+    return bool(spans) and all(end <= cut or start > cut for start, end in spans)
 
 
 def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[Record]:
@@ -1230,7 +1287,7 @@ def trend_rows(loaded: Report | Shelf, *, terms: list[str], lang: str) -> list[R
     counted = store.trend(stored, wanted) if store is not None and stored else {}
     out: list[Record] = []
     for key, report in listed:
-        date = _report_date(report, lang)["date"]
+        date = _date_iso(report)
         if counted and (report.__dict__.get("stored_id"), wanted[0]) in counted:
             chars: int = getattr(report, "stored_chars")  # noqa: B009  (a StoredReport's)
             for term in wanted:

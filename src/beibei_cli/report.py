@@ -392,6 +392,15 @@ class Report:
         blob: bytes = self.data["index"]
         return blob
 
+    def figure_index(self) -> bytes:
+        """The index of the figures' names alone (``series``): from the cache, or built now."""
+        if not isinstance(self.data.get("figure_index"), bytes):
+            from beibei_cli.search.build import build_index
+
+            self.data["figure_index"] = build_index(self.data, figures=True)
+        blob: bytes = self.data["figure_index"]
+        return blob
+
     def t2s(self) -> dict[str, str]:
         """Traditional -> simplified for the report's characters (from the index when it is built)."""
         if self._t2s is None:
@@ -536,6 +545,7 @@ def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Re
         # The index costs the text libraries' import: build it now only if it will
         # be kept; otherwise a search builds it when (and if) it needs it.
         report.index()
+        report.figure_index()
         report.name_readings()
         report.mentions()
         cache.store(data_path, data, stamp)

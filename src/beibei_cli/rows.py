@@ -450,7 +450,10 @@ class Encoded(dict):  # type: ignore[type-arg]
 
 
 def json_item(row: dict[str, Any]) -> str:
-    """``row`` as an item of ``to_json``'s list: its JSON, indented one level in."""
+    """``row`` as an item of ``to_json``'s list: its JSON, indented one level in, its refused
+    characters already escaped (``textsafety.json_escape``, as ``to_json`` escapes its text)."""
     import json
 
-    return "  " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    from beibei_cli.textsafety import json_escape
+
+    return "  " + json_escape(json.dumps(row, ensure_ascii=False, indent=2)).replace("\n", "\n  ")

@@ -270,7 +270,7 @@ def load(
     *,
     use_cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
-    extras: Callable[[Report], dict[str, str]] | None = None,
+    extras: Callable[[Report], dict[str, str | bytes]] | None = None,
 ) -> Shelf:
     """Every report of the shelf; those that fail are kept with their error. With the cache,
     from the shelf's store (store.py): a report is loaded only when a query needs it, and what

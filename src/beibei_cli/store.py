@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
-    Extras = Callable[[Report], dict[str, str]]
+    Extras = Callable[[Report], dict[str, str | bytes]]
 
 APPLICATION_ID = 0x62656962  # "beib"
 SCHEMA = 2  # PRAGMA user_version: bump with any change to the tables below
@@ -100,7 +100,7 @@ def _db() -> Any:
     return sqlite3
 
 
-def _digest(data: bytes) -> str:
+def digest(data: bytes) -> str:
     """SHA-256 of ``data`` in hex, from the interpreter's built-in module where it has one
     (``hashlib`` loads OpenSSL: a few ms of a shelf command's start-up)."""
     try:
@@ -134,7 +134,7 @@ DERIVED_CODE = ("rows.py", "declare.py", "snippets.py")
 def path_for(options: list[str]) -> str:
     """The store of the shelf the (resolved) ``--data`` values name, in the cache folder."""
     joined = "\0".join(os.path.abspath(o) for o in options).encode("utf-8", "surrogateescape")
-    return os.path.join(cache.cache_dir(), f"shelf-{_digest(joined)[:20]}.sqlite3")
+    return os.path.join(cache.cache_dir(), f"shelf-{digest(joined)[:20]}.sqlite3")
 
 
 def _sig(path: str) -> str | None:
@@ -166,6 +166,11 @@ class StoredReport(Report):
         )
 
     def __getattr__(self, name: str) -> Any:
+        if name == "stored_chars":  # trend's: a narrow read, no report's meta decoded
+            chars = self.__dict__["stored_store"].chars().get(self.__dict__["stored_id"])
+            if chars is not None:
+                self.__dict__["stored_chars"] = chars
+                return chars
         if name in ("meta", "stored_counts", "stored_chars", "stored_drafts"):
             found = self.__dict__["stored_store"].details().get(self.__dict__["stored_id"])
             if found is not None:
@@ -201,12 +206,12 @@ class StoredReport(Report):
         are not loaded for a search); else as ``Report.index`` has it."""
         if "stored_loaded" not in self.__dict__:
             ref = self.derived(INDEX_REF)
-            blob = cache.read_index(json.loads(ref)) if ref else None
+            blob = cache.read_index(json.loads(ref)) if isinstance(ref, str) else None
             if blob is not None:
                 return blob
         return Report.index(self)
 
-    def derived(self, name: str) -> str | None:
+    def derived(self, name: str) -> str | bytes | None:
         """What the layers above kept of this report under ``name`` (``refresh``'s extras)."""
         store: Store = self.__dict__["stored_store"]
         return store.derived(name, self.__dict__["stored_id"])
@@ -400,9 +405,10 @@ class Store:
         self.conn = conn
         self.path = path
         self._details: dict[int, tuple[str, str, int, int]] | None = None
+        self._chars: dict[int, int] | None = None
         self.gone = False
 
-    def derived(self, name: str, report: int) -> str | None:
+    def derived(self, name: str, report: int) -> str | bytes | None:
         """The value the layers above kept under ``name`` for one report (None: none, or the
         store found damaged now)."""
         sqlite3 = _db()
@@ -415,7 +421,7 @@ class Store:
             return None
         return row[0] if row else None
 
-    def derived_all(self, name: str) -> dict[int, str]:
+    def derived_all(self, name: str) -> dict[int, str | bytes]:
         """Report id -> the value kept under ``name``, for every report that has one."""
         sqlite3 = _db()
 
@@ -423,6 +429,17 @@ class Store:
             return dict(self.conn.execute("SELECT report, value FROM derived WHERE name = ?", (name,)))
         except sqlite3.DatabaseError:
             return {}
+
+    def chars(self) -> dict[int, int]:
+        """Report id -> the characters of its text (whitespace not counted), for every report."""
+        if self._chars is None:
+            sqlite3 = _db()
+
+            try:
+                self._chars = dict(self.conn.execute("SELECT report, chars FROM details"))
+            except sqlite3.DatabaseError:
+                self._chars = {}
+        return self._chars
 
     def details(self) -> dict[int, tuple[str, str, int, int]]:
         """Report id -> its meta and counts (JSON) and its characters, for every report at once

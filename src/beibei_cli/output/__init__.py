@@ -364,7 +364,7 @@ def to_json(value: Any, *, indent: int | None = 2) -> str:
 
         items = [row.json_item if type(row) is Encoded else None for row in value]
         if None not in items:  # every row's text made with it: printed as made (a shelf's 1,000 reports)
-            return json_escape("[\n" + ",\n".join(items) + "\n]")  # type: ignore[arg-type]
+            return "[\n" + ",\n".join(items) + "\n]"  # type: ignore[arg-type]  # (escaped when made)
 
     if indent is None:
         return json_escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")))

@@ -264,8 +264,19 @@ def name_readings(data: dict[str, Any]) -> dict[str, dict[str, list[list[str]]]]
     }
 
 
-def build_index(data: dict[str, Any]) -> bytes:
-    docs = documents(data)
+def figure_documents(data: dict[str, Any]) -> list[tuple[str, str, str | None, str, str, int]]:
+    """(id, kind, pillar, title, text, title length) of each figure's names alone: its Chinese
+    name, then its English one. ``series`` matches figures by these (the name, not the quote)."""
+    return [
+        (r["id"], "metric", r["pillar"], r["name"], _join(r["name"], r.get("name_en")), len(r["name"]))
+        for r in data["records"]["metric"]
+    ]
+
+
+def build_index(data: dict[str, Any], *, figures: bool = False) -> bytes:
+    """The report's search index; with ``figures``, that of its figures' names alone (the same
+    tables: traditional characters, the report's English, pinyin), which ``series`` searches."""
+    docs = figure_documents(data) if figures else documents(data)
     chars = {ch for doc in docs for ch in doc[4]}
     # and the names options take, typed in traditional characters too (總體, 數據, 企業, 數說成效)
     from beibei_cli.models import ENTITY_TYPE_ZH, GENERAL_ZH, KIND_ZH
