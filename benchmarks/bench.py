@@ -132,7 +132,15 @@ def cache_build(runs: int, env: dict[str, str], data: Path | None = None) -> Non
 
 
 def phases(path: Path) -> dict[str, float]:
-    """In-process seconds of each loading phase."""
+    """In-process seconds of each loading phase, run as ``load_report`` runs them (the cyclic
+    garbage collector paused: ``files.paused_gc``)."""
+    from beibei_cli.files import paused_gc
+
+    with paused_gc():
+        return _phases(path)
+
+
+def _phases(path: Path) -> dict[str, float]:
     from beibei_cli import cache, report, yamlload
     from beibei_cli.schema import validate
     from beibei_cli.search.build import build_index

@@ -108,3 +108,22 @@ def _replace(target: str, data: bytes, *, keep_mode: bool) -> None:
         except OSError:
             pass
         raise
+
+
+class paused_gc:  # noqa: N801  (used as a context manager, like contextlib's)
+    """The cyclic garbage collector off while a report is read, parsed, built or cached: those
+    make millions of objects, none of them in a cycle, and each full collection walks every
+    object alive, so with the collector on a report ten times the size took up to 45 times as
+    long to read (``benchmarks/shelf_bench.py``'s loading phases). Nested uses keep it off."""
+
+    def __enter__(self) -> None:
+        import gc
+
+        self.was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was:
+            import gc
+
+            gc.enable()

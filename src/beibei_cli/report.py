@@ -517,6 +517,13 @@ def problem_line(problem: Record) -> str:
 
 
 def load_report(data_option: str | None = None, *, use_cache: bool = True) -> Report:
+    from beibei_cli.files import paused_gc
+
+    with paused_gc():
+        return _load_report(data_option, use_cache=use_cache)
+
+
+def _load_report(data_option: str | None, *, use_cache: bool) -> Report:
     data_path = resolve_data_path(data_option)
     from beibei_cli import cache
 
