@@ -491,3 +491,22 @@ def test_a_report_is_read_with_the_cyclic_collector_paused(tmp_path: Path, monke
     report.load_report(str(path))  # warm: read from the cache
     assert seen and not any(seen), seen
     assert gc.isenabled()
+
+
+def test_a_key_made_of_a_folder_name_prints_escaped_from_the_store(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Two files named alike take their folders' names as keys: a bidi override or a quote in a
+    folder's name is escaped in the rows the store keeps, as in the rows made anew."""
+    monkeypatch.setenv("BEIBEI_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "s"
+    copy_report(folder / 'a\u202e"x', "r.yaml")
+    copy_report(folder / "b", "r.yaml")
+    for args in (["reports"], ["series", "研发经费投入强度"]):
+        out = {}
+        for name, extra in (("memory", ["--no-cache"]), ("built", []), ("read", [])):
+            target = tmp_path / f"{name}.json"  # a file: what is written there is not escaped again
+            assert run(*extra, "--data", str(folder), *args, "-o", str(target)).code == 0
+            out[name] = target.read_text(encoding="utf-8")
+        assert out["read"] == out["built"] == out["memory"] and "\u202e" not in out["read"], args
+        assert json.loads(out["read"])[0]["key" if args == ["reports"] else "report"] == 'a\u202e"x/r'

@@ -1084,9 +1084,8 @@ def report_rows(loaded: Report | Shelf, *, lang: str) -> list[Record]:
         text = kept.pop(report.__dict__.get("stored_id", -1), None) if kept else None  # let it go once used
         if isinstance(text, str):
             import json
-            from json.encoder import encode_basestring
 
-            item = text.replace(KEY_HOLDER, encode_basestring(key), 1)
+            item = text.replace(KEY_HOLDER, _json_text(key), 1)
             out.append(Encoded(json.loads(item), item))
             continue
         out.append(_report_row(report, key, lang))
@@ -1139,6 +1138,16 @@ def shelf_extras(report: Report) -> dict[str, str | bytes]:
         {rid: _english_title(rec) for rid, rec in report.by_id().items() if _english_title(rec)}, ensure_ascii=False
     )
     return out
+
+
+def _json_text(text: str) -> str:
+    """``text`` as a JSON string, its refused characters escaped as the kept rows' are (a key
+    made of a folder's name may hold any)."""
+    from json.encoder import encode_basestring
+
+    from beibei_cli.textsafety import json_escape
+
+    return json_escape(encode_basestring(text))
 
 
 def _kept_all(loaded: Report | Shelf, name: str) -> dict[int, str | bytes]:
@@ -1217,9 +1226,8 @@ def series_rows(loaded: Report | Shelf, *, query: str | list[str], lang: str) ->
             item = kept.get(rid, {}).get(stored_id)
             if isinstance(item, str):
                 import json
-                from json.encoder import encode_basestring
 
-                item = item.replace(KEY_HOLDER[1:-1], encode_basestring(key)[1:-1])
+                item = item.replace(KEY_HOLDER[1:-1], _json_text(key)[1:-1])
                 out.append(Encoded(json.loads(item), item))
                 continue
             metric = next(m for m in report.typed["metric"] if m["id"] == rid)
