@@ -399,15 +399,21 @@ def test_the_progress_bar_only_at_a_terminal_and_only_for_a_slow_build(monkeypat
     assert "reading the shelf's reports" in term.getvalue()
 
 
+def keyed_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int) -> Path:
+    """A shelf of ``count`` copies of the shipped report keyed r0, r1, ..., with a cache of its own."""
+    monkeypatch.setenv("BEIBEI_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "copies"
+    for k in range(count):
+        copy_report(folder, f"r{k}.yaml", key=f"r{k}")
+    return folder
+
+
 def test_a_search_with_a_limit_searches_only_the_reports_it_needs(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     from beibei_cli import queries
 
-    monkeypatch.setenv("BEIBEI_CACHE_DIR", str(tmp_path / "cache"))
-    folder = tmp_path / "six"
-    for k in range(6):
-        copy_report(folder, f"r{k}.yaml", key=f"r{k}")
+    folder = keyed_copies(tmp_path, monkeypatch, 6)
     every = json.loads(run("--data", str(folder), "search", "招商", "-f", "json").out)
     searched: list[str] = []
     real = queries.search_outcome
@@ -450,10 +456,7 @@ def test_reports_whose_figures_are_named_alike_are_searched_once(
 ) -> None:  # type: ignore[no-untyped-def]
     from beibei_cli import queries
 
-    monkeypatch.setenv("BEIBEI_CACHE_DIR", str(tmp_path / "cache"))
-    folder = tmp_path / "four"
-    for k in range(3):
-        copy_report(folder, f"r{k}.yaml", key=f"r{k}")
+    folder = keyed_copies(tmp_path, monkeypatch, 3)
     other = copy_report(folder, "r3.yaml", key="r3")  # one figure named otherwise
     other.write_text(
         other.read_text(encoding="utf-8").replace(
