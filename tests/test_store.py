@@ -513,3 +513,31 @@ def test_a_key_made_of_a_folder_name_prints_escaped_from_the_store(
             out[name] = target.read_text(encoding="utf-8")
         assert out["read"] == out["built"] == out["memory"] and "\u202e" not in out["read"], args
         assert json.loads(out["read"])[0]["key" if args == ["reports"] else "report"] == 'a\u202e"x/r'
+
+
+def test_a_database_another_process_is_making_is_never_removed(
+    shelf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes at once: the second opened the first's database while it was being made,
+    found it empty, so invalid, and removed it; the rows the first then wrote went with it (seen
+    once in CI: both answered, the store held no report). A database is now built under a private
+    name and linked into place whole."""
+    from beibei_cli import shelf as shelves
+    from beibei_cli import store
+
+    real = store.code_stamp
+    other: list[object] = []
+    started: list[bool] = []
+
+    def meanwhile() -> str:  # called while the first process makes its database
+        if not started:
+            started.append(True)
+            other.append(store.open_db(store.path_for([str(shelf)])))  # the second process, at that moment
+        return real()
+
+    monkeypatch.setattr(store, "code_stamp", meanwhile)
+    loaded = shelves.load(str(shelf))
+    assert other and other[0] is not None and len(loaded.entries) == 3
+    conn = sqlite3.connect(database(tmp_path))
+    assert conn.execute("SELECT count(*) FROM reports").fetchone() == (3,)
+    conn.close()

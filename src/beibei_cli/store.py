@@ -344,23 +344,47 @@ def _valid(conn: sqlite3.Connection) -> bool:
 
 
 def _create(path: str) -> sqlite3.Connection | None:
-    sqlite3 = _db()
+    """A new database at ``path``, built whole under a private name and then linked into place,
+    so that another process never opens one half made (it found an empty file invalid, removed
+    it, and the rows the first wrote went with it). None when the cache folder cannot be used,
+    or when another process put its database there first (the caller opens that one)."""
+    import tempfile
 
+    sqlite3 = _db()
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        fd, made = tempfile.mkstemp(prefix=".shelf-", suffix=".new", dir=os.path.dirname(path))  # mode 0600
         os.close(fd)
+    except OSError:
+        return None
+    try:
+        conn = sqlite3.connect(made, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")  # kept in the file: the linked one is in WAL too
+            conn.execute("BEGIN IMMEDIATE")
+            for sql in (*TABLES.values(), *INDEXES.values()):
+                conn.execute(sql)
+            conn.execute("INSERT INTO stamp VALUES ('code', ?)", (code_stamp(),))
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA}")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        try:
+            os.link(made, path)  # never over a file: another process's database stays theirs
+        except FileExistsError:
+            return None
+        except OSError:  # a file system with no hard links: in place, atomically
+            os.replace(made, path)
         conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("BEGIN IMMEDIATE")
-        for sql in (*TABLES.values(), *INDEXES.values()):
-            conn.execute(sql)
-        conn.execute("INSERT INTO stamp VALUES ('code', ?)", (code_stamp(),))
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.execute(f"PRAGMA user_version = {SCHEMA}")
-        conn.execute("COMMIT")
         return conn  # type: ignore[no-any-return]  # (the module is _db()'s: untyped)
     except (OSError, sqlite3.Error):
         return None
+    finally:
+        for name in (made, *(made + s for s in SIDECARS)):  # the private name, linked or not
+            try:
+                os.unlink(name)
+            except OSError:
+                pass
 
 
 def open_db(path: str) -> sqlite3.Connection | None:
